@@ -1,0 +1,78 @@
+# Chœur: the whole set-up in two commands, `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# `make run` is for trying Chœur on one machine: debug pages, console email, demo data.
+RUN_ENV := DEBUG=true EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
+	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage
+TEST_ENV := SECRET_KEY=tests-only-secret-key-not-for-production-0123456789 DEBUG=false
+
+.PHONY: help install install-dev run test test-fast quality format worker beat bench migrate demo clean messages
+
+help:
+	@echo "make run      - installe, prépare la base de démonstration et sert http://$(HOST):$(PORT)"
+	@echo "make test     - toute la suite de tests (SQLite ; PostgreSQL si DATABASE_URL est défini)"
+	@echo "make quality  - format, lint, typage, migrations manquantes"
+	@echo "make worker   - un worker Celery (CELERY_BROKER_URL requis)"
+	@echo "make bench    - les mesures de performance (docs/performance.md)"
+
+$(VENV)/.installed: requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
+	$(PIP) install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-dev.lock
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+var:
+	@mkdir -p var
+
+migrate: install var
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(RUN_ENV) $(PY) manage.py load_demo
+
+run: demo
+	@echo ""
+	@echo "  Chœur est servi sur http://$(HOST):$(PORT)/ (Ctrl+C pour arrêter)"
+	@$(RUN_ENV) $(PY) manage.py demo_logins
+	@echo ""
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install-dev var
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: install-dev var
+	$(TEST_ENV) $(PY) -m pytest -m "not e2e" -x $(PYTEST_ARGS)
+
+quality: install-dev
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(TEST_ENV) $(VENV)/bin/mypy choeur config
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+format: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+worker: install
+	@test -n "$$CELERY_BROKER_URL" || (echo "CELERY_BROKER_URL n'est pas défini : sans courtier, les tâches s'exécutent dans le processus web." && exit 1)
+	$(VENV)/bin/celery -A config worker --loglevel=INFO
+
+beat: install
+	@test -n "$$CELERY_BROKER_URL" || (echo "CELERY_BROKER_URL n'est pas défini." && exit 1)
+	$(VENV)/bin/celery -A config beat --loglevel=INFO
+
+bench: install-dev var
+	$(TEST_ENV) $(PY) bench/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache

@@ -1,0 +1,44 @@
+"""The audit log: services call `audit_log_write` in the transaction of the change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from choeur.core.models import AuditLog
+
+
+def audit_log_write(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditLog:
+    """Record one state change. `actor` is a user, or None for the platform itself."""
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditLog.objects.create(
+        actor=actor if is_user else None,
+        actor_label=str(getattr(actor, "email", "") or actor or "système")[:254],
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        before=_jsonable(before),
+        after=_jsonable(after),
+    )
+
+
+def _jsonable(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    if data is None:
+        return None
+    return {
+        key: value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+        for key, value in data.items()
+    }
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The named fields of `obj`, for the before/after of an audit row."""
+    return {name: getattr(obj, name) for name in fields}

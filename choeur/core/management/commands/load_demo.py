@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from choeur.core.demo import demo_modules
+
+
+class Command(BaseCommand):
+    help = "Charge les données de démonstration (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for module in demo_modules():
+            module.load(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))

@@ -1,0 +1,57 @@
+"""The espace tabs a user sees: only the espaces he has (reference B.4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F
+from django.http import HttpRequest
+
+from choeur.structures.enums import Espace, RattachementStatus
+from choeur.structures.models import EspaceSubscription
+
+# Where each espace's pages live; an espace without pages yet is not shown.
+ESPACE_PATHS: dict[str, str] = {
+    Espace.FACTURES_EMISES: "/factures/",
+    Espace.FACTURES_RECUES: "/factures-recues/",
+    Espace.SOLLICITATIONS_EMISES: "/sollicitations/emises/",
+    Espace.SOLLICITATIONS_RECUES: "/sollicitations/recues/",
+    Espace.ACTIVITES_GESTIONNAIRE: "/structures/",
+}
+
+
+def user_espaces(user: Any) -> list[str]:
+    """Espaces the user subscribes to, on structures he is validly attached to and where open."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    codes = (
+        EspaceSubscription.objects.filter(
+            user=user,
+            structure__rattachements__user=user,
+            structure__rattachements__status=RattachementStatus.VALIDEE,
+            structure__espaces__espace=F("espace"),
+            structure__espaces__is_open=True,
+        )
+        .values_list("espace", flat=True)
+        .distinct()
+    )
+    present = set(codes)
+    return [code for code in Espace.values if code in present]
+
+
+def espace_menu(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    items = []
+    for code in user_espaces(user):
+        path = ESPACE_PATHS.get(code)
+        if path is None:
+            continue
+        items.append(
+            {
+                "code": code,
+                "label": Espace(code).label,
+                "url": path,
+                "current": request.path.startswith(path),
+            }
+        )
+    return {"espace_menu": items}

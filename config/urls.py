@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("choeur.core.urls")),
+    path("compte/", include("choeur.accounts.urls")),
+    path("annuaire/", include("choeur.directory.urls")),
+    path("structures/", include("choeur.structures.urls")),
+    path("factures/", include("choeur.invoices.urls")),
+    path("factures-recues/", include("choeur.lifecycle.urls")),
+    path("sollicitations/", include("choeur.sollicitations.urls")),
+    path("notifications/", include("choeur.notifications.urls")),
+    path("", include("choeur.api.urls")),
+    path("captcha/", include("captcha.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "choeur.core.views.error_403"
+handler404 = "choeur.core.views.error_404"
+handler500 = "choeur.core.views.error_500"
