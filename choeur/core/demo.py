@@ -13,8 +13,8 @@ from types import ModuleType
 
 DEMO_MODULES = [
     "choeur.directory.demo",
-    "choeur.structures.demo",
     "choeur.accounts.demo",
+    "choeur.structures.demo",
     "choeur.invoices.demo",
     "choeur.lifecycle.demo",
     "choeur.sollicitations.demo",
