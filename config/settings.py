@@ -289,7 +289,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "notifications-outbox-flush": {"task": "notifications.outbox_flush", "schedule": 60.0},
+}
 
 # --- INSEE API ----------------------------------------------------------------------------------
 

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from choeur.notifications.services import outbox_flush, outbox_send_one
+
+
+@shared_task(name="notifications.outbox_send")
+def outbox_send(email_id: int) -> bool:
+    return outbox_send_one(email_id=email_id)
+
+
+@shared_task(name="notifications.outbox_flush")
+def outbox_flush_task() -> int:
+    return outbox_flush()
