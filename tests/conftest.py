@@ -3,7 +3,14 @@ database access is explicit (pytest-django's `db` fixture or the `django_db` mar
 
 from __future__ import annotations
 
+import socket
+import time
+from collections.abc import Callable, Iterator
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -38,3 +45,58 @@ def pytest_configure(config: pytest.Config) -> None:
     # Before any template engine is built, so every engine gets it.
     for engine in settings.TEMPLATES:
         engine.setdefault("OPTIONS", {})["string_if_invalid"] = InvalidTemplateVariable("%s")
+
+
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.host = "127.0.0.1"
+        self.port = 0
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+        message = BytesParser(policy=policy.default).parsebytes(envelope.content)
+        self.messages.append(message)  # type: ignore[arg-type]
+        return "250 Message accepted for delivery"
+
+    def wait_for(
+        self, predicate: Callable[[EmailMessage], bool], timeout: float = 10.0
+    ) -> EmailMessage:
+        """The first received message matching `predicate`, waiting up to `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in self.messages:
+                if predicate(message):
+                    return message
+            time.sleep(0.05)
+        subjects = [m["Subject"] for m in self.messages]
+        raise AssertionError(f"Aucun courriel attendu reçu en {timeout} s ; reçus : {subjects}")
+
+    @staticmethod
+    def body(message: EmailMessage) -> str:
+        part = message.get_body(preferencelist=("plain", "html"))
+        return part.get_content() if part is not None else ""
+
+
+@pytest.fixture
+def smtp_sink(settings: Any) -> Iterator[SmtpSink]:
+    """Point Django's SMTP backend at a real SMTP server on 127.0.0.1."""
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        sink.port = probe.getsockname()[1]
+    controller = Controller(sink, hostname=sink.host, port=sink.port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = sink.host
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield sink
+    finally:
+        controller.stop()

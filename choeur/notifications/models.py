@@ -20,7 +20,10 @@ class OutboxEmail(models.Model):
     body_html = models.TextField(_("HTML"), blank=True)
     template = models.CharField(_("modèle"), max_length=200, blank=True)
     status = models.CharField(
-        _("statut"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING,
+        _("statut"),
+        max_length=10,
+        choices=OutboxStatus.choices,
+        default=OutboxStatus.PENDING,
         db_index=True,
     )
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)

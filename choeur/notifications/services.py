@@ -31,7 +31,11 @@ def email_queue(
     """
     recipients = [to] if isinstance(to, str) else list(to)
     recipients = [address for address in recipients if address]
-    full_context = {"SITE_URL": settings.SITE_URL, "SITE_NAME": settings.SITE_NAME, **(context or {})}
+    full_context = {
+        "SITE_URL": settings.SITE_URL,
+        "SITE_NAME": settings.SITE_NAME,
+        **(context or {}),
+    }
     body_text = render_to_string(f"{template}.txt", full_context)
     try:
         body_html = render_to_string(f"{template}.html", full_context)
