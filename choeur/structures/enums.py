@@ -57,3 +57,23 @@ class RattachementStatus(models.TextChoices):
     REFUSEE = "REFUSEE", _("Refusée")
     DESACTIVEE = "DESACTIVEE", _("Désactivée")
     SUPPRIMEE = "SUPPRIMEE", _("Supprimée")
+
+
+class EngagementState(models.TextChoices):
+    """État courant of an engagement juridique (reference C.5: `libelleEtatCourantEJ`).
+
+    Only COMMANDE is confirmed by the reference; it is the state an invoice may be checked
+    against. The closing states are inferred [I] so a buyer can withdraw an engagement.
+    """
+
+    COMMANDE = "COMMANDE", _("Commandé")
+    CLOTURE = "CLOTURE", _("Clôturé")
+    ANNULE = "ANNULE", _("Annulé")
+
+
+class EngagementType(models.TextChoices):
+    """`libelleTypeEngagementJuridique` (reference C.5, e.g. BON_DE_COMMANDE)."""
+
+    BON_DE_COMMANDE = "BON_DE_COMMANDE", _("Bon de commande")
+    MARCHE = "MARCHE", _("Marché")
+    CONTRAT = "CONTRAT", _("Contrat")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from choeur.structures.enums import (
     AccessMode,
+    EngagementState,
+    EngagementType,
     Espace,
     IdentifierType,
     RattachementStatus,
@@ -234,3 +239,191 @@ class EspaceSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} : {self.get_espace_display()} ({self.get_mode_display()})"
+
+
+class BankAccount(models.Model):
+    """Coordonnées bancaires of a structure (reference B.3); an invoice names one valid account."""
+
+    structure = models.ForeignKey(
+        Structure,
+        verbose_name=_("structure"),
+        on_delete=models.CASCADE,
+        related_name="bank_accounts",
+    )
+    # nomCoordonneeBancaire: how the account is named in the lists of the invoice form.
+    label = models.CharField(_("libellé"), max_length=100)
+    holder = models.CharField(_("titulaire du compte"), max_length=255)
+    # Stored compact (no spaces, upper case); checked with schwifty by the form and the service.
+    iban = models.CharField(_("IBAN"), max_length=34)
+    bic = models.CharField(_("BIC"), max_length=11)
+    bank_name = models.CharField(_("banque"), max_length=255, blank=True)
+    # « Affactureur »: the account belongs to the factor the supplier assigned his claims to.
+    is_factor = models.BooleanField(_("affactureur"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("coordonnées bancaires")
+        verbose_name_plural = _("coordonnées bancaires")
+        ordering = ["structure", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "iban"], name="bankaccount_iban_unique"),
+            models.CheckConstraint(
+                condition=Q(iban__regex=r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$"),
+                name="bankaccount_iban_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(bic__regex=r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$"),
+                name="bankaccount_bic_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.iban_masked})"
+
+    @property
+    def iban_formatted(self) -> str:
+        return " ".join(self.iban[i : i + 4] for i in range(0, len(self.iban), 4))
+
+    @property
+    def iban_masked(self) -> str:
+        return f"{self.iban[:4]} **** {self.iban[-4:]}"
+
+
+class TechnicalAccount(models.Model):
+    """A compte technique: the API user of a structure (reference A.3), with its OAuth2 client.
+
+    The password expires after settings.TECHNICAL_PASSWORD_DAYS (424 days on the real
+    platform); only the gestionnaire principal can renew it.
+    """
+
+    structure = models.ForeignKey(
+        Structure,
+        verbose_name=_("structure"),
+        on_delete=models.CASCADE,
+        related_name="technical_accounts",
+    )
+    number = models.PositiveIntegerField(_("numéro"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utilisateur technique"),
+        on_delete=models.CASCADE,
+        related_name="technical_account",
+    )
+    application = models.OneToOneField(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL,
+        verbose_name=_("client OAuth2"),
+        on_delete=models.PROTECT,
+        related_name="technical_account",
+    )
+    is_active = models.BooleanField(_("actif"), default=True)
+    password_changed_at = models.DateTimeField(_("mot de passe changé le"))
+    password_expires_at = models.DateTimeField(_("expiration du mot de passe"), db_index=True)
+    # The expiry date the last reminder was sent for: the daily job sends one per expiry.
+    reminder_sent_for = models.DateTimeField(_("rappel envoyé pour"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("compte technique")
+        verbose_name_plural = _("comptes techniques")
+        ordering = ["structure", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure", "number"], name="technicalaccount_number_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.login
+
+    @property
+    def login(self) -> str:
+        return self.user.email
+
+    @property
+    def is_expired(self) -> bool:
+        return self.password_expires_at <= timezone.now()
+
+    @property
+    def expires_on(self) -> datetime.date:
+        return timezone.localdate(self.password_expires_at)
+
+
+class EngagementJuridique(models.Model):
+    """An engagement juridique (bon de commande...) published by a public structure (C.5)."""
+
+    structure = models.ForeignKey(
+        Structure,
+        verbose_name=_("structure"),
+        on_delete=models.CASCADE,
+        related_name="engagements",
+    )
+    # The invoice's customer reference holds it: at most 50 characters (reference C.5).
+    number = models.CharField(_("numéro d'engagement"), max_length=50)
+    kind = models.CharField(
+        _("type"),
+        max_length=30,
+        choices=EngagementType.choices,
+        default=EngagementType.BON_DE_COMMANDE,
+    )
+    service = models.ForeignKey(
+        Service,
+        verbose_name=_("service exécutant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="engagements",
+    )
+    amount_ht = models.DecimalField(_("montant total HT"), max_digits=15, decimal_places=2)
+    amount_ttc = models.DecimalField(
+        _("montant total TTC"), max_digits=15, decimal_places=2, null=True, blank=True
+    )
+    state = models.CharField(
+        _("état"),
+        max_length=20,
+        choices=EngagementState.choices,
+        default=EngagementState.COMMANDE,
+        db_index=True,
+    )
+    date = models.DateField(_("date de l'engagement"))
+    end_date = models.DateField(_("fin de validité"), null=True, blank=True)
+    # The supplier the engagement was placed with (a SIRET in general); optional.
+    supplier_identifier = models.CharField(
+        _("identifiant du fournisseur"), max_length=20, blank=True
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("engagement juridique")
+        verbose_name_plural = _("engagements juridiques")
+        ordering = ["structure", "-date", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure", "number"], name="engagement_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_ht__gte=0), name="engagement_amount_ht_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_ttc__isnull=True) | Q(amount_ttc__gte=0),
+                name="engagement_amount_ttc_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def accepts_invoices(self) -> bool:
+        """An invoice may cite only an engagement in state COMMANDE (reference C.5, step 4)."""
+        return self.state == EngagementState.COMMANDE
