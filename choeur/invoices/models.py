@@ -1,0 +1,378 @@
+"""Flux (one deposit), invoices, their lines, attachments, status history and drafts (reference C)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from choeur.invoices.enums import (
+    AttachmentKind,
+    CadreFacturation,
+    FluxStatus,
+    InvoiceStatus,
+    InvoiceType,
+    ModeDepot,
+    SyntaxeFlux,
+    TvaRegime,
+)
+
+
+class Flux(models.Model):
+    """One deposit: a file (or an archive of files) kept as received, integrated by a task."""
+
+    numero = models.CharField(_("numéro de flux"), max_length=30, unique=True)  # numeroFluxDepot
+    depositor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("déposant"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The structure the depositor chose to deposit for (each invoice's seller must match one he
+    # may act for; see services.checks).
+    supplier = models.ForeignKey(
+        "structures.Structure",
+        verbose_name=_("structure émettrice"),
+        on_delete=models.PROTECT,
+        related_name="flux",
+    )
+    mode_depot = models.CharField(_("mode de dépôt"), max_length=30, choices=ModeDepot.choices)
+    declared_syntax = models.CharField(
+        _("syntaxe déclarée"), max_length=40, choices=SyntaxeFlux.choices, blank=True
+    )
+    filename = models.CharField(_("nom du fichier"), max_length=255)
+    original = models.ForeignKey(
+        "core.StoredFile",
+        verbose_name=_("fichier reçu"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The structured data typed in the form for a PDF deposit (CII), when the original is a plain PDF.
+    form_data = models.ForeignKey(
+        "core.StoredFile",
+        verbose_name=_("données saisies"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("état"),
+        max_length=40,
+        choices=FluxStatus.choices,
+        default=FluxStatus.IN_RECU,
+        db_index=True,
+    )
+    status_changed_at = models.DateTimeField(_("date de l'état"), auto_now_add=True)
+    idempotency_key = models.CharField(_("clé d'idempotence"), max_length=255, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tentatives d'intégration"), default=0)
+    # The compte rendu: {"errors": [...], "items": [{"file", "number", "outcome", "invoice_id", "errors"}]}.
+    report = models.JSONField(_("compte rendu"), default=dict, blank=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+    created_at = models.DateTimeField(_("date de dépôt"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("flux")
+        verbose_name_plural = _("flux")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["depositor", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="flux_idempotency_key_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "status_changed_at"])]
+
+    def __str__(self) -> str:
+        return self.numero
+
+    @property
+    def is_final(self) -> bool:
+        from choeur.invoices.enums import FLUX_FINAL_STATUSES
+
+        return self.status in FLUX_FINAL_STATUSES
+
+
+class Invoice(models.Model):
+    """A demande de paiement integrated from a flux (identifiantFactureCPP = pk)."""
+
+    flux = models.ForeignKey(
+        Flux, verbose_name=_("flux"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    # Position of the document in its flux: integration is idempotent on (flux, position).
+    flux_position = models.PositiveIntegerField(_("rang dans le flux"), default=0)
+    mode_depot = models.CharField(_("mode de dépôt"), max_length=30, choices=ModeDepot.choices)
+    syntax = models.CharField(_("syntaxe"), max_length=40, choices=SyntaxeFlux.choices, blank=True)
+    supplier = models.ForeignKey(
+        "structures.Structure",
+        verbose_name=_("fournisseur"),
+        on_delete=models.PROTECT,
+        related_name="invoices_sent",
+    )
+    recipient = models.ForeignKey(
+        "structures.Structure",
+        verbose_name=_("destinataire"),
+        on_delete=models.PROTECT,
+        related_name="invoices_received",
+    )
+    service = models.ForeignKey(
+        "structures.Service",
+        verbose_name=_("service destinataire"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoices",
+    )
+    engagement_number = models.CharField(_("numéro d'engagement"), max_length=50, blank=True)
+    cadre = models.CharField(
+        _("cadre de facturation"),
+        max_length=40,
+        choices=CadreFacturation.choices,
+        default=CadreFacturation.A1_FACTURE_FOURNISSEUR,
+    )
+    type = models.CharField(
+        _("type"), max_length=20, choices=InvoiceType.choices, default=InvoiceType.FACTURE
+    )
+    type_code = models.CharField(_("code type (BT-3)"), max_length=3, default="380")
+    number = models.CharField(_("numéro de facture"), max_length=100)
+    issue_date = models.DateField(_("date de facture"))
+    # The year of the invoice date: supplier + number + year is unique (no duplicate, ever).
+    issue_year = models.PositiveSmallIntegerField(_("année de facture"))
+    due_date = models.DateField(_("date d'échéance"), null=True, blank=True)
+    currency = models.CharField(_("devise"), max_length=3, default="EUR")
+    tva_regime = models.CharField(
+        _("régime de TVA"), max_length=30, choices=TvaRegime.choices, blank=True
+    )
+    total_ht = models.DecimalField(_("montant HT"), max_digits=19, decimal_places=2)
+    total_tva = models.DecimalField(_("montant de TVA"), max_digits=19, decimal_places=2)
+    total_ttc = models.DecimalField(_("montant TTC"), max_digits=19, decimal_places=2)
+    amount_due = models.DecimalField(_("net à payer"), max_digits=19, decimal_places=2)
+    # BG-23 as [{"category", "rate", "base", "tax"}] (strings, Decimal-exact).
+    vat_breakdown = models.JSONField(_("ventilation de la TVA"), default=list, blank=True)
+    seller_name = models.CharField(_("nom du vendeur"), max_length=255, blank=True)
+    buyer_name = models.CharField(_("nom de l'acheteur"), max_length=255, blank=True)
+    bank_account = models.CharField(_("coordonnées bancaires"), max_length=100, blank=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+    status = models.CharField(
+        _("statut"),
+        max_length=50,
+        choices=InvoiceStatus.choices,
+        default=InvoiceStatus.DEPOSEE,
+        db_index=True,
+    )
+    status_changed_at = models.DateTimeField(_("date du statut"), auto_now_add=True)
+    main_document = models.ForeignKey(
+        "core.StoredFile",
+        verbose_name=_("document principal (PDF)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    xml = models.ForeignKey(
+        "core.StoredFile",
+        verbose_name=_("données structurées (XML)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # sha256 of the document as deposited: the « empreinte du certificat de dépôt ».
+    fingerprint = models.CharField(_("empreinte"), max_length=64)
+    deposited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("déposée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rejection_processed_at = models.DateTimeField(_("rejet traité le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("date de dépôt"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("facture")
+        verbose_name_plural = _("factures")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "number", "issue_year"], name="invoice_no_duplicate"
+            ),
+            models.UniqueConstraint(fields=["flux", "flux_position"], name="invoice_flux_position"),
+            models.CheckConstraint(
+                condition=~Q(status=InvoiceStatus.BROUILLON), name="invoice_not_draft"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["supplier", "status"]),
+            models.Index(fields=["recipient", "status"]),
+            models.Index(fields=["supplier", "issue_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.get_status_display()})"
+
+
+class InvoiceLine(models.Model):
+    """BG-25, the part of each line the pages show."""
+
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("facture"), on_delete=models.CASCADE, related_name="lines"
+    )
+    position = models.PositiveIntegerField(_("rang"))
+    line_id = models.CharField(_("identifiant de ligne"), max_length=100)
+    designation = models.CharField(_("désignation"), max_length=500)
+    reference = models.CharField(_("référence"), max_length=100, blank=True)
+    quantity = models.DecimalField(_("quantité"), max_digits=19, decimal_places=6)
+    unit = models.CharField(_("unité"), max_length=10)
+    unit_price = models.DecimalField(_("prix unitaire HT"), max_digits=19, decimal_places=6)
+    discount = models.DecimalField(_("remise HT"), max_digits=19, decimal_places=2, default=0)
+    vat_category = models.CharField(_("catégorie de TVA"), max_length=5)
+    vat_rate = models.DecimalField(_("taux de TVA"), max_digits=6, decimal_places=3, null=True)
+    net_amount = models.DecimalField(_("montant HT"), max_digits=19, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("ligne de facture")
+        verbose_name_plural = _("lignes de facture")
+        ordering = ["invoice", "position"]
+
+    def __str__(self) -> str:
+        return self.designation
+
+
+class InvoiceDraft(models.Model):
+    """A saisie web kept as BROUILLON until submitted (reference C.7)."""
+
+    supplier = models.ForeignKey(
+        "structures.Structure",
+        verbose_name=_("fournisseur"),
+        on_delete=models.CASCADE,
+        related_name="invoice_drafts",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créé par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("statut"), max_length=50, choices=InvoiceStatus.choices, default=InvoiceStatus.BROUILLON
+    )
+    number = models.CharField(_("numéro de facture"), max_length=100, blank=True)
+    recipient_label = models.CharField(_("destinataire"), max_length=300, blank=True)
+    total_ttc = models.DecimalField(
+        _("montant TTC"), max_digits=19, decimal_places=2, null=True, blank=True
+    )
+    # The form as typed, field by field (strings), lines under "lines".
+    data = models.JSONField(_("données"), default=dict, blank=True)
+    submitted_flux = models.OneToOneField(
+        Flux,
+        verbose_name=_("flux de dépôt"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="draft",
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("brouillon de facture")
+        verbose_name_plural = _("brouillons de facture")
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.number or f"Brouillon {self.pk}"
+
+
+class Attachment(models.Model):
+    """A pièce jointe of an invoice (or of a draft, or of a flux before integration)."""
+
+    invoice = models.ForeignKey(
+        Invoice,
+        verbose_name=_("facture"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    draft = models.ForeignKey(
+        InvoiceDraft,
+        verbose_name=_("brouillon"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    flux = models.ForeignKey(
+        Flux,
+        verbose_name=_("flux"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    kind = models.CharField(
+        _("type"),
+        max_length=20,
+        choices=AttachmentKind.choices,
+        default=AttachmentKind.COMPLEMENTAIRE,
+    )
+    name = models.CharField(_("nom"), max_length=255)
+    file = models.ForeignKey(
+        "core.StoredFile", verbose_name=_("fichier"), on_delete=models.PROTECT, related_name="+"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ajoutée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The status the invoice had when this was added (e.g. SUSPENDUE for a « Compléter »).
+    added_on_status = models.CharField(_("ajoutée au statut"), max_length=50, blank=True)
+    created_at = models.DateTimeField(_("ajoutée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InvoiceStatusChange(models.Model):
+    """One row of an invoice's status history: who, when, from, to, why."""
+
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("facture"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(
+        _("statut précédent"), max_length=50, choices=InvoiceStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("nouveau statut"), max_length=50, choices=InvoiceStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("auteur (libellé)"), max_length=254, blank=True)
+    reason = models.TextField(_("motif ou commentaire"), blank=True)
+    created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("changement de statut")
+        verbose_name_plural = _("historique des statuts")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}: {self.from_status or '—'} → {self.to_status}"
