@@ -27,40 +27,47 @@ if TYPE_CHECKING:
 def detect(data: bytes) -> Detected:
     from choeur.einvoice.readers import detect as _detect
 
-    return _detect(data)
+    detected: Detected = _detect(data)
+    return detected
 
 
 def read(data: bytes) -> Invoice:
     from choeur.einvoice.readers import read as _read
 
-    return _read(data)
+    invoice: Invoice = _read(data)
+    return invoice
 
 
 def validate(data: bytes, *, profile: str | None = None, **options: Any) -> Report:
     from choeur.einvoice.validation import validate as _validate
 
-    return _validate(data, profile=profile, **options)
+    report: Report = _validate(data, profile=profile, **options)
+    return report
 
 
 def write_ubl(invoice: Invoice) -> bytes:
     from choeur.einvoice.writers import write_ubl as _write
 
-    return _write(invoice)
+    data: bytes = _write(invoice)
+    return data
 
 
 def write_cii(invoice: Invoice) -> bytes:
     from choeur.einvoice.writers import write_cii as _write
 
-    return _write(invoice)
+    data: bytes = _write(invoice)
+    return data
 
 
 def write_facturx(invoice: Invoice, pdf: bytes | None = None) -> bytes:
     from choeur.einvoice.facturx import write_facturx as _write
 
-    return _write(invoice, pdf)
+    data: bytes = _write(invoice, pdf)
+    return data
 
 
 def render_pdf(invoice: Invoice) -> bytes:
     from choeur.einvoice.facturx import render_pdf as _render
 
-    return _render(invoice)
+    data: bytes = _render(invoice)
+    return data

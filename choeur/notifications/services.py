@@ -36,7 +36,8 @@ def email_queue(
         "SITE_NAME": settings.SITE_NAME,
         **(context or {}),
     }
-    body_text = render_to_string(f"{template}.txt", full_context)
+    body_text: str = render_to_string(f"{template}.txt", full_context)
+    body_html: str
     try:
         body_html = render_to_string(f"{template}.html", full_context)
     except Exception as exc:  # noqa: BLE001 - the HTML part is optional
