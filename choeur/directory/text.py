@@ -1,0 +1,20 @@
+"""Name normalisation shared by the imports and the searches."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
+
+
+def search_key(text: str) -> str:
+    """Upper case, no accents, punctuation folded to single spaces: « l'Hôpital » -> « L HOPITAL »."""
+    decomposed = unicodedata.normalize("NFKD", text.upper())
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii")
+    return _NOT_ALNUM.sub(" ", ascii_text).strip()[:255]
+
+
+def prefix_upper_bound(prefix: str) -> str:
+    """The smallest string greater than every string starting with `prefix` (ASCII keys)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
