@@ -1,0 +1,330 @@
+"""The status machine of a simple invoice: ONE pure table (reference C.9 and C.10).
+
+No Django here (a test checks it): the table is data, read by the service that applies a
+transition, by the pages that offer actions, and by the diagram in docs/lifecycle.md.
+
+Each entry `(from, to) -> Rule` says who may make the move, whether a reason is required,
+what it triggers, which optional statuses it skips, and whether it is a late update from an
+accounting system that is recorded without moving the invoice back (`out_of_order`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """The statuses of a simple invoice; values equal `choeur.invoices.enums.InvoiceStatus`."""
+
+    BROUILLON = "BROUILLON"
+    DEPOSEE = "DEPOSEE"
+    EN_COURS_ACHEMINEMENT = "EN_COURS_ACHEMINEMENT"
+    MISE_A_DISPOSITION = "MISE_A_DISPOSITION"
+    A_RECYCLER = "A_RECYCLER"
+    SUSPENDUE = "SUSPENDUE"
+    COMPLETEE = "COMPLETEE"
+    REJETEE = "REJETEE"
+    SERVICE_FAIT = "SERVICE_FAIT"
+    MANDATEE = "MANDATEE"
+    MISE_A_DISPOSITION_COMPTABLE = "MISE_A_DISPOSITION_COMPTABLE"
+    COMPTABILISEE = "COMPTABILISEE"
+    MISE_EN_PAIEMENT = "MISE_EN_PAIEMENT"
+
+
+class Actor(StrEnum):
+    """Who acts: the supplier, the recipient (ordonnateur), its accountant, or the platform."""
+
+    SUPPLIER = "SUPPLIER"
+    RECIPIENT = "RECIPIENT"
+    ACCOUNTANT = "ACCOUNTANT"
+    SYSTEM = "SYSTEM"
+
+
+class Effect(StrEnum):
+    """What a transition triggers once committed."""
+
+    # « Un courriel est envoyé à l'adresse de contact du fournisseur à chaque changement de
+    # statut » (C.9, notifications).
+    NOTIFY_SUPPLIER = "NOTIFY_SUPPLIER"
+    # « L'entité destinataire reçoit un courriel quand un fournisseur dépose » (C.9), and when a
+    # suspended invoice comes back completed.
+    NOTIFY_RECIPIENT = "NOTIFY_RECIPIENT"
+    # The supplier must acknowledge a rejection or a suspension (« acquitter », C.9).
+    SUPPLIER_ACKNOWLEDGES = "SUPPLIER_ACKNOWLEDGES"
+    # A recycled invoice goes through routing again (DEPOSEE -> MISE_A_DISPOSITION).
+    ROUTE_AGAIN = "ROUTE_AGAIN"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One allowed move."""
+
+    actors: frozenset[Actor]
+    reason_required: bool = False
+    mandat_number_required: bool = False
+    effects: frozenset[Effect] = frozenset()
+    # Optional statuses this move passes over, in order (C.9: « ces statuts sont facultatifs »).
+    skips: tuple[Status, ...] = ()
+    # A late update (C.9: statuses set after the invoice went to Hélios can arrive out of
+    # sequence; « the transition guard should be soft »): accepted and written in the history,
+    # but the invoice keeps its more advanced current status.
+    out_of_order: bool = False
+    notes: str = field(default="", compare=False)
+
+
+# Statuses of the processing by the recipient and its accountant, in their normal order.
+# SERVICE_FAIT .. COMPTABILISEE are optional: any of them may be skipped (C.9).
+PROCESSING_ORDER: tuple[Status, ...] = (
+    Status.MISE_A_DISPOSITION,
+    Status.SERVICE_FAIT,
+    Status.MANDATEE,
+    Status.MISE_A_DISPOSITION_COMPTABLE,
+    Status.COMPTABILISEE,
+    Status.MISE_EN_PAIEMENT,
+)
+OPTIONAL_STATUSES: frozenset[Status] = frozenset(
+    {
+        Status.EN_COURS_ACHEMINEMENT,
+        Status.SERVICE_FAIT,
+        Status.MANDATEE,
+        Status.MISE_A_DISPOSITION_COMPTABLE,
+        Status.COMPTABILISEE,
+    }
+)
+
+# Who sets each processing status (C.9 table): the ordonnateur certifies the service and
+# issues the mandat; « mise à disposition comptable » and « comptabilisée » come from the
+# recipient or its accountant; « mise en paiement » from the accountant (automatically from
+# Hélios), or is entered by the recipient (`recupererEtatsPossiblesPourTraitement`, Pastell).
+SETTERS: Mapping[Status, frozenset[Actor]] = {
+    Status.SERVICE_FAIT: frozenset({Actor.RECIPIENT}),
+    Status.MANDATEE: frozenset({Actor.RECIPIENT}),
+    Status.MISE_A_DISPOSITION_COMPTABLE: frozenset({Actor.RECIPIENT, Actor.ACCOUNTANT}),
+    Status.COMPTABILISEE: frozenset({Actor.RECIPIENT, Actor.ACCOUNTANT}),
+    Status.MISE_EN_PAIEMENT: frozenset({Actor.RECIPIENT, Actor.ACCOUNTANT}),
+}
+
+# States from which the recipient may still suspend, reject (Pastell's connector accepts
+# these current statuses) or send back for recycling.
+OPEN_FOR_RECIPIENT: tuple[Status, ...] = (
+    Status.MISE_A_DISPOSITION,
+    Status.COMPLETEE,
+    Status.SERVICE_FAIT,
+    Status.MANDATEE,
+)
+
+_R = Actor.RECIPIENT
+_NOTIFY_S = frozenset({Effect.NOTIFY_SUPPLIER})
+
+
+def _processing_rules() -> dict[tuple[Status, Status], Rule]:
+    """Forward moves between processing statuses (skipping optional ones), and late updates."""
+    rules: dict[tuple[Status, Status], Rule] = {}
+    # COMPLETEE is processed like MISE_A_DISPOSITION (Pastell accepts it as a current status).
+    starts = (*PROCESSING_ORDER, Status.COMPLETEE)
+    for source in starts:
+        position = 0 if source is Status.COMPLETEE else PROCESSING_ORDER.index(source)
+        for index, target in enumerate(PROCESSING_ORDER):
+            if target is Status.MISE_A_DISPOSITION:
+                continue
+            if index > position:
+                rules[(source, target)] = Rule(
+                    actors=SETTERS[target],
+                    mandat_number_required=target is Status.MANDATEE,
+                    effects=_NOTIFY_S,
+                    skips=PROCESSING_ORDER[position + 1 : index],
+                )
+            elif index < position:
+                # The ordonnateur's statuses set after the accountant's (« MANDATEE après
+                # MISE_EN_PAIEMENT », C.9), or the accountant's arriving late: recorded only.
+                rules[(source, target)] = Rule(
+                    actors=SETTERS[target] - {Actor.RECIPIENT}
+                    if target in (Status.MISE_A_DISPOSITION_COMPTABLE, Status.COMPTABILISEE)
+                    else SETTERS[target],
+                    mandat_number_required=target is Status.MANDATEE,
+                    out_of_order=True,
+                    notes="mise à jour tardive, consignée sans faire reculer la facture",
+                )
+    return rules
+
+
+def _build() -> dict[tuple[Status, Status], Rule]:
+    table: dict[tuple[Status, Status], Rule] = {
+        # Deposit and routing, by the platform (C.9: « CPP certifie l'intégration »).
+        (Status.BROUILLON, Status.DEPOSEE): Rule(
+            actors=frozenset({Actor.SUPPLIER, Actor.SYSTEM}), notes="envoi du brouillon"
+        ),
+        (Status.DEPOSEE, Status.EN_COURS_ACHEMINEMENT): Rule(actors=frozenset({Actor.SYSTEM})),
+        (Status.EN_COURS_ACHEMINEMENT, Status.MISE_A_DISPOSITION): Rule(
+            actors=frozenset({Actor.SYSTEM}),
+            effects=frozenset({Effect.NOTIFY_SUPPLIER, Effect.NOTIFY_RECIPIENT}),
+        ),
+        (Status.DEPOSEE, Status.MISE_A_DISPOSITION): Rule(
+            actors=frozenset({Actor.SYSTEM}),
+            effects=frozenset({Effect.NOTIFY_SUPPLIER, Effect.NOTIFY_RECIPIENT}),
+            skips=(Status.EN_COURS_ACHEMINEMENT,),
+        ),
+        # Supplier's answers: « Compléter » a suspended invoice (attachments and/or comment),
+        # « Recycler » one with wrong routing data (destinataire, service, EJ; same number).
+        (Status.SUSPENDUE, Status.COMPLETEE): Rule(
+            actors=frozenset({Actor.SUPPLIER}),
+            effects=frozenset({Effect.NOTIFY_RECIPIENT}),
+            notes="compléter",
+        ),
+        (Status.A_RECYCLER, Status.DEPOSEE): Rule(
+            actors=frozenset({Actor.SUPPLIER}),
+            effects=frozenset({Effect.ROUTE_AGAIN}),
+            notes="recycler",
+        ),
+        # A suspended invoice the supplier does not complete can still be rejected [I].
+        (Status.SUSPENDUE, Status.REJETEE): Rule(
+            actors=frozenset({_R}),
+            reason_required=True,
+            effects=frozenset({Effect.NOTIFY_SUPPLIER, Effect.SUPPLIER_ACKNOWLEDGES}),
+        ),
+    }
+    for source in OPEN_FOR_RECIPIENT:
+        table[(source, Status.SUSPENDUE)] = Rule(
+            actors=frozenset({_R}),
+            reason_required=True,
+            effects=frozenset({Effect.NOTIFY_SUPPLIER, Effect.SUPPLIER_ACKNOWLEDGES}),
+            notes="pièces justificatives manquantes",
+        )
+        table[(source, Status.REJETEE)] = Rule(
+            actors=frozenset({_R}),
+            reason_required=True,
+            effects=frozenset({Effect.NOTIFY_SUPPLIER, Effect.SUPPLIER_ACKNOWLEDGES}),
+            notes="définitif : le fournisseur refacture sous un nouveau numéro",
+        )
+        # Once a mandat is issued the routing was right: no recycling from MANDATEE.
+        if source is not Status.MANDATEE:
+            table[(source, Status.A_RECYCLER)] = Rule(
+                actors=frozenset({_R}),
+                effects=_NOTIFY_S,
+                notes="erreur de destinataire, de service ou d'engagement",
+            )
+    table.update(_processing_rules())
+    return table
+
+
+TRANSITIONS: Mapping[tuple[Status, Status], Rule] = _build()
+
+
+class TransitionRefused(Exception):
+    """A move the table does not allow; `message` is French and shown as is."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+LABELS: Mapping[Status, str] = {
+    Status.BROUILLON: "Brouillon",
+    Status.DEPOSEE: "Déposée",
+    Status.EN_COURS_ACHEMINEMENT: "En cours d'acheminement",
+    Status.MISE_A_DISPOSITION: "Mise à disposition",
+    Status.A_RECYCLER: "À recycler",
+    Status.SUSPENDUE: "Suspendue",
+    Status.COMPLETEE: "Complétée",
+    Status.REJETEE: "Rejetée",
+    Status.SERVICE_FAIT: "Service fait",
+    Status.MANDATEE: "Mandatée",
+    Status.MISE_A_DISPOSITION_COMPTABLE: "Mise à disposition comptable",
+    Status.COMPTABILISEE: "Comptabilisée",
+    Status.MISE_EN_PAIEMENT: "Mise en paiement",
+}
+ACTOR_LABELS: Mapping[Actor, str] = {
+    Actor.SUPPLIER: "fournisseur",
+    Actor.RECIPIENT: "destinataire",
+    Actor.ACCOUNTANT: "comptable",
+    Actor.SYSTEM: "plateforme",
+}
+_RESERVED_TO: Mapping[Actor, str] = {
+    Actor.SUPPLIER: "au fournisseur",
+    Actor.RECIPIENT: "au destinataire",
+    Actor.ACCOUNTANT: "au comptable",
+    Actor.SYSTEM: "à la plateforme",
+}
+
+
+def _status(value: str) -> Status | None:
+    try:
+        return Status(value)
+    except ValueError:
+        return None
+
+
+def rule_for(from_status: str, to_status: str) -> Rule | None:
+    """The rule of one move, or None when the table does not have it."""
+    source, target = _status(from_status), _status(to_status)
+    if source is None or target is None:
+        return None
+    return TRANSITIONS.get((source, target))
+
+
+def check(
+    *,
+    from_status: str,
+    to_status: str,
+    actor: Actor,
+    reason: str = "",
+    mandat_number: str = "",
+) -> Rule:
+    """The rule allowing this move by this actor, or TransitionRefused saying why not."""
+    target = _status(to_status)
+    if target is None:
+        raise TransitionRefused(f"Statut inconnu : « {to_status} ».", code="UNKNOWN_STATUS")
+    target_label = LABELS[target]
+    source = _status(from_status)
+    source_label = LABELS[source] if source is not None else from_status
+    if source is target:
+        raise TransitionRefused(
+            f"La facture est déjà au statut « {target_label} ».", code="SAME_STATUS"
+        )
+    rule = rule_for(from_status, to_status)
+    if rule is None:
+        raise TransitionRefused(
+            f"Une facture au statut « {source_label} » ne peut pas passer au statut "
+            f"« {target_label} ».",
+            code="NOT_ALLOWED",
+        )
+    if actor not in rule.actors:
+        who = " ou ".join(_RESERVED_TO[a] for a in Actor if a in rule.actors)
+        raise TransitionRefused(
+            f"Le passage au statut « {target_label} » est réservé {who}.", code="WRONG_ACTOR"
+        )
+    if rule.reason_required and not reason.strip():
+        raise TransitionRefused(
+            f"Un motif est obligatoire pour passer la facture au statut « {target_label} ».",
+            code="REASON_REQUIRED",
+        )
+    if rule.mandat_number_required and not mandat_number.strip():
+        raise TransitionRefused(
+            "Le numéro de mandat est obligatoire pour marquer la facture « Mandatée ».",
+            code="MANDAT_NUMBER_REQUIRED",
+        )
+    return rule
+
+
+def targets_for(from_status: str, actor: Actor, *, include_late: bool = False) -> list[Status]:
+    """The statuses `actor` may move an invoice to from `from_status`, in the table's order."""
+    source = _status(from_status)
+    if source is None:
+        return []
+    return [
+        target
+        for (start, target), rule in TRANSITIONS.items()
+        if start is source and actor in rule.actors and (include_late or not rule.out_of_order)
+    ]
+
+
+def final_statuses() -> frozenset[Status]:
+    """Statuses with no move forward left (REJETEE; MISE_EN_PAIEMENT but for late updates)."""
+    return frozenset(
+        status
+        for status in Status
+        if not any(start is status and not r.out_of_order for (start, _), r in TRANSITIONS.items())
+    )
