@@ -317,6 +317,7 @@ REST_FRAMEWORK = {
         "oauth2_provider.contrib.rest_framework.OAuth2Authentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "EXCEPTION_HANDLER": "choeur.api.envelope.envelope_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chœur API (compatible Chorus Pro)",

@@ -1,4 +1,25 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from choeur.api.views import oauth, structures, transverses
 
 app_name = "api"
-urlpatterns: list[URLPattern | URLResolver] = []
+
+T = "cpro/transverses/v1/"
+S = "cpro/structures/v1/"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("api/oauth/token", oauth.token, name="token"),
+    path(T + "health-check", transverses.HealthCheck.as_view(), name="health_check"),
+    path(T + "recuperer/devises", transverses.RecupererDevises.as_view()),
+    path(T + "recuperer/cadrefacturation", transverses.RecupererCadreFacturation.as_view()),
+    path(T + "recuperer/modedepot", transverses.RecupererModeDepot.as_view()),
+    path(T + "recuperer/formatflux", transverses.RecupererFormatFlux.as_view()),
+    path(T + "recuperer/etat/typedp", transverses.RecupererTypeDp.as_view()),
+    path(T + "recuperer/modereglements", transverses.RecupererModeReglements.as_view()),
+    path(T + "consulter/information/siret", transverses.ConsulterInformationSiret.as_view()),
+    path(T + "rechercher/destinataire", transverses.RechercherDestinataire.as_view()),
+    path(S + "rechercher", structures.Rechercher.as_view(), name="structures_rechercher"),
+    path(S + "consulter", structures.Consulter.as_view(), name="structures_consulter"),
+    path(S + "rechercher/services", structures.RechercherServices.as_view()),
+    path(S + "consulter/service", structures.ConsulterService.as_view()),
+]

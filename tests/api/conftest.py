@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from choeur.accounts.models import User
+from choeur.structures.enums import IdentifierType, RattachementStatus, Role
+from choeur.structures.models import Rattachement, Service, Structure
+from choeur.structures.services.technical import technical_account_create
+
+
+@dataclass
+class ApiAccount:
+    client: Client
+    login: str
+    password: str
+    client_id: str
+    client_secret: str
+    structure: Structure
+    token: str = ""
+
+    def cpro_account(self, password: str | None = None) -> str:
+        raw = f"{self.login}:{self.password if password is None else password}"
+        return base64.b64encode(raw.encode()).decode()
+
+    def fetch_token(self) -> str:
+        response = self.client.post(
+            "/api/oauth/token",
+            {
+                "grant_type": "client_credentials",
+                "client_id": self.client_id,
+                "client_secret": self.client_secret,
+                "scope": "openid",
+            },
+        )
+        assert response.status_code == 200, response.content
+        self.token = response.json()["access_token"]
+        return self.token
+
+    def post(self, path: str, payload: Any = None, **headers: str) -> Any:
+        if not self.token:
+            self.fetch_token()
+        defaults = {
+            "HTTP_AUTHORIZATION": f"Bearer {self.token}",
+            "HTTP_CPRO_ACCOUNT": self.cpro_account(),
+        }
+        defaults.update(headers)
+        return self.client.post(
+            path,
+            data=json.dumps(payload),
+            content_type="application/json;charset=utf-8",
+            **defaults,
+        )
+
+
+def make_structure(identifier: str, name: str, *, public: bool = False, **extra: Any) -> Structure:
+    return Structure.objects.create(
+        identifier_type=IdentifierType.SIRET,
+        identifier=identifier,
+        raison_sociale=name,
+        is_public=public,
+        code_postal="75007",
+        ville="Paris",
+        adresse="1 rue de l'Université",
+        **extra,
+    )
+
+
+@pytest.fixture
+def supplier_structure(db: Any) -> Structure:
+    return make_structure("73282932000074", "Menuiserie Durand")
+
+
+@pytest.fixture
+def public_structure(db: Any) -> Structure:
+    structure = make_structure(
+        "11000201100044", "Ministère de la Culture", public=True, code_service_required=True
+    )
+    Service.objects.create(
+        structure=structure, code="SFACETAT", name="Service facturier", engagement_required=True
+    )
+    Service.objects.create(
+        structure=structure, code="ANCIEN", name="Ancien service", is_active=False
+    )
+    return structure
+
+
+@pytest.fixture
+def api_account(supplier_structure: Structure, client: Client) -> ApiAccount:
+    manager = User.objects.create_user(email="gestion@durand.example", password="Gestion-2026!")
+    Rattachement.objects.create(
+        user=manager,
+        structure=supplier_structure,
+        role=Role.GESTIONNAIRE_PRINCIPAL,
+        status=RattachementStatus.VALIDEE,
+    )
+    secrets = technical_account_create(actor=manager, structure=supplier_structure)
+    return ApiAccount(
+        client=client,
+        login=secrets.account.login,
+        password=secrets.password,
+        client_id=secrets.account.application.client_id,
+        client_secret=secrets.client_secret or "",
+        structure=supplier_structure,
+    )
