@@ -1,0 +1,150 @@
+"""`flux_deposit`: every way in (saisie, PDF, flux file, API) ends here. The original bytes are
+stored and hashed and the Flux row is committed BEFORE the caller answers; integration is queued
+after commit (DESIGN.md "Deposit")."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from choeur.core.audit import audit_log_write
+from choeur.core.files import stored_file_create
+from choeur.core.tasks import dispatch
+from choeur.invoices import perms
+from choeur.invoices.enums import ModeDepot, SyntaxeFlux
+from choeur.invoices.models import Attachment, Flux
+from choeur.invoices.services.rules import MB
+from choeur.structures.models import Structure
+
+FLUX_MAX_BYTES = 120 * MB
+
+
+class DepositRefused(Exception):
+    """The deposit is refused before any row is written (a French message for the user)."""
+
+    def __init__(self, message: str, *, code: str = "refused") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    data: bytes
+    content_type: str = "application/octet-stream"
+
+
+def _numero() -> str:
+    # Like the real platform's CPP0011110000000000001557: 25 characters, unique (constraint).
+    return f"CPP{timezone.now():%Y%m%d}{secrets.randbelow(10**14):014d}"
+
+
+def flux_deposit(
+    *,
+    user: Any,
+    supplier: Structure,
+    upload: Upload,
+    mode_depot: str = ModeDepot.UPLOAD_PORTAIL,
+    declared_syntax: str = "",
+    idempotency_key: str = "",
+    comment: str = "",
+    attachments: list[Upload] | None = None,
+    form_data: bytes | None = None,
+) -> Flux:
+    """Receive one deposit for `supplier` and queue its integration; returns the Flux.
+
+    With an `idempotency_key` already used by this user, the first flux is returned and nothing
+    is stored again (a retried request gets the first answer).
+    """
+    if not perms.can_deposit(user, supplier):
+        raise DepositRefused(
+            "Vous ne pouvez pas déposer de factures pour cette structure : il faut l'espace "
+            "« Factures émises » en modification.",
+            code="forbidden",
+        )
+    key = (idempotency_key or "").strip()[:255]
+    if key:
+        existing = Flux.objects.filter(depositor=user, idempotency_key=key).first()
+        if existing is not None:
+            return existing
+    if declared_syntax and declared_syntax not in SyntaxeFlux.values:
+        raise DepositRefused(
+            f"Syntaxe de flux inconnue : « {declared_syntax} ». Syntaxes acceptées : "
+            + ", ".join(SyntaxeFlux.values)
+            + ".",
+            code="syntax",
+        )
+    if not upload.data:
+        raise DepositRefused("Le fichier déposé est vide.", code="empty")
+    if len(upload.data) > FLUX_MAX_BYTES:
+        raise DepositRefused(
+            f"Le fichier déposé dépasse 120 Mo ({len(upload.data) / MB:.1f} Mo).", code="size"
+        )
+    try:
+        with transaction.atomic():
+            original = stored_file_create(
+                data=upload.data, name=upload.name, content_type=upload.content_type, user=user
+            )
+            stored_form = (
+                stored_file_create(
+                    data=form_data,
+                    name="donnees-saisies.xml",
+                    content_type="application/xml",
+                    user=user,
+                )
+                if form_data is not None
+                else None
+            )
+            flux = Flux.objects.create(
+                numero=_numero(),
+                depositor=user if getattr(user, "is_authenticated", False) else None,
+                supplier=supplier,
+                mode_depot=mode_depot,
+                declared_syntax=declared_syntax,
+                filename=upload.name[:255] or "flux",
+                original=original,
+                form_data=stored_form,
+                idempotency_key=key,
+                comment=comment,
+            )
+            for extra in attachments or []:
+                Attachment.objects.create(
+                    flux=flux,
+                    name=extra.name[:255],
+                    file=stored_file_create(
+                        data=extra.data, name=extra.name, content_type=extra.content_type, user=user
+                    ),
+                    added_by=flux.depositor,
+                )
+            audit_log_write(
+                actor=user,
+                action="flux.deposit",
+                obj=flux,
+                after={
+                    "numero": flux.numero,
+                    "mode_depot": mode_depot,
+                    "sha256": original.sha256,
+                    "size": original.size,
+                    "supplier": supplier.identifier,
+                },
+            )
+            queue_integration(flux)
+    except IntegrityError:
+        # Two requests with the same key at once: the other one won, answer as it did.
+        if key:
+            existing = Flux.objects.filter(depositor=user, idempotency_key=key).first()
+            if existing is not None:
+                return existing
+        raise
+    return flux
+
+
+def queue_integration(flux: Flux) -> None:
+    from choeur.invoices.tasks import flux_integrate_task
+
+    dispatch(flux_integrate_task, flux.pk)
