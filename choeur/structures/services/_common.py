@@ -1,0 +1,82 @@
+"""Helpers shared by the structures services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from choeur.structures.enums import AccessMode, Espace
+from choeur.structures.errors import StructureError
+from choeur.structures.models import EspaceSubscription, Structure, StructureEspace
+
+
+def require(allowed: bool) -> None:
+    """Services check the same predicates as views: a forged request still gets nothing."""
+    if not allowed:
+        raise PermissionDenied
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the fields that changed, for a compact audit row."""
+    keys = [key for key in after if before.get(key) != after.get(key)]
+    return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
+
+
+def notify(*, to: Any, subject: str, template: str, context: dict[str, Any]) -> None:
+    """Queue an email (sent after commit by the notifications outbox)."""
+    from choeur.notifications.services import email_queue
+
+    address = getattr(to, "notification_email", None) or getattr(to, "email", "")
+    if address:
+        email_queue(to=address, subject=subject, template=template, context=context)
+
+
+def subscriptions_check(structure: Structure, subscriptions: dict[str, str]) -> dict[str, str]:
+    """Keep {espace: mode} pairs with a known mode, on espaces open on the structure."""
+    open_espaces = set(
+        StructureEspace.objects.filter(structure=structure, is_open=True).values_list(
+            "espace", flat=True
+        )
+    )
+    clean: dict[str, str] = {}
+    for espace, mode in subscriptions.items():
+        if not mode:
+            continue
+        if espace not in Espace.values:
+            raise StructureError(f"Espace inconnu : {espace}.")
+        if mode not in AccessMode.values:
+            raise StructureError(f"Mode d'accès inconnu : {mode}.")
+        if espace not in open_espaces:
+            raise StructureError(
+                f"L'espace « {Espace(espace).label} » n'est pas ouvert sur cette structure."
+            )
+        clean[espace] = mode
+    return clean
+
+
+def subscriptions_replace(
+    *, user: Any, structure: Structure, subscriptions: dict[str, str]
+) -> None:
+    """Make the user's subscriptions on the structure exactly `subscriptions`."""
+    EspaceSubscription.objects.filter(user=user, structure=structure).exclude(
+        espace__in=list(subscriptions)
+    ).delete()
+    for espace, mode in subscriptions.items():
+        EspaceSubscription.objects.update_or_create(
+            user=user, structure=structure, espace=espace, defaults={"mode": mode}
+        )
+
+
+def subscriptions_as_dict(*, user: Any, structure: Structure) -> dict[str, str]:
+    return dict(
+        EspaceSubscription.objects.filter(user=user, structure=structure)
+        .order_by("espace")
+        .values_list("espace", "mode")
+    )
+
+
+def espace_open(structure: Structure, espace: str) -> None:
+    StructureEspace.objects.update_or_create(
+        structure=structure, espace=espace, defaults={"is_open": True}
+    )

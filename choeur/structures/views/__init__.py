@@ -1,0 +1,1 @@
+"""Pages of « Mon compte » (rattachements, abonnements) and « Gestion de la structure »."""
