@@ -1,4 +1,19 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from choeur.lifecycle import views
 
 app_name = "lifecycle"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.invoice_list, name="list"),
+    path("synthese/", views.synthese, name="synthese"),
+    path("actions-groupees/", views.bulk_action, name="bulk_action"),
+    path("<int:invoice_id>/", views.invoice_detail, name="detail"),
+    path("<int:invoice_id>/document.pdf", views.invoice_pdf_view, name="pdf"),
+    path("<int:invoice_id>/telecharger/<slug:kind>/", views.invoice_download, name="download"),
+    path(
+        "<int:invoice_id>/pieces-jointes/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path("<int:invoice_id>/traiter/<slug:action>/", views.invoice_action, name="action"),
+]
