@@ -4,6 +4,7 @@ of ours (CHOEUR-...), where it applies (the BT) and a plain French message."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -52,15 +53,46 @@ def party_identifiers(party: Party) -> list[str]:
 def check_routing(*, pivot: Pivot, flux_supplier: Structure, depositor: Any) -> Outcome:
     out = Outcome()
     supplier = _supplier(pivot, flux_supplier, depositor, out.problems)
-    recipient = _recipient(pivot, out.problems)
     cadre = _cadre(pivot, out.problems)
+    recipient_ids = [v for v in party_identifiers(pivot.buyer) if SIRET_RE.match(v)]
+    dest = check_recipient_data(
+        recipient_ids=recipient_ids,
+        service_code=pivot.buyer_reference or "",
+        engagement=pivot.purchase_order_reference or "",
+        issue_date=pivot.issue_date,
+        supplier=supplier,
+    )
+    out.problems += dest.problems
+    if not out.problems and supplier is not None and dest.routing is not None and cadre is not None:
+        out.routing = Routing(
+            supplier,
+            dest.routing.recipient,
+            dest.routing.service,
+            dest.routing.engagement_number,
+            cadre,
+        )
+    return out
+
+
+def check_recipient_data(
+    *,
+    recipient_ids: list[str],
+    service_code: str,
+    engagement: str,
+    issue_date: dt.date,
+    supplier: Structure | None,
+) -> Outcome:
+    """Recipient known, active and accepting; service; engagement (C.5). Also used by « Recycler »."""
+    out = Outcome()
+    recipient = _recipient(recipient_ids, out.problems)
     service: Service | None = None
-    engagement = (pivot.purchase_order_reference or "").strip()
+    code = service_code.strip()
+    number = engagement.strip()
     if recipient is not None:
-        service = _service(pivot, recipient, supplier, out.problems)
-        _engagement(pivot, recipient, service, engagement, out.problems)
-    if not out.problems and supplier is not None and recipient is not None and cadre is not None:
-        out.routing = Routing(supplier, recipient, service, engagement, cadre)
+        service = _service(code, issue_date, recipient, supplier, out.problems)
+        _engagement(code, recipient, service, number, out.problems)
+    if not out.problems and recipient is not None and supplier is not None:
+        out.routing = Routing(supplier, recipient, service, number, "")
     return out
 
 
@@ -119,8 +151,7 @@ def _inactive_supplier(structure: Structure) -> Problem:
     )
 
 
-def _recipient(pivot: Pivot, problems: list[Problem]) -> Structure | None:
-    ids = [v for v in party_identifiers(pivot.buyer) if SIRET_RE.match(v)]
+def _recipient(ids: list[str], problems: list[Problem]) -> Structure | None:
     if not ids:
         problems.append(
             Problem(
@@ -190,9 +221,12 @@ def _cadre(pivot: Pivot, problems: list[Problem]) -> str | None:
 
 
 def _service(
-    pivot: Pivot, recipient: Structure, supplier: Structure | None, problems: list[Problem]
+    code: str,
+    issue_date: dt.date,
+    recipient: Structure,
+    supplier: Structure | None,
+    problems: list[Problem],
 ) -> Service | None:
-    code = (pivot.buyer_reference or "").strip()
     if not code:
         if recipient.code_service_required:
             problems.append(
@@ -219,7 +253,7 @@ def _service(
             )
         )
         return None
-    if not _service_active(service, pivot):
+    if not _service_active(service, issue_date):
         problems.append(
             Problem(
                 "CHOEUR-SERV-03",
@@ -243,24 +277,22 @@ def _service(
     return service
 
 
-def _service_active(service: Service, pivot: Pivot) -> bool:
+def _service_active(service: Service, day: dt.date) -> bool:
     if not service.is_active:
         return False
-    day = pivot.issue_date
     if service.start_date and day < service.start_date:
         return False
     return not (service.end_date and day > service.end_date)
 
 
 def _engagement(
-    pivot: Pivot,
+    code: str,
     recipient: Structure,
     service: Service | None,
     number: str,
     problems: list[Problem],
 ) -> None:
     where, bt = "Référence du bon de commande (numéro d'engagement)", "BT-13"
-    code = (pivot.buyer_reference or "").strip()
     if not number:
         if recipient.engagement_required:
             problems.append(

@@ -10,7 +10,43 @@ MB = 1024 * 1024
 
 # Reference C.6, « pièces jointes dans Chorus Pro : quelques règles à respecter ».
 ATTACHMENT_EXTENSIONS = frozenset(
-    ["BMP", "GIF", "FAX", "ODT", "PPT", "TIFF", "XLS", "BZ2", "GZ", "JPEG", "P7S", "RTF", "TXT", "XML", "CSV", "GZIP", "JPG", "PDF", "SVG", "XHTML", "XLSX", "DOC", "HTM", "ODP", "PNG", "TGZ", "XLC", "ZIP", "DOCX", "HTML", "ODS", "PPS", "TIF", "XLM", "PPTX"]
+    [
+        "BMP",
+        "GIF",
+        "FAX",
+        "ODT",
+        "PPT",
+        "TIFF",
+        "XLS",
+        "BZ2",
+        "GZ",
+        "JPEG",
+        "P7S",
+        "RTF",
+        "TXT",
+        "XML",
+        "CSV",
+        "GZIP",
+        "JPG",
+        "PDF",
+        "SVG",
+        "XHTML",
+        "XLSX",
+        "DOC",
+        "HTM",
+        "ODP",
+        "PNG",
+        "TGZ",
+        "XLC",
+        "ZIP",
+        "DOCX",
+        "HTML",
+        "ODS",
+        "PPS",
+        "TIF",
+        "XLM",
+        "PPTX",
+    ]
 )
 ATTACHMENT_NAME_MAX = 50
 ATTACHMENT_MAX_BYTES = 10 * MB  # each file strictly under 10 MB

@@ -1,0 +1,198 @@
+"""Reads with rules: what a supplier's user sees of flux and invoices. Others' objects are not
+found (404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+
+from choeur.invoices import perms
+from choeur.invoices.enums import STATUSES_DUE, InvoiceStatus
+from choeur.invoices.models import Attachment, Flux, Invoice, InvoiceDraft
+
+SORTS = {
+    "depot": "-created_at",
+    "-depot": "created_at",
+    "date": "issue_date",
+    "-date": "-issue_date",
+    "numero": "number",
+    "-numero": "-number",
+    "montant": "total_ttc",
+    "-montant": "-total_ttc",
+    "statut": "status",
+    "-statut": "-status",
+    "destinataire": "recipient__raison_sociale",
+    "-destinataire": "-recipient__raison_sociale",
+}
+
+
+@dataclass
+class InvoiceFilters:
+    status: str = ""
+    recipient: str = ""  # SIRET (any part) or name
+    number: str = ""
+    flux: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    supplier_id: int | None = None
+    sort: str = "depot"
+
+
+def _structure_ids(user: Any) -> list[int]:
+    return [s.pk for s in perms.readable_structures(user)]
+
+
+def invoices_for_supplier(*, user: Any, filters: InvoiceFilters | None = None) -> QuerySet[Invoice]:
+    """« Factures émises »: invoices of the structures the user reads, filtered and sorted."""
+    f = filters or InvoiceFilters()
+    found = Invoice.objects.filter(supplier_id__in=_structure_ids(user)).select_related(
+        "recipient", "supplier", "service", "flux"
+    )
+    if f.supplier_id:
+        found = found.filter(supplier_id=f.supplier_id)
+    if f.status:
+        found = found.filter(status=f.status)
+    if f.recipient.strip():
+        text = f.recipient.strip()
+        found = found.filter(
+            Q(recipient__identifier__contains=text.replace(" ", ""))
+            | Q(recipient__raison_sociale__icontains=text)
+        )
+    if f.number.strip():
+        found = found.filter(number__icontains=f.number.strip())
+    if f.flux.strip():
+        found = found.filter(flux__numero__icontains=f.flux.strip())
+    if f.date_from:
+        found = found.filter(issue_date__gte=f.date_from)
+    if f.date_to:
+        found = found.filter(issue_date__lte=f.date_to)
+    if f.amount_min is not None:
+        found = found.filter(total_ttc__gte=f.amount_min)
+    if f.amount_max is not None:
+        found = found.filter(total_ttc__lte=f.amount_max)
+    return found.order_by(SORTS.get(f.sort, "-created_at"), "-pk")
+
+
+def invoice_get_for_supplier(*, user: Any, invoice_id: int) -> Invoice:
+    invoice = (
+        Invoice.objects.select_related(
+            "recipient", "supplier", "service", "flux", "main_document", "xml"
+        )
+        .filter(pk=invoice_id)
+        .first()
+    )
+    if invoice is None or not perms.can_view_sent(user, invoice.supplier):
+        raise Http404
+    return invoice
+
+
+def invoice_attachment_get(*, invoice: Invoice, attachment_id: int) -> Attachment:
+    attachment = (
+        Attachment.objects.select_related("file").filter(pk=attachment_id, invoice=invoice).first()
+    )
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def flux_for_user(*, user: Any, status: str = "", numero: str = "") -> QuerySet[Flux]:
+    """« Suivi des flux »: the deposits for the structures the user reads."""
+    found = Flux.objects.filter(supplier_id__in=_structure_ids(user)).select_related(
+        "supplier", "original"
+    )
+    if status:
+        found = found.filter(status=status)
+    if numero.strip():
+        found = found.filter(numero__icontains=numero.strip())
+    return found.order_by("-created_at", "-pk")
+
+
+def flux_get_for_user(*, user: Any, flux_id: int) -> Flux:
+    flux = (
+        Flux.objects.select_related("supplier", "original", "depositor").filter(pk=flux_id).first()
+    )
+    if flux is None or not perms.can_view_sent(user, flux.supplier):
+        raise Http404
+    return flux
+
+
+def drafts_for_user(*, user: Any) -> QuerySet[InvoiceDraft]:
+    return InvoiceDraft.objects.filter(
+        supplier_id__in=[s.pk for s in perms.sendable_structures(user)],
+        status=InvoiceStatus.BROUILLON,
+    ).select_related("supplier")
+
+
+def draft_get_for_user(*, user: Any, draft_id: int) -> InvoiceDraft:
+    draft = InvoiceDraft.objects.select_related("supplier").filter(pk=draft_id).first()
+    if draft is None or not perms.can_deposit(user, draft.supplier):
+        raise Http404
+    return draft
+
+
+def invoice_history(invoice: Invoice) -> list[Any]:
+    return list(invoice.status_changes.select_related("actor").order_by("created_at", "pk"))
+
+
+def synthese(
+    *, user: Any, supplier_id: int | None = None, today: dt.date | None = None
+) -> dict[str, Any]:
+    """« Synthèse »: invoices per status, and the amounts still due per month of issue (the last
+    12 months). An invoice whose rejection was processed (« Traiter le rejet ») leaves it."""
+    base = Invoice.objects.filter(supplier_id__in=_structure_ids(user))
+    if supplier_id:
+        base = base.filter(supplier_id=supplier_id)
+    visible = base.exclude(status=InvoiceStatus.REJETEE, rejection_processed_at__isnull=False)
+    counts = {
+        row["status"]: row["n"]
+        for row in visible.values("status").annotate(n=Count("pk")).order_by()
+    }
+    per_status = [
+        {"status": s, "label": s.label, "count": counts[s.value]}
+        for s in InvoiceStatus
+        if s.value in counts
+    ]
+    today = today or timezone.localdate()
+    start = (today.replace(day=1) - dt.timedelta(days=335)).replace(day=1)
+    due = (
+        visible.filter(status__in=list(STATUSES_DUE), issue_date__gte=start)
+        .annotate(month=TruncMonth("issue_date"))
+        .values("month")
+        .annotate(total=Sum("amount_due"), n=Count("pk"))
+        .order_by("month")
+    )
+    by_month = {row["month"].strftime("%Y-%m"): row for row in due}
+    months: list[dict[str, Any]] = []
+    cursor = start
+    for _i in range(12):
+        key = cursor.strftime("%Y-%m")
+        row = by_month.get(key)
+        months.append(
+            {
+                "month": cursor,
+                "total": row["total"] if row else Decimal("0"),
+                "count": row["n"] if row else 0,
+            }
+        )
+        cursor = (cursor + dt.timedelta(days=32)).replace(day=1)
+    top: Decimal = max((m["total"] for m in months), default=Decimal("0")) or Decimal("1")
+    for m in months:
+        m["percent"] = int(m["total"] * 100 / top)
+    total_due = sum((m["total"] for m in months), Decimal("0"))
+    rejected_to_process = visible.filter(status=InvoiceStatus.REJETEE).count()
+    return {
+        "per_status": per_status,
+        "months": months,
+        "total_due": total_due,
+        "total_count": sum(counts.values()),
+        "rejected_to_process": rejected_to_process,
+    }
