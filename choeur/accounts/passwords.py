@@ -1,9 +1,14 @@
-"""The password policy of the reference flow: >= 8 characters and >= 3 kinds of characters."""
+"""The password policy of the reference flow (>= 8 characters, >= 3 kinds of characters), the
+security answer's hashing, and the secrets of email links."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+import unicodedata
 from typing import Any
 
+from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -36,3 +41,31 @@ class ComplexityValidator:
             "Au moins 3 types de caractères parmi : chiffres, majuscules, minuscules, "
             "caractères spéciaux."
         )
+
+
+def normalize_answer(answer: str) -> str:
+    """The answer as compared: accents, case and repeated spaces ignored (« Éléphant » = « elephant »)."""
+    decomposed = unicodedata.normalize("NFKD", answer)
+    without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(without_accents.casefold().split())
+
+
+def security_answer_hash(answer: str) -> str:
+    """Stored like a password (Argon2id), so a database leak does not give the answers away."""
+    return make_password(normalize_answer(answer))
+
+
+def security_answer_matches(answer: str, stored: str) -> bool:
+    if not stored:
+        return False
+    return check_password(normalize_answer(answer), stored)
+
+
+def token_new() -> tuple[str, str]:
+    """A fresh secret for an email link and the SHA-256 kept in the database."""
+    raw = secrets.token_urlsafe(32)
+    return raw, token_digest(raw)
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()

@@ -8,5 +8,30 @@ urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.profile, name="profile"),
+    # Registration, the four steps of the reference text.
     path("inscription/", views.register, name="register"),
+    path("inscription/sans-siret/", views.register_no_siret, name="register_no_siret"),
+    path("inscription/informations/", views.register_details, name="register_details"),
+    path("inscription/espaces/", views.register_espaces, name="register_espaces"),
+    path("inscription/courriel-envoye/", views.register_sent, name="register_sent"),
+    path("activation/renvoyer/", views.activation_resend, name="activation_resend"),
+    path("activation/<str:token>/", views.activate, name="activate"),
+    # Recovery.
+    path("mot-de-passe-oublie/", views.password_reset, name="password_reset"),
+    path(
+        "mot-de-passe-oublie/<str:token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    # Mon compte.
+    path("modifier/", views.profile_edit, name="profile_edit"),
+    path("mot-de-passe/", views.password_change, name="password_change"),
+    path("question-de-securite/", views.security_question, name="security_question"),
+    path("adresse-de-connexion/", views.email_change, name="email_change"),
+    path(
+        "adresse-de-connexion/<str:token>/",
+        views.email_change_confirm,
+        name="email_change_confirm",
+    ),
+    path("desactiver/", views.deactivate, name="deactivate"),
 ]
