@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -464,47 +464,53 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
-def export_structures(out: io.TextIOBase | Any) -> int:
-    """Write the public structures in the structures format; returns the row count."""
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(STRUCTURE_COLUMNS)
-    count = 0
-    for structure in (
-        Structure.objects.filter(is_public=True)
-        .order_by("identifier_type", "identifier")
-        .iterator(2000)
-    ):
+def structure_rows() -> Iterator[list[str]]:
+    """The header, then one row per public structure (structures format)."""
+    yield STRUCTURE_COLUMNS
+    structures = Structure.objects.filter(is_public=True).order_by("identifier_type", "identifier")
+    for structure in structures.iterator(2000):
         row = [structure.identifier_type, structure.identifier]
         for column in STRUCTURE_COLUMNS[2:]:
             if column in FLAGS:
                 row.append(_flag(getattr(structure, FLAGS[column])))
             else:
                 row.append(getattr(structure, TEXTS[column][0]))
-        writer.writerow(row)
-        count += 1
-    return count
+        yield row
 
 
-def export_services(out: io.TextIOBase | Any) -> int:
-    """Write the services of the public structures in Chœur's services format."""
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(SERVICE_COLUMNS)
-    count = 0
+def service_rows() -> Iterator[list[str]]:
+    """The header, then one row per service of a public structure (services format)."""
+    yield SERVICE_COLUMNS
     services = (
         Service.objects.filter(structure__is_public=True)
         .select_related("structure")
         .order_by("structure__identifier_type", "structure__identifier", "code")
     )
     for service in services.iterator(2000):
-        writer.writerow(
-            [
-                service.structure.identifier_type,
-                service.structure.identifier,
-                service.code,
-                service.name,
-                _flag(service.engagement_required),
-                _flag(service.is_active),
-            ]
-        )
+        yield [
+            service.structure.identifier_type,
+            service.structure.identifier,
+            service.code,
+            service.name,
+            _flag(service.engagement_required),
+            _flag(service.is_active),
+        ]
+
+
+def _export(out: Any, rows: Iterator[list[str]]) -> int:
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    count = -1  # the header is not counted
+    for row in rows:
+        writer.writerow(row)
         count += 1
     return count
+
+
+def export_structures(out: Any) -> int:
+    """Write the public structures in the structures format; returns the row count."""
+    return _export(out, structure_rows())
+
+
+def export_services(out: Any) -> int:
+    """Write the services of the public structures in Chœur's services format."""
+    return _export(out, service_rows())
