@@ -144,6 +144,8 @@ class ActionForm(BaseForm):
                 "Destinataire, service ou numéro d'engagement erroné : le fournisseur pourra les "
                 "corriger et renvoyer la facture sous le même numéro."
             )
+        # The DSFR base form built its bound fields already: rebuild them with these labels.
+        self._bound_fields_cache.clear()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
