@@ -712,11 +712,7 @@ def describe(
     if wording is None and _DEC.match(rule_id):
         wording = _decimals_fr(text)
     if official_is_french:
-        return (
-            text,
-            f"French rule {rule_id} not met (the official text is in French): {text}",
-            first_bt(rule_id.replace("_", " ")) or first_bt(text),
-        )
+        return describe_br_fr(rule_id, official_text)
     if wording is not None:
         bt, message_fr = wording
         return message_fr, text, bt or first_bt(text)
@@ -825,3 +821,72 @@ def bt_of_location(location: str) -> str | None:
         if name in ELEMENT_BT:
             return ELEMENT_BT[name]
     return None
+
+
+# --- BR-FR (French rules, official text in French): our English, by rule family ---------------
+
+BR_FR_EN: dict[str, str] = {
+    "BR-FR-01": "An invoice identifier (BT-1, BT-25) must not exceed 35 characters.",
+    "BR-FR-02": (
+        "An invoice identifier (BT-1, BT-25) may contain only letters, digits and + - _ /, "
+        "without spaces."
+    ),
+    "BR-FR-03": "Dates must have a year between 2000 and 2099, in the format YYYYMMDD.",
+    "BR-FR-04": "The invoice type code (BT-3) is not one of the codes allowed in France.",
+    "BR-FR-05": (
+        "The mandatory French mentions are missing from the notes (BG-1): recovery costs "
+        "(PMT), late payment penalties (PMD) and discount terms (AAB)."
+    ),
+    "BR-FR-06": "Each of the subject codes PMT, PMD and AAB may appear only once in the notes.",
+    "BR-FR-08": "The billing framework (BT-23) is missing or not one of the allowed values (B1, S1, M1...).",
+    "BR-FR-09": "A SIRET must have 14 digits and start with the SIREN.",
+    "BR-FR-10": "The seller's SIREN (BT-30, scheme 0002) is mandatory and must have exactly 9 digits.",
+    "BR-FR-11": "For a B2B invoice, the buyer's SIREN (BT-47) is mandatory and must have 9 digits.",
+    "BR-FR-12": "The buyer's electronic address (BT-49) is mandatory.",
+    "BR-FR-13": "The seller's electronic address (BT-34) is mandatory.",
+    "BR-FR-15": "The VAT category code is not allowed in France (S, E, AE, K, G, O, Z).",
+    "BR-FR-16": "The VAT rate must be a percentage without '%' and one of the French rates.",
+    "BR-FR-17": "The qualification code of the attachment (BT-123) is not in the allowed list.",
+    "BR-FR-18": "Only one additional document (BG-24) may be described as LISIBLE.",
+    "BR-FR-20": "A note with subject code BAR must hold B2B, B2BINT, B2C, B2CINT, OUTOFSCOPE or ARCHIVEONLY.",
+    "BR-FR-21": "For a B2B invoice, the buyer's electronic address (BT-49) must start with its SIREN.",
+    "BR-FR-22": "For a B2B self-billed invoice, the seller's electronic address (BT-34) must start with its SIREN.",
+    "BR-FR-23": "An electronic address may contain only letters, digits, '-', '_' and '.'.",
+    "BR-FR-24": "A private identifier may contain only letters, digits, '-', '_' and '.'.",
+    "BR-FR-25": "An electronic address must not exceed 125 characters.",
+    "BR-FR-26": "A private identifier must not exceed 100 characters.",
+    "BR-FR-27": "An item attribute (BG-32) needs a name (BT-160) or an attribute code.",
+    "BR-FR-28": "An item attribute needs a value or a measured value, not both.",
+    "BR-FR-29": "Among invoiced object identifiers (BT-18), schemes AFL and AVV may appear once each.",
+    "BR-FR-30": "Among line object identifiers (BT-128), schemes AFL and AVV may appear once each.",
+    "BR-FR-31": "Several BAR notes may carry only one of the allowed values.",
+    "BR-FR-32": "A legal identifier with scheme 0002 (SIREN) must have 9 digits.",
+    "BR-FR-CO-03": "A global discount credit note (262) needs the contract (BT-12) and the invoicing period (BG-14).",
+    "BR-FR-CO-04": "A corrective invoice needs exactly one preceding invoice reference (BT-25) with its date (BT-26).",
+    "BR-FR-CO-05": "A credit note needs a reference to the preceding invoice (BT-25, BT-26).",
+    "BR-FR-CO-07": "The due date (BT-9) must not be before the issue date (BT-2), except for advance invoices.",
+    "BR-FR-CO-08": "With billing framework B4, S4 or M4, the invoice cannot be an advance invoice.",
+    "BR-FR-CO-09": "With billing framework B2, S2 or M2 (already paid), the paid amount (BT-113) must equal the total (BT-112).",
+    "BR-FR-CO-10": "An identifier that is given must also give its scheme.",
+    "BR-FR-CO-12": "If the currency (BT-5) is not EUR, the VAT accounting currency (BT-6) must be EUR with the VAT total in EUR (BT-111).",
+    "BR-FR-CO-14": "A member of a single VAT taxable person (scheme 0231) needs the TXD note MEMBRE_ASSUJETTI_UNIQUE.",
+    "BR-FR-CO-15": "A member of a single VAT taxable person needs the tax representative (BG-11) with its VAT id (BT-63).",
+    "BR-FR-DEC-01": "An amount may have at most 2 decimals, a '.' separator and 19 characters.",
+    "BR-FR-DEC-02": "A quantity may have at most 4 decimals, a '.' separator and 19 characters.",
+    "BR-FR-DEC-03": "A price must be positive, with at most 6 decimals.",
+    "BR-FR-DEC-04": "A VAT rate must be positive, with at most 2 decimals.",
+}
+
+_BR_FR_FAMILY = re.compile(r"^(BR-FR-(?:[A-Z]+-)?\d+)")
+_BR_FR_PREFIX = re.compile(r"^\s*\[?BR-FR-[^\]:]*\]?\s*:\s*")
+
+
+def describe_br_fr(rule_id: str, official_text: str) -> tuple[str, str, str | None]:
+    """(message_fr, message_en, bt) for a finding of the French rules (text already French)."""
+    french = _BR_FR_PREFIX.sub("", official_text).strip() or official_text.strip()
+    family = _BR_FR_FAMILY.match(rule_id)
+    english = BR_FR_EN.get(family.group(1)) if family else None
+    bt = first_bt(rule_id.replace("_", " ")) or first_bt(official_text)
+    if english is None:
+        english = f"French rule {rule_id} not met (official text in French): {french}"
+    return french, english, bt

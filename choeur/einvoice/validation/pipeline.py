@@ -257,7 +257,7 @@ def validate(data: bytes, *, profile: str | None = None, **options: Any) -> Repo
     if options.get("rules", chosen_profile == BR_FR):
         from choeur.einvoice.validation.rules import run_rules
 
-        findings += run_rules(loaded.xml)
+        findings += run_rules(loaded.xml, xml_syntax="cii" if is_cii else "ubl")
         run.append("choeur")
     return Report(
         syntax=loaded.syntax,
