@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from choeur.accounts.passwords import (
+    ComplexityValidator,
+    normalize_answer,
+    security_answer_hash,
+    security_answer_matches,
+    token_digest,
+    token_new,
+)
+
+
+@pytest.mark.parametrize("password", ["abcdefg1!", "ABCDEFG1a", "Abcdefgh!", "Ab1!Ab1!"])
+def test_three_kinds_pass(password: str) -> None:
+    ComplexityValidator().validate(password)
+
+
+@pytest.mark.parametrize("password", ["abcdefgh", "abcdefg1", "ABCDEFG!", "12345678!"])
+def test_fewer_than_three_kinds_fail(password: str) -> None:
+    with pytest.raises(ValidationError, match="au moins 3 types"):
+        ComplexityValidator().validate(password)
+
+
+def test_answers_compare_without_case_accents_or_extra_spaces() -> None:
+    assert normalize_answer("  Saint-Étienne  du   Rouvray ") == "saint-etienne du rouvray"
+    stored = security_answer_hash("Éléphant")
+    assert stored != "Éléphant" and "phant" not in stored
+    assert security_answer_matches("ELEPHANT", stored)
+    assert not security_answer_matches("elephants", stored)
+    assert not security_answer_matches("x", "")
+
+
+def test_tokens_are_random_and_only_their_digest_is_kept() -> None:
+    raw, digest = token_new()
+    assert len(raw) >= 40 and digest == token_digest(raw) and raw not in digest
+    assert token_new()[0] != raw
