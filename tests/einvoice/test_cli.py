@@ -1,0 +1,166 @@
+"""choeur-invoice: exit codes and output that scripts and people rely on."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from choeur.einvoice.cli import main
+
+CORPUS = Path(
+    os.environ.get("CHOEUR_CORPUS", Path(__file__).resolve().parents[3] / "shared/corpus")
+)
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus absent: {CORPUS}")
+ROOT = Path(__file__).resolve().parents[2]
+
+VALID_UBL = str(CORPUS / "en16931-cen/ubl/examples/BIS3_Invoice_negativ.XML")
+VALID_FACTURX = str(CORPUS / "akretion-factur-x/facturx/fixtures/invoice_EN16931.pdf")
+INVALID_UBL = str(
+    CORPUS
+    / "zugferd-corpus/ubl/xml-rechnung-ubl/not_validating_full_invoice_based_onTest_EeISI_300_CENfullmodel.ubl.xml"
+)
+ENGINE_FAILS = str(CORPUS / "peppol-bis-billing3/cii/unit-cii-peppol/PEPPOL-EN16931-R053__t01.xml")
+
+
+def test_valid_invoice_exits_0_with_a_french_verdict(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", VALID_UBL]) == 0
+    out = capsys.readouterr().out
+    assert "BIS3_Invoice_negativ.XML : CONFORME — UBL 2.1, validation EN16931" in out
+    assert "(0 erreur, 0 avertissement)" in out
+
+
+def test_invalid_invoice_exits_1_and_lists_rules_in_french(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["validate", INVALID_UBL]) == 1
+    out = capsys.readouterr().out
+    assert "NON CONFORME" in out
+    assert "ERREUR BR-CO-10 [BT-106] : La somme des montants nets des lignes (BT-106)" in out
+    assert "      à /ubl:Invoice[1]/cac:LegalMonetaryTotal[1]" in out
+
+
+def test_unreadable_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    not_xml = tmp_path / "facture.xml"
+    not_xml.write_bytes(b"ceci n'est pas du XML")
+    assert main(["validate", str(not_xml)]) == 2
+    assert "CHOEUR-READ-01" in capsys.readouterr().out
+    assert main(["validate", str(tmp_path / "absent.xml")]) == 2
+    assert "fichier illisible" in capsys.readouterr().out
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert main(["validate"]) == 2
+    assert main(["convert", VALID_UBL, "--to", "pdf", "-o", "x"]) == 2
+    assert main(["validate", VALID_UBL, "--profile", "XRECHNUNG"]) == 2
+    assert "Profil de validation inconnu" in capsys.readouterr().err
+
+
+def test_engine_failure_exits_3(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", ENGINE_FAILS]) == 3
+    assert "moteur de validation en échec" in capsys.readouterr().out
+
+
+def test_several_files_exit_with_the_worst_code(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", VALID_UBL, INVALID_UBL]) == 1
+    assert main(["validate", VALID_UBL, ENGINE_FAILS, INVALID_UBL]) == 3
+
+
+def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--json", VALID_FACTURX, INVALID_UBL]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["exit"] == 1
+    first, second = data["files"]
+    assert (first["exit"], first["report"]["valid"], first["report"]["syntax"]) == (
+        0,
+        True,
+        "facturx",
+    )
+    assert second["exit"] == 1
+    assert {"BR-CO-10", "BR-CO-15"} <= {f["rule_id"] for f in second["report"]["findings"]}
+
+
+def test_br_fr_profile(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--profile", "BR-FR", VALID_FACTURX]) == 0
+    assert main(["validate", "--profile", "BR-FR", VALID_UBL]) == 1
+    assert "BR-FR-10_BT-30" in capsys.readouterr().out
+
+
+def test_runs_as_a_module() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "choeur.einvoice.cli", "validate", "--json", VALID_UBL],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["files"][0]["report"]["valid"] is True
+
+
+def _writers_ready() -> bool:
+    try:
+        from choeur.einvoice import writers
+    except ImportError:
+        return False
+    return hasattr(writers, "write_ubl") and hasattr(writers, "write_cii")
+
+
+needs_writers = pytest.mark.skipif(not _writers_ready(), reason="the writers are not there yet")
+
+
+@needs_writers
+@pytest.mark.parametrize("target", ["ubl", "cii"])
+def test_convert_writes_a_valid_invoice(
+    target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / f"out.{target}.xml"
+    assert main(["convert", VALID_FACTURX, "--to", target, "-o", str(output)]) == 0
+    assert output.stat().st_size > 0
+    assert main(["validate", str(output)]) == 0, capsys.readouterr().out
+
+
+def test_convert_unreadable_input_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(b"<nope/>")
+    assert main(["convert", str(bad), "--to", "ubl", "-o", str(tmp_path / "out.xml")]) == 2
+    assert not (tmp_path / "out.xml").exists()
+
+
+def test_render_unreadable_input_exits_2(tmp_path: Path) -> None:
+    assert (
+        main(["render", str(tmp_path / "absent.xml"), "--pdf", "-o", str(tmp_path / "o.pdf")]) == 2
+    )
+
+
+def _facturx_ready() -> bool:
+    try:
+        from choeur.einvoice import facturx
+    except ImportError:
+        return False
+    return hasattr(facturx, "write_facturx") and hasattr(facturx, "render_pdf")
+
+
+needs_facturx = pytest.mark.skipif(not _facturx_ready(), reason="facturx.py is not there yet")
+
+
+@needs_facturx
+def test_convert_to_factur_x_gives_a_valid_pdf(tmp_path: Path) -> None:
+    output = tmp_path / "facture.pdf"
+    assert main(["convert", VALID_UBL, "--to", "facturx", "-o", str(output)]) == 0
+    assert output.read_bytes().startswith(b"%PDF-")
+    assert main(["validate", str(output)]) == 0
+
+
+@needs_facturx
+def test_render_writes_a_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    output = tmp_path / "lisible.pdf"
+    assert main(["render", VALID_UBL, "--pdf", "-o", str(output)]) == 0
+    assert output.read_bytes().startswith(b"%PDF-")
+    assert "(PDF, " in capsys.readouterr().out
