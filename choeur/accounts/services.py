@@ -586,3 +586,86 @@ def lockout_record(*, username: str) -> None:
         audit_log_write(
             actor=None, action="account.locked_out", obj=attempt, after={"username": username}
         )
+
+
+# --- accounts made by the platform (demo data, operators) ----------------------------------------
+
+
+def structure_create_from_sirene(
+    *, siret: str, kind: str = StructureKind.ENTREPRISE_PRIVEE
+) -> Structure:
+    """A SIRET structure prefilled from the Sirene base, as registration would make it."""
+    info = selectors.etablissement_lookup(siret=siret)
+    if info is None:
+        raise AccountError(f"SIRET {siret} inconnu de la base Sirene.")
+    with transaction.atomic():
+        structure = Structure.objects.create(
+            identifier_type=IdentifierType.SIRET,
+            identifier=siret,
+            raison_sociale=info.raison_sociale,
+            adresse=info.adresse,
+            complement_adresse_1=info.complement_adresse,
+            code_postal=info.code_postal,
+            ville=info.ville,
+            non_diffusible=info.non_diffusible,
+            kind=kind,
+            is_public=kind == StructureKind.STRUCTURE_PUBLIQUE,
+            insee_updated_at=timezone.now(),
+        )
+        audit_log_write(
+            actor=None,
+            action="structure.created",
+            obj=structure,
+            after={"identifier_type": structure.identifier_type, "identifier": siret},
+        )
+    return structure
+
+
+def manager_account_create(
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    structure: Structure,
+    espaces: list[str],
+    security_question: str = "",
+    security_answer: str = "",
+) -> User:
+    """An active account, gestionnaire principal of `structure`, subscribed in Modification to
+    `espaces` (and « Activités du gestionnaire »), as if it had registered and been activated."""
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email=email,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+            security_question=security_question,
+            security_answer=security_answer_hash(security_answer) if security_answer else "",
+            activated_at=timezone.now(),
+        )
+        audit_log_write(actor=None, action="account.created", obj=user, after={"email": user.email})
+        rattachement = Rattachement.objects.create(
+            user=user,
+            structure=structure,
+            role=Role.GESTIONNAIRE_PRINCIPAL,
+            status=RattachementStatus.VALIDEE,
+            decided_at=timezone.now(),
+        )
+        audit_log_write(
+            actor=None,
+            action="rattachement.created",
+            obj=rattachement,
+            after={"structure": structure.pk, "role": rattachement.role},
+        )
+        for code in [*espaces, Espace.ACTIVITES_GESTIONNAIRE]:
+            StructureEspace.objects.update_or_create(
+                structure=structure, espace=code, defaults={"is_open": True}
+            )
+            EspaceSubscription.objects.get_or_create(
+                user=user,
+                structure=structure,
+                espace=code,
+                defaults={"mode": AccessMode.MODIFICATION},
+            )
+    return user
