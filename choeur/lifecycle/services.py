@@ -8,12 +8,13 @@ nothing.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,6 +36,10 @@ from choeur.lifecycle.transitions import (
 )
 
 REASON_MAX = 2000
+# SQLite answers « database table is locked » at once (no busy wait) when another connection
+# of the same shared-cache database writes: such a conflict is retried, then the loser sees the
+# new status and gets the clear refusal. PostgreSQL waits on the row lock instead.
+LOCK_RETRIES = 20
 MANDAT_NUMBER_MAX = 50
 
 
@@ -79,6 +84,15 @@ def _check_rights(*, invoice: Invoice, actor_user: Any, actor: Actor) -> None:
         )
 
 
+def _sqlite_busy(exc: OperationalError) -> bool:
+    message = str(exc).lower()
+    return (
+        connection.vendor == "sqlite"
+        and not connection.in_atomic_block
+        and ("database is locked" in message or "database table is locked" in message)
+    )
+
+
 def _full_reason(reason: str, reason_code: str) -> str:
     reason = reason.strip()
     if reason_code:
@@ -121,6 +135,39 @@ def invoice_apply_action(
             code="MANDAT_NUMBER_TOO_LONG",
         )
     full_reason = _full_reason(reason, reason_code)
+    for attempt in range(LOCK_RETRIES):
+        try:
+            locked, change = _apply_once(
+                invoice=invoice,
+                to_status=to_status,
+                actor_user=actor_user,
+                actor=actor,
+                full_reason=full_reason,
+                mandat_number=mandat_number,
+                reason_code=reason_code,
+                expected_status=expected_status,
+            )
+            break
+        except OperationalError as exc:
+            if not _sqlite_busy(exc) or attempt == LOCK_RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    invoice.status = locked.status
+    invoice.status_changed_at = locked.status_changed_at
+    return change
+
+
+def _apply_once(
+    *,
+    invoice: Invoice,
+    to_status: str,
+    actor_user: Any,
+    actor: Actor,
+    full_reason: str,
+    mandat_number: str,
+    reason_code: str,
+    expected_status: str | None,
+) -> tuple[Invoice, InvoiceStatusChange]:
     with transaction.atomic():
         locked = (
             Invoice.objects.select_for_update()
@@ -179,9 +226,7 @@ def invoice_apply_action(
             processing.mandat_number = mandat_number
             processing.save(update_fields=["mandat_number", "updated_at"])
         _notify(invoice=locked, rule=rule, before=before, reason=full_reason)
-    invoice.status = locked.status
-    invoice.status_changed_at = locked.status_changed_at
-    return change
+    return locked, change
 
 
 @dataclass
