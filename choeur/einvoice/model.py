@@ -76,7 +76,7 @@ PROFILE_BY_GUIDELINE = {
 class Identifier:
     """An identifier with its optional scheme (ISO 6523 ICD, e.g. 0002 SIREN, 0009 SIRET)."""
 
-    value: str
+    value: str  # the BT itself (BT-29, BT-30, BT-34, BT-46, ...)
     scheme: str | None = None  # the "-1" sub-term of the BT (e.g. BT-29-1, BT-30-1)
 
 
@@ -439,6 +439,8 @@ def profile_of(specification_id: str | None) -> str | None:
     if spec in PROFILE_BY_GUIDELINE:
         return PROFILE_BY_GUIDELINE[spec]
     lowered = spec.lower()
+    if lowered.endswith(":extended-ctc-fr"):  # Chorus Pro's French CTC extension of EXTENDED
+        return "EXTENDED"
     for suffix, profile in (
         (":minimum", "MINIMUM"),
         (":basicwl", "BASIC WL"),
