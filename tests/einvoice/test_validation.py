@@ -512,3 +512,16 @@ def test_platform_rules_run_with_br_fr_only_unless_asked() -> None:
     assert "choeur" not in validate(corpus(UBL_VALID)).engines_run
     assert "choeur" in validate(corpus(UBL_VALID), rules=True).engines_run
     assert "choeur" not in validate(corpus(UBL_VALID), profile="BR-FR", rules=False).engines_run
+
+
+def test_own_hardened_parser_when_security_module_is_absent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "choeur.einvoice.security", None)
+    doctype = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "boom">]><x>&e;</x>'
+    assert [f.rule_id for f in validate(doctype).findings] == ["CHOEUR-READ-02"]
+    assert [f.rule_id for f in validate(b"<x>").findings] == ["CHOEUR-READ-01"]
+    ubl = b'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>'
+    assert "BR-02" in validate(ubl).rule_ids()
