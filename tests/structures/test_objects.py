@@ -447,3 +447,15 @@ def test_engagement_number_never_changes_on_update(public) -> None:
     assert AuditLog.objects.filter(
         action="engagement.update", object_id=str(engagement.pk)
     ).exists()
+
+
+def test_a_duplicate_created_at_the_same_moment_gets_the_same_message(supplier) -> None:
+    """The check passed for both requests; the database constraint catches the second."""
+    structure, manager = supplier
+    services.service_create(actor=manager, structure=structure, code="ACHATS", name="Achats")
+    with (
+        mock.patch("choeur.structures.services.units._check", return_value="ACHATS"),
+        pytest.raises(StructureError, match="existe déjà"),
+    ):
+        services.service_create(actor=manager, structure=structure, code="ACHATS", name="Bis")
+    assert Service.objects.filter(structure=structure).count() == 1

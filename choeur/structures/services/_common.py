@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from choeur.structures.enums import AccessMode, Espace
 from choeur.structures.errors import StructureError
@@ -15,6 +19,17 @@ def require(allowed: bool) -> None:
     """Services check the same predicates as views: a forged request still gets nothing."""
     if not allowed:
         raise PermissionDenied
+
+
+@contextmanager
+def unique_or_error(message: str, *, field: str | None = None) -> Iterator[None]:
+    """A row created twice at the same moment (two tabs, a double click) hits a database
+    constraint: the loser gets the same clear message as a duplicate found beforehand."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        raise StructureError(message, field=field) from exc
 
 
 def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -44,12 +59,13 @@ def subscriptions_check(structure: Structure, subscriptions: dict[str, str]) -> 
         if not mode:
             continue
         if espace not in Espace.values:
-            raise StructureError(f"Espace inconnu : {espace}.")
+            raise StructureError(_("Espace inconnu : %(espace)s.") % {"espace": espace})
         if mode not in AccessMode.values:
-            raise StructureError(f"Mode d'accès inconnu : {mode}.")
+            raise StructureError(_("Mode d'accès inconnu : %(mode)s.") % {"mode": mode})
         if espace not in open_espaces:
             raise StructureError(
-                f"L'espace « {Espace(espace).label} » n'est pas ouvert sur cette structure."
+                _("L'espace « %(label)s » n'est pas ouvert sur cette structure.")
+                % {"label": Espace(espace).label}
             )
         clean[espace] = mode
     return clean

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
@@ -12,7 +13,7 @@ from choeur.core.audit import audit_log_write, snapshot
 from choeur.structures import perms
 from choeur.structures.errors import StructureError
 from choeur.structures.models import BankAccount, Structure
-from choeur.structures.services._common import changed, require
+from choeur.structures.services._common import changed, require, unique_or_error
 
 FIELDS = ["label", "holder", "iban", "bic", "bank_name", "is_factor", "is_active"]
 
@@ -21,20 +22,22 @@ def iban_check(value: str) -> IBAN:
     """The IBAN, or a French message saying what is wrong with it."""
     text = "".join((value or "").split()).upper()
     if not text:
-        raise StructureError("L'IBAN est obligatoire.", field="iban")
+        raise StructureError(_("L'IBAN est obligatoire."), field="iban")
     try:
         return IBAN(text)
     except SchwiftyException as exc:
         name = type(exc).__name__
         if "Checksum" in name:
-            reason = "la clé de contrôle est fausse (vérifiez chaque caractère)"
+            reason = _("la clé de contrôle est fausse (vérifiez chaque caractère)")
         elif "Length" in name:
-            reason = "sa longueur ne correspond pas au pays"
+            reason = _("sa longueur ne correspond pas au pays")
         elif "Country" in name:
-            reason = "le code pays est inconnu"
+            reason = _("le code pays est inconnu")
         else:
-            reason = "son format est incorrect"
-        raise StructureError(f"IBAN invalide : {reason}.", field="iban") from exc
+            reason = _("son format est incorrect")
+        raise StructureError(
+            _("IBAN invalide : %(reason)s.") % {"reason": reason}, field="iban"
+        ) from exc
 
 
 def bic_for(iban: IBAN, given: str = "") -> tuple[str, str]:
@@ -51,12 +54,12 @@ def bic_for(iban: IBAN, given: str = "") -> tuple[str, str]:
             bic = BIC(given)
         except SchwiftyException as exc:
             raise StructureError(
-                "BIC invalide : 8 ou 11 caractères attendus.", field="bic"
+                _("BIC invalide : 8 ou 11 caractères attendus."), field="bic"
             ) from exc
         return str(bic.compact), bank_name or (bic.bank_names[0] if bic.bank_names else "")
     if not known:
         raise StructureError(
-            "La banque de cet IBAN n'est pas connue : indiquez son BIC.", field="bic"
+            _("La banque de cet IBAN n'est pas connue : indiquez son BIC."), field="bic"
         )
     return known, bank_name
 
@@ -75,12 +78,15 @@ def bank_account_create(
     parsed = iban_check(iban)
     bic_value, bank_name = bic_for(parsed, bic)
     if not (label or "").strip():
-        raise StructureError("Le libellé est obligatoire.", field="label")
+        raise StructureError(_("Le libellé est obligatoire."), field="label")
     if not (holder or "").strip():
-        raise StructureError("Le titulaire du compte est obligatoire.", field="holder")
+        raise StructureError(_("Le titulaire du compte est obligatoire."), field="holder")
     if BankAccount.objects.filter(structure=structure, iban=parsed.compact).exists():
-        raise StructureError("Cet IBAN est déjà enregistré pour la structure.", field="iban")
-    with transaction.atomic():
+        raise StructureError(_("Cet IBAN est déjà enregistré pour la structure."), field="iban")
+    with (
+        transaction.atomic(),
+        unique_or_error(_("Cet IBAN est déjà enregistré pour la structure."), field="iban"),
+    ):
         account = BankAccount.objects.create(
             structure=structure,
             label=label.strip(),
@@ -109,9 +115,9 @@ def bank_account_update(
     account is a new record, so invoices keep naming the account they were sent with."""
     require(perms.can_manage_bank_accounts(actor, account.structure))
     if not (label or "").strip():
-        raise StructureError("Le libellé est obligatoire.", field="label")
+        raise StructureError(_("Le libellé est obligatoire."), field="label")
     if not (holder or "").strip():
-        raise StructureError("Le titulaire du compte est obligatoire.", field="holder")
+        raise StructureError(_("Le titulaire du compte est obligatoire."), field="holder")
     with transaction.atomic():
         account = BankAccount.objects.select_for_update().get(pk=account.pk)
         before = snapshot(account, FIELDS)

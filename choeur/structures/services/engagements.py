@@ -10,13 +10,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from choeur.core.audit import audit_log_write, snapshot
 from choeur.structures import perms
 from choeur.structures.enums import EngagementState, EngagementType
 from choeur.structures.errors import StructureError
 from choeur.structures.models import EngagementJuridique, Service, Structure
-from choeur.structures.services._common import changed, require
+from choeur.structures.services._common import changed, require, unique_or_error
 
 FIELDS = [
     "number",
@@ -59,7 +60,8 @@ class EngagementImportError(StructureError):
 
     def __init__(self, *, errors: list[str]) -> None:
         super().__init__(
-            f"Le fichier contient {len(errors)} erreur(s) : aucun engagement n'a été importé."
+            _("Le fichier contient %(count)s erreur(s) : aucun engagement n'a été importé.")
+            % {"count": len(errors)}
         )
         self.errors = errors
 
@@ -78,30 +80,32 @@ def _check(
 ) -> str:
     number = (number or "").strip()
     if not number:
-        raise StructureError("Le numéro d'engagement est obligatoire.", field="number")
+        raise StructureError(_("Le numéro d'engagement est obligatoire."), field="number")
     if len(number) > NUMBER_MAX:
         raise StructureError(
-            f"Le numéro d'engagement dépasse {NUMBER_MAX} caractères.", field="number"
+            _("Le numéro d'engagement dépasse %(number_max)s caractères.")
+            % {"number_max": NUMBER_MAX},
+            field="number",
         )
     if kind not in EngagementType.values:
-        raise StructureError("Type d'engagement inconnu.", field="kind")
+        raise StructureError(_("Type d'engagement inconnu."), field="kind")
     if state not in EngagementState.values:
-        raise StructureError("État d'engagement inconnu.", field="state")
+        raise StructureError(_("État d'engagement inconnu."), field="state")
     if service is not None and service.structure_id != structure.pk:
-        raise StructureError("Ce service n'appartient pas à la structure.", field="service")
+        raise StructureError(_("Ce service n'appartient pas à la structure."), field="service")
     if amount_ht is None or amount_ht < 0 or amount_ht > AMOUNT_MAX:
-        raise StructureError("Le montant HT doit être un montant positif.", field="amount_ht")
+        raise StructureError(_("Le montant HT doit être un montant positif."), field="amount_ht")
     if amount_ttc is not None and (amount_ttc < 0 or amount_ttc > AMOUNT_MAX):
-        raise StructureError("Le montant TTC doit être un montant positif.", field="amount_ttc")
+        raise StructureError(_("Le montant TTC doit être un montant positif."), field="amount_ttc")
     if amount_ttc is not None and amount_ttc < amount_ht:
         raise StructureError(
-            "Le montant TTC ne peut pas être inférieur au montant HT.", field="amount_ttc"
+            _("Le montant TTC ne peut pas être inférieur au montant HT."), field="amount_ttc"
         )
     if date is None:
-        raise StructureError("La date de l'engagement est obligatoire.", field="date")
+        raise StructureError(_("La date de l'engagement est obligatoire."), field="date")
     if end_date is not None and end_date < date:
         raise StructureError(
-            "La fin de validité précède la date de l'engagement.", field="end_date"
+            _("La fin de validité précède la date de l'engagement."), field="end_date"
         )
     return number
 
@@ -139,8 +143,11 @@ def engagement_create(
         end_date=end_date,
     )
     if EngagementJuridique.objects.filter(structure=structure, number=number).exists():
-        raise StructureError(f"L'engagement « {number} » existe déjà.", field="number")
-    with transaction.atomic():
+        raise StructureError(
+            _("L'engagement « %(number)s » existe déjà.") % {"number": number}, field="number"
+        )
+    duplicate = _("L'engagement « %(number)s » existe déjà.") % {"number": number}
+    with transaction.atomic(), unique_or_error(duplicate, field="number"):
         engagement = EngagementJuridique.objects.create(
             structure=structure,
             number=number,
@@ -248,16 +255,16 @@ def engagement_import_csv(*, actor: Any, structure: Structure, data: bytes) -> I
     if none has an error (all or nothing). A known number updates its engagement."""
     require(perms.can_manage_engagements(actor, structure))
     if len(data) > IMPORT_MAX_BYTES:
-        raise EngagementImportError(errors=["Le fichier dépasse 5 Mo."])
+        raise EngagementImportError(errors=[_("Le fichier dépasse 5 Mo.")])
     try:
         text = _decode(data)
     except UnicodeDecodeError:
         raise EngagementImportError(
-            errors=["Encodage illisible : enregistrez le fichier en UTF-8."]
+            errors=[_("Encodage illisible : enregistrez le fichier en UTF-8.")]
         ) from None
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise EngagementImportError(errors=["Le fichier est vide."])
+        raise EngagementImportError(errors=[_("Le fichier est vide.")])
     delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = [name.strip().lower() for name in next(reader)]
@@ -266,10 +273,13 @@ def engagement_import_csv(*, actor: Any, structure: Structure, data: bytes) -> I
     errors: list[str] = []
     if missing:
         errors.append(
-            "Ligne 1 : colonne(s) obligatoire(s) absente(s) : " + ", ".join(missing) + "."
+            _("Ligne 1 : colonne(s) obligatoire(s) absente(s) : %(columns)s.")
+            % {"columns": ", ".join(missing)}
         )
     if unknown:
-        errors.append("Ligne 1 : colonne(s) inconnue(s) : " + ", ".join(unknown) + ".")
+        errors.append(
+            _("Ligne 1 : colonne(s) inconnue(s) : %(columns)s.") % {"columns": ", ".join(unknown)}
+        )
     if errors:
         raise EngagementImportError(errors=errors)
     services = {s.code.upper(): s for s in Service.objects.filter(structure=structure)}
@@ -278,13 +288,17 @@ def engagement_import_csv(*, actor: Any, structure: Structure, data: bytes) -> I
     seen: dict[str, int] = {}
     for line_number, cells in enumerate(reader, start=2):
         if line_number > IMPORT_MAX_LINES + 1:
-            errors.append(f"Le fichier dépasse {IMPORT_MAX_LINES} lignes.")
+            errors.append(
+                _("Le fichier dépasse %(import_max_lines)s lignes.")
+                % {"import_max_lines": IMPORT_MAX_LINES}
+            )
             break
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
             errors.append(
-                f"Ligne {line_number} : {len(cells)} colonne(s) au lieu de {len(header)}."
+                _("Ligne %(line_number)s : %(count)s colonne(s) au lieu de %(expected)s.")
+                % {"line_number": line_number, "count": len(cells), "expected": len(header)}
             )
             continue
         row = dict(zip(header, (cell.strip() for cell in cells), strict=True))
@@ -293,36 +307,46 @@ def engagement_import_csv(*, actor: Any, structure: Structure, data: bytes) -> I
         try:
             values["amount_ht"] = parse_amount(row.get("montant_ht", ""))
             if values["amount_ht"] is None:
-                problems.append("montant HT manquant")
+                problems.append(_("montant HT manquant"))
         except ValueError:
-            problems.append(f"montant HT invalide « {row.get('montant_ht')} »")
+            problems.append(
+                _("montant HT invalide « %(value)s »") % {"value": row.get("montant_ht")}
+            )
         try:
             values["amount_ttc"] = parse_amount(row.get("montant_ttc", ""))
         except ValueError:
-            problems.append(f"montant TTC invalide « {row.get('montant_ttc')} »")
+            problems.append(
+                _("montant TTC invalide « %(value)s »") % {"value": row.get("montant_ttc")}
+            )
         for key, column in (("date", "date"), ("end_date", "date_fin")):
             try:
                 values[key] = parse_date(row.get(column, ""))
             except ValueError:
-                problems.append(f"date invalide « {row.get(column)} » (JJ/MM/AAAA attendu)")
+                problems.append(
+                    _("date invalide « %(value)s » (JJ/MM/AAAA attendu)")
+                    % {"value": row.get(column)}
+                )
         if (
             "date" in values
             and values["date"] is None
             and not any("date invalide" in p for p in problems)
         ):
-            problems.append("date manquante")
+            problems.append(_("date manquante"))
         code = row.get("code_service", "")
         values["service"] = None
         if code:
             values["service"] = services.get(code.upper())
             if values["service"] is None:
-                problems.append(f"code service inconnu « {code} »")
+                problems.append(_("code service inconnu « %(code)s »") % {"code": code})
         values["kind"] = (row.get("type") or EngagementType.BON_DE_COMMANDE).upper()
         values["state"] = (row.get("etat") or EngagementState.COMMANDE).upper()
         values["supplier_identifier"] = row.get("fournisseur", "")[:20]
         number = row.get("numero", "")
         if number in seen:
-            problems.append(f"numéro « {number} » déjà présent ligne {seen[number]}")
+            problems.append(
+                _("numéro « %(number)s » déjà présent ligne %(previous)s")
+                % {"number": number, "previous": seen[number]}
+            )
         elif number:
             seen[number] = line_number
         if not problems:
@@ -346,13 +370,16 @@ def engagement_import_csv(*, actor: Any, structure: Structure, data: bytes) -> I
             except StructureError as exc:
                 problems.append(exc.message[0].lower() + exc.message[1:].rstrip("."))
         if problems:
-            errors.append(f"Ligne {line_number} : " + " ; ".join(problems) + ".")
+            errors.append(
+                _("Ligne %(line)s : %(problems)s.")
+                % {"line": line_number, "problems": " ; ".join(problems)}
+            )
         else:
             rows.append(values)
     if errors:
         raise EngagementImportError(errors=errors)
     if not rows:
-        raise EngagementImportError(errors=["Le fichier ne contient aucun engagement."])
+        raise EngagementImportError(errors=[_("Le fichier ne contient aucun engagement.")])
     result = ImportResult()
     with transaction.atomic():
         for values in rows:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from choeur.core.audit import audit_log_write
 from choeur.structures import perms
@@ -20,6 +21,7 @@ from choeur.structures.services._common import (
     subscriptions_as_dict,
     subscriptions_check,
     subscriptions_replace,
+    unique_or_error,
 )
 
 REASON_MAX = 1000
@@ -37,7 +39,7 @@ def _services_check(structure: Structure, services: Iterable[Service] | None) ->
     chosen = list(services or [])
     for service in chosen:
         if service.structure_id != structure.pk:
-            raise StructureError("Ce service n'appartient pas à la structure.")
+            raise StructureError(_("Ce service n'appartient pas à la structure."))
     return chosen
 
 
@@ -53,19 +55,26 @@ def rattachement_request(*, user: Any, structures: list[Structure]) -> list[Ratt
     """
     require(perms.can_request_rattachement(user))
     if not structures:
-        raise StructureError("Sélectionnez au moins une structure.")
+        raise StructureError(_("Sélectionnez au moins une structure."))
     existing = {
         r.structure_id: r for r in Rattachement.objects.filter(user=user, structure__in=structures)
     }
     for structure in structures:
         current = existing.get(structure.pk)
         if not structure.is_active:
-            raise StructureError(f"La structure {structure.raison_sociale} est inactive.")
+            raise StructureError(
+                _("La structure %(raison_sociale)s est inactive.")
+                % {"raison_sociale": structure.raison_sociale}
+            )
         if current is not None and current.status == RattachementStatus.VALIDEE:
-            raise StructureError(f"Vous êtes déjà rattaché à {structure.raison_sociale}.")
+            raise StructureError(
+                _("Vous êtes déjà rattaché à %(raison_sociale)s.")
+                % {"raison_sociale": structure.raison_sociale}
+            )
         if current is not None and current.status == RattachementStatus.EN_COURS_DE_VALIDATION:
             raise StructureError(
-                f"Une demande de rattachement à {structure.raison_sociale} est déjà en cours."
+                _("Une demande de rattachement à %(raison_sociale)s est déjà en cours.")
+                % {"raison_sociale": structure.raison_sociale}
             )
     from choeur.structures.selectors import managers_of
 
@@ -74,9 +83,13 @@ def rattachement_request(*, user: Any, structures: list[Structure]) -> list[Ratt
         for structure in structures:
             current = existing.get(structure.pk)
             if current is None:
-                rattachement = Rattachement.objects.create(
-                    user=user, structure=structure, role=Role.UTILISATEUR
-                )
+                with unique_or_error(
+                    _("Une demande de rattachement à %(name)s est déjà en cours.")
+                    % {"name": structure.raison_sociale}
+                ):
+                    rattachement = Rattachement.objects.create(
+                        user=user, structure=structure, role=Role.UTILISATEUR
+                    )
                 before = None
             else:
                 rattachement = _lock(current)
@@ -98,7 +111,8 @@ def rattachement_request(*, user: Any, structures: list[Structure]) -> list[Ratt
             for manager in managers_of(structure):
                 notify(
                     to=manager,
-                    subject=f"Demande de rattachement à {structure.raison_sociale}",
+                    subject=_("Demande de rattachement à %(name)s")
+                    % {"name": structure.raison_sociale},
                     template="structures/emails/rattachement_demande",
                     context={
                         "rattachement": rattachement,
@@ -126,8 +140,8 @@ def rattachement_approve(
         rattachement = _lock(rattachement)
         if rattachement.status != RattachementStatus.EN_COURS_DE_VALIDATION:
             raise StructureError(
-                "Cette demande a déjà été traitée (statut : "
-                f"{rattachement.get_status_display().lower()}) : rien n'a été modifié."
+                _("Cette demande a déjà été traitée (statut : %(status)s) : rien n'a été modifié.")
+                % {"status": rattachement.get_status_display().lower()}
             )
         rattachement.status = RattachementStatus.VALIDEE
         rattachement.decided_at = timezone.now()
@@ -149,7 +163,8 @@ def rattachement_approve(
         )
         notify(
             to=rattachement.user,
-            subject=f"Votre rattachement à {structure.raison_sociale} est validé",
+            subject=_("Votre rattachement à %(name)s est validé")
+            % {"name": structure.raison_sociale},
             template="structures/emails/rattachement_validee",
             context={"rattachement": rattachement, "structure": structure},
         )
@@ -161,16 +176,19 @@ def rattachement_refuse(*, actor: Any, rattachement: Rattachement, reason: str) 
     require(perms.can_decide_rattachement(actor, rattachement))
     reason = (reason or "").strip()
     if not reason:
-        raise StructureError("Indiquez le motif du refus.", field="reason")
+        raise StructureError(_("Indiquez le motif du refus."), field="reason")
     if len(reason) > REASON_MAX:
-        raise StructureError(f"Le motif dépasse {REASON_MAX} caractères.", field="reason")
+        raise StructureError(
+            _("Le motif dépasse %(reason_max)s caractères.") % {"reason_max": REASON_MAX},
+            field="reason",
+        )
     structure = rattachement.structure
     with transaction.atomic():
         rattachement = _lock(rattachement)
         if rattachement.status != RattachementStatus.EN_COURS_DE_VALIDATION:
             raise StructureError(
-                "Cette demande a déjà été traitée (statut : "
-                f"{rattachement.get_status_display().lower()}) : rien n'a été modifié."
+                _("Cette demande a déjà été traitée (statut : %(status)s) : rien n'a été modifié.")
+                % {"status": rattachement.get_status_display().lower()}
             )
         rattachement.status = RattachementStatus.REFUSEE
         rattachement.reason = reason
@@ -186,7 +204,8 @@ def rattachement_refuse(*, actor: Any, rattachement: Rattachement, reason: str) 
         )
         notify(
             to=rattachement.user,
-            subject=f"Votre demande de rattachement à {structure.raison_sociale} est refusée",
+            subject=_("Votre demande de rattachement à %(name)s est refusée")
+            % {"name": structure.raison_sociale},
             template="structures/emails/rattachement_refusee",
             context={"rattachement": rattachement, "structure": structure},
         )
@@ -212,9 +231,11 @@ def _refuse_if_manager(rattachement: Rattachement) -> None:
         and rattachement.status == RattachementStatus.VALIDEE
     ):
         raise StructureError(
-            "Le gestionnaire principal ne peut pas quitter la structure : il doit d'abord "
-            "transmettre son rôle à un autre membre actif (la structure garderait sinon aucun "
-            "gestionnaire)."
+            _(
+                "Le gestionnaire principal ne peut pas quitter la structure : il doit d'abord "
+                "transmettre son rôle à un autre membre actif (la structure garderait sinon aucun "
+                "gestionnaire)."
+            )
         )
 
 
@@ -225,7 +246,7 @@ def rattachement_detach(*, actor: Any, rattachement: Rattachement) -> Rattacheme
         rattachement = _lock(rattachement)
         _refuse_if_manager(rattachement)
         if rattachement.status != RattachementStatus.VALIDEE:
-            raise StructureError("Seul un membre au rattachement validé peut être détaché.")
+            raise StructureError(_("Seul un membre au rattachement validé peut être détaché."))
         before = {
             "status": rattachement.status,
             "espaces": _espaces_label(
@@ -292,15 +313,17 @@ def rattachement_handover(*, actor: Any, target: Rattachement) -> Rattachement:
             )
         )
         if target.pk == current.pk:
-            raise StructureError("Vous êtes déjà le gestionnaire principal.")
+            raise StructureError(_("Vous êtes déjà le gestionnaire principal."))
         if target.status != RattachementStatus.VALIDEE:
             raise StructureError(
-                "Le rôle ne peut être transmis qu'à un membre au rattachement validé."
+                _("Le rôle ne peut être transmis qu'à un membre au rattachement validé.")
             )
         if not target.user.is_active or getattr(target.user, "is_technical", False):
             raise StructureError(
-                "Le rôle ne peut être transmis qu'à une personne dont le compte est actif "
-                "(pas à un compte technique)."
+                _(
+                    "Le rôle ne peut être transmis qu'à une personne dont le compte est actif "
+                    "(pas à un compte technique)."
+                )
             )
         # Demote first: one validated gestionnaire principal per structure (database constraint).
         current.role = Role.UTILISATEUR
@@ -324,7 +347,8 @@ def rattachement_handover(*, actor: Any, target: Rattachement) -> Rattachement:
             )
         notify(
             to=target.user,
-            subject=f"Vous êtes gestionnaire principal de {structure.raison_sociale}",
+            subject=_("Vous êtes gestionnaire principal de %(name)s")
+            % {"name": structure.raison_sociale},
             template="structures/emails/gestionnaire_nomme",
             context={"rattachement": target, "structure": structure},
         )
@@ -343,17 +367,17 @@ def rattachement_appoint_manager(*, actor: Any, rattachement: Rattachement) -> R
             RattachementStatus.EN_COURS_DE_VALIDATION,
         ):
             raise StructureError(
-                "Le candidat doit être rattaché à la structure (ou en attente de validation)."
+                _("Le candidat doit être rattaché à la structure (ou en attente de validation).")
             )
         if not rattachement.user.is_active or getattr(rattachement.user, "is_technical", False):
             raise StructureError(
-                "Le candidat doit avoir un compte actif, qui ne soit pas technique."
+                _("Le candidat doit avoir un compte actif, qui ne soit pas technique.")
             )
         if (
             rattachement.role == Role.GESTIONNAIRE_PRINCIPAL
             and rattachement.status == RattachementStatus.VALIDEE
         ):
-            raise StructureError("Cet utilisateur est déjà le gestionnaire principal.")
+            raise StructureError(_("Cet utilisateur est déjà le gestionnaire principal."))
         previous = (
             Rattachement.objects.select_for_update()
             .filter(
@@ -393,7 +417,8 @@ def rattachement_appoint_manager(*, actor: Any, rattachement: Rattachement) -> R
         )
         notify(
             to=rattachement.user,
-            subject=f"Vous êtes gestionnaire principal de {structure.raison_sociale}",
+            subject=_("Vous êtes gestionnaire principal de %(name)s")
+            % {"name": structure.raison_sociale},
             template="structures/emails/gestionnaire_nomme",
             context={"rattachement": rattachement, "structure": structure},
         )
@@ -416,7 +441,7 @@ def rattachement_rights_update(
         rattachement = _lock(rattachement)
         if rattachement.status != RattachementStatus.VALIDEE:
             raise StructureError(
-                "Seuls les droits d'un membre au rattachement validé se modifient."
+                _("Seuls les droits d'un membre au rattachement validé se modifient.")
             )
         if rattachement.role == Role.GESTIONNAIRE_PRINCIPAL:
             # The manager keeps his own espace whatever the form says.
@@ -449,12 +474,12 @@ def rattachement_rights_copy(
     structure = source.structure
     require(perms.can_manage_structure(actor, structure))
     if target.structure_id != structure.pk:
-        raise StructureError("Les deux utilisateurs doivent appartenir à la même structure.")
+        raise StructureError(_("Les deux utilisateurs doivent appartenir à la même structure."))
     if source.pk == target.pk:
-        raise StructureError("Choisissez deux utilisateurs différents.")
+        raise StructureError(_("Choisissez deux utilisateurs différents."))
     for row in (source, target):
         if row.status != RattachementStatus.VALIDEE:
-            raise StructureError("Les deux utilisateurs doivent avoir un rattachement validé.")
+            raise StructureError(_("Les deux utilisateurs doivent avoir un rattachement validé."))
     subscriptions = subscriptions_as_dict(user=source.user, structure=structure)
     if target.role != Role.GESTIONNAIRE_PRINCIPAL:
         subscriptions.pop(Espace.ACTIVITES_GESTIONNAIRE, None)
@@ -472,7 +497,7 @@ def espace_self_subscription_set(
     """A member adds (mode given) or removes (None) « Factures émises » for himself (B.4)."""
     require(perms.can_self_subscribe(user, structure, espace))
     if mode is not None and mode not in AccessMode.values:
-        raise StructureError("Mode d'accès inconnu.")
+        raise StructureError(_("Mode d'accès inconnu."))
     rattachement = Rattachement.objects.get(
         user=user, structure=structure, status=RattachementStatus.VALIDEE
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from choeur.core.audit import audit_log_write, snapshot
 from choeur.structures import perms
@@ -55,12 +56,11 @@ def structure_update(*, actor: Any, structure: Structure, data: dict[str, Any]) 
     refused = sorted(set(data) - set(allowed))
     if refused:
         raise StructureError(
-            "Ces champs viennent de la base INSEE et ne se modifient pas ici : "
-            + ", ".join(refused)
-            + "."
+            _("Ces champs viennent de la base INSEE et ne se modifient pas ici : %(fields)s.")
+            % {"fields": ", ".join(refused)}
         )
     if "raison_sociale" in data and not str(data["raison_sociale"]).strip():
-        raise StructureError("La raison sociale est obligatoire.", field="raison_sociale")
+        raise StructureError(_("La raison sociale est obligatoire."), field="raison_sociale")
     with transaction.atomic():
         structure = Structure.objects.select_for_update().get(pk=structure.pk)
         before = snapshot(structure, list(data))
@@ -125,14 +125,15 @@ def structure_update_from_insee(*, actor: Any, structure: Structure) -> list[str
     require(perms.can_manage_structure(actor, structure))
     if structure.identifier_type != IdentifierType.SIRET:
         raise StructureError(
-            "Seule une structure identifiée par un SIRET figure dans la base INSEE."
+            _("Seule une structure identifiée par un SIRET figure dans la base INSEE.")
         )
     from choeur.directory.selectors import etablissement_get
 
     etablissement = etablissement_get(structure.identifier)
     if etablissement is None:
         raise StructureError(
-            f"Le SIRET {structure.identifier} est introuvable dans la base INSEE : rien n'a été modifié."
+            _("Le SIRET %(identifier)s est introuvable dans la base INSEE : rien n'a été modifié.")
+            % {"identifier": structure.identifier}
         )
     values = _insee_values(etablissement)
     if not values["raison_sociale"]:
@@ -157,7 +158,9 @@ def structure_set_active(*, actor: Any, structure: Structure, active: bool) -> S
         structure = Structure.objects.select_for_update().get(pk=structure.pk)
         if structure.is_active == active:
             raise StructureError(
-                "La structure est déjà active." if active else "La structure est déjà inactive."
+                _("La structure est déjà active.")
+                if active
+                else _("La structure est déjà inactive.")
             )
         structure.is_active = active
         structure.save(update_fields=["is_active", "updated_at"])
@@ -183,8 +186,10 @@ def structure_parameters_update(
     require(perms.can_edit_public_parameters(actor, structure))
     if engagement_or_service_required and (code_service_required or engagement_required):
         raise StructureError(
-            "« Numéro d'engagement ou code service » exclut les deux autres obligations : "
-            "choisissez l'un ou l'autre."
+            _(
+                "« Numéro d'engagement ou code service » exclut les deux autres obligations : "
+                "choisissez l'un ou l'autre."
+            )
         )
     values = {
         "code_service_required": code_service_required,
@@ -238,7 +243,7 @@ def structure_espaces_update(*, actor: Any, structure: Structure, espaces: list[
     require(perms.can_manage_structure(actor, structure))
     unknown = [code for code in espaces if code not in Espace.values]
     if unknown:
-        raise StructureError("Espace inconnu : " + ", ".join(unknown) + ".")
+        raise StructureError(_("Espace inconnu : %(espaces)s.") % {"espaces": ", ".join(unknown)})
     wanted = set(espaces) | {Espace.ACTIVITES_GESTIONNAIRE.value}
     with transaction.atomic():
         current = set(

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import get_application_model
 
@@ -77,7 +78,7 @@ def technical_account_create(*, actor: Any, structure: Structure) -> TechnicalSe
     OAuth2 application."""
     require(perms.can_manage_technical_accounts(actor, structure))
     if not structure.is_active:
-        raise StructureError("Une structure inactive ne peut pas avoir de compte technique.")
+        raise StructureError(_("Une structure inactive ne peut pas avoir de compte technique."))
     User = get_user_model()
     Application = get_application_model()
     password = password_generate()
@@ -91,7 +92,7 @@ def technical_account_create(*, actor: Any, structure: Structure) -> TechnicalSe
         ) + 1
         login = technical_login(structure, number)
         if User.objects.filter(email__iexact=login).exists():
-            raise StructureError(f"L'identifiant {login} est déjà pris.")
+            raise StructureError(_("L'identifiant %(login)s est déjà pris.") % {"login": login})
         # Not through create_user: the login keeps the platform's upper-case shape.
         user = User(
             email=login,
@@ -191,9 +192,9 @@ def technical_account_set_active(
         )
         if account.is_active == active:
             raise StructureError(
-                "Ce compte technique est déjà actif."
+                _("Ce compte technique est déjà actif.")
                 if active
-                else "Ce compte technique est déjà désactivé."
+                else _("Ce compte technique est déjà désactivé.")
             )
         account.is_active = active
         account.save(update_fields=["is_active"])
@@ -230,7 +231,8 @@ def technical_password_reminders_send(*, today: datetime.date | None = None) -> 
             for manager in managers_of(account.structure):
                 notify(
                     to=manager,
-                    subject=f"Le mot de passe du compte technique {account.login} expire le {due:%d/%m/%Y}",
+                    subject=_("Le mot de passe du compte technique %(login)s expire le %(date)s")
+                    % {"login": account.login, "date": format(due, "%d/%m/%Y")},
                     template="structures/emails/technical_password_expiry",
                     context={"account": account, "structure": account.structure, "expires_on": due},
                 )

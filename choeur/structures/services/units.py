@@ -7,13 +7,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from choeur.core.audit import audit_log_write, snapshot
 from choeur.structures import perms
 from choeur.structures.enums import RattachementStatus
 from choeur.structures.errors import StructureError
 from choeur.structures.models import Rattachement, Service, Structure
-from choeur.structures.services._common import changed, require
+from choeur.structures.services._common import changed, require, unique_or_error
 
 FIELDS = [
     "code",
@@ -37,18 +38,21 @@ def _check(
 ) -> str:
     code = (code or "").strip()
     if not code:
-        raise StructureError("Le code service est obligatoire.", field="code")
+        raise StructureError(_("Le code service est obligatoire."), field="code")
     if not (name or "").strip():
-        raise StructureError("Le libellé du service est obligatoire.", field="name")
+        raise StructureError(_("Le libellé du service est obligatoire."), field="name")
     duplicates = Service.objects.filter(structure=structure, code__iexact=code)
     if exclude_pk is not None:
         duplicates = duplicates.exclude(pk=exclude_pk)
     if duplicates.exists():
         raise StructureError(
-            f"Le code service « {code} » existe déjà pour cette structure.", field="code"
+            _("Le code service « %(code)s » existe déjà pour cette structure.") % {"code": code},
+            field="code",
         )
     if start_date and end_date and end_date < start_date:
-        raise StructureError("La fin de validité précède le début de validité.", field="end_date")
+        raise StructureError(
+            _("La fin de validité précède le début de validité."), field="end_date"
+        )
     return code
 
 
@@ -57,7 +61,7 @@ def _members_set(service: Service, members: Iterable[Rattachement]) -> str:
     for row in chosen:
         if row.structure_id != service.structure_id or row.status != RattachementStatus.VALIDEE:
             raise StructureError(
-                "Seuls les membres validés de la structure peuvent être rattachés."
+                _("Seuls les membres validés de la structure peuvent être rattachés.")
             )
     service.rattachements.set(chosen)
     return _members_label(service)
@@ -84,7 +88,8 @@ def service_create(
     code = _check(
         structure=structure, code=code, name=name, start_date=start_date, end_date=end_date
     )
-    with transaction.atomic():
+    duplicate = _("Le code service « %(code)s » existe déjà pour cette structure.") % {"code": code}
+    with transaction.atomic(), unique_or_error(duplicate, field="code"):
         service = Service.objects.create(
             structure=structure,
             code=code,
@@ -125,7 +130,8 @@ def service_update(
         end_date=end_date,
         exclude_pk=service.pk,
     )
-    with transaction.atomic():
+    duplicate = _("Le code service « %(code)s » existe déjà pour cette structure.") % {"code": code}
+    with transaction.atomic(), unique_or_error(duplicate, field="code"):
         service = Service.objects.select_for_update().get(pk=service.pk)
         before = snapshot(service, FIELDS)
         before["membres"] = _members_label(service)
