@@ -1,4 +1,5 @@
 from django.urls import URLPattern, URLResolver, path
+from drf_spectacular.views import SpectacularAPIView
 
 from choeur.api.views import oauth, structures, transverses
 
@@ -9,6 +10,7 @@ S = "cpro/structures/v1/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/oauth/token", oauth.token, name="token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(T + "health-check", transverses.HealthCheck.as_view(), name="health_check"),
     path(T + "recuperer/devises", transverses.RecupererDevises.as_view()),
     path(T + "recuperer/cadrefacturation", transverses.RecupererCadreFacturation.as_view()),
