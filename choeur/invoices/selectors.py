@@ -16,6 +16,7 @@ from django.utils import timezone
 from choeur.invoices import perms
 from choeur.invoices.enums import STATUSES_DUE, InvoiceStatus
 from choeur.invoices.models import Attachment, Flux, Invoice, InvoiceDraft
+from choeur.structures.models import Service, Structure
 
 SORTS = {
     "depot": "-created_at",
@@ -196,3 +197,32 @@ def synthese(
         "total_count": sum(counts.values()),
         "rejected_to_process": rejected_to_process,
     }
+
+
+def recipient_lookup(text: str) -> tuple[Structure | None, list[Structure]]:
+    """The public structure a supplier names by SIRET or by name: (the one found, or None with the
+    candidates when the name is ambiguous). Any structure is found by SIRET so that the checks can
+    say why it cannot receive (inactive, private)."""
+    text = " ".join((text or "").split())
+    compact = text.replace(" ", "")
+    if not text:
+        return None, []
+    if compact.isdigit():
+        return Structure.objects.filter(identifier=compact).first(), []
+    exact = list(
+        Structure.objects.filter(is_public=True, is_active=True, raison_sociale__iexact=text)[:2]
+    )
+    if len(exact) == 1:
+        return exact[0], []
+    found = list(
+        Structure.objects.filter(
+            is_public=True, is_active=True, raison_sociale__icontains=text
+        ).order_by("raison_sociale")[:10]
+    )
+    if len(found) == 1:
+        return found[0], []
+    return None, found
+
+
+def active_services_of(structure: Structure) -> list[Service]:
+    return list(Service.objects.filter(structure=structure, is_active=True).order_by("code"))

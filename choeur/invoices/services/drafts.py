@@ -33,7 +33,7 @@ from choeur.einvoice.model import (
 from choeur.einvoice.model import Invoice as Pivot
 from choeur.einvoice.totals import compute_totals, line_net_amount
 from choeur.invoices import perms
-from choeur.invoices.enums import InvoiceStatus, InvoiceType, ModeDepot, TvaRegime
+from choeur.invoices.enums import AttachmentKind, InvoiceStatus, InvoiceType, ModeDepot, TvaRegime
 from choeur.invoices.models import Attachment, Flux, InvoiceDraft
 from choeur.invoices.services.deposit import DepositRefused, Upload, flux_deposit
 from choeur.structures.models import BankAccount, Structure
@@ -264,28 +264,47 @@ def invoice_submit(
     draft: InvoiceDraft | None = None,
     idempotency_key: str = "",
 ) -> Flux:
-    """Submit a saisie: write the Factur-X PDF from the pivot and deposit it (mode SAISIE_WEB)."""
+    """Submit a saisie and deposit it like any flux.
+
+    Typed invoice (SAISIE_WEB): the Factur-X PDF is written from the pivot. PDF deposit (the
+    draft holds the supplier's PDF as its main attachment, DEPOT_PDF_PORTAIL): the PDF is the
+    main document and the typed data travels as CII beside it.
+    """
+    if draft is not None and draft.status != InvoiceStatus.BROUILLON:
+        raise SaisieError("Ce brouillon a déjà été déposé.")
     pivot = build_pivot(supplier=supplier, saisie=saisie)
+    principal = None
+    extra = []
+    if draft is not None:
+        for a in draft.attachments.select_related("file"):
+            if a.kind == AttachmentKind.PRINCIPALE and principal is None:
+                principal = a
+            else:
+                extra.append(Upload(a.name, a.file.read(), a.file.content_type))
     try:
-        pdf = einvoice.write_facturx(pivot)
+        if principal is not None:
+            upload = Upload(principal.name, principal.file.read(), "application/pdf")
+            form_data: bytes | None = einvoice.write_cii(pivot)
+            mode = ModeDepot.DEPOT_PDF_PORTAIL
+        else:
+            upload = Upload(
+                f"{_safe(saisie.number)}.pdf", einvoice.write_facturx(pivot), "application/pdf"
+            )
+            form_data = None
+            mode = ModeDepot.SAISIE_WEB
     except EInvoiceError as exc:
         raise SaisieError(f"La facture n'a pas pu être produite : {exc.message_fr}") from exc
-    attachments = []
-    if draft is not None:
-        attachments = [
-            Upload(a.name, a.file.read(), a.file.content_type)
-            for a in draft.attachments.select_related("file")
-        ]
     with transaction.atomic():
         try:
             flux = flux_deposit(
                 user=user,
                 supplier=supplier,
-                upload=Upload(f"{_safe(saisie.number)}.pdf", pdf, "application/pdf"),
-                mode_depot=ModeDepot.SAISIE_WEB,
+                upload=upload,
+                mode_depot=mode,
                 comment=saisie.comment,
-                attachments=attachments,
+                attachments=extra,
                 idempotency_key=idempotency_key,
+                form_data=form_data,
             )
         except DepositRefused as exc:
             raise SaisieError(exc.message) from exc

@@ -1,0 +1,286 @@
+"""Forms of the invoices pages: they check the shape of input; the services check the rules."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+from choeur.core.forms import BaseForm
+from choeur.invoices.enums import (
+    CadreFacturation,
+    InvoiceStatus,
+    InvoiceType,
+    SyntaxeFlux,
+    TvaRegime,
+)
+from choeur.invoices.services.deposit import FLUX_MAX_BYTES
+from choeur.structures.models import BankAccount, Structure
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+UNITS = [
+    ("C62", _("Unité")),
+    ("HUR", _("Heure")),
+    ("DAY", _("Jour")),
+    ("MON", _("Mois")),
+    ("KGM", _("Kilogramme")),
+    ("MTR", _("Mètre")),
+    ("MTK", _("Mètre carré")),
+    ("LTR", _("Litre")),
+    ("LS", _("Forfait")),
+]
+VAT_RATES = [
+    ("20.00", "20 %"),
+    ("10.00", "10 %"),
+    ("8.50", "8,5 %"),
+    ("5.50", "5,5 %"),
+    ("2.10", "2,1 %"),
+    ("0.00", "0 %"),
+]
+CURRENCIES = [
+    ("EUR", _("Euro (EUR)")),
+    ("USD", _("Dollar US (USD)")),
+    ("GBP", _("Livre sterling (GBP)")),
+    ("CHF", _("Franc suisse (CHF)")),
+]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def _limit_structures(field: Any, structures: list[Structure]) -> None:
+    # Change the declared field in place: the DSFR base form has already bound it.
+    field.queryset = Structure.objects.filter(pk__in=[s.pk for s in structures]).order_by(
+        "raison_sociale"
+    )
+    field.empty_label = None
+
+
+class InvoiceFilterForm(BaseForm):
+    status = forms.ChoiceField(
+        label=_("Statut"), required=False, choices=[("", _("Tous"))] + list(InvoiceStatus.choices)
+    )
+    recipient = forms.CharField(
+        label=_("Destinataire (SIRET ou nom)"), required=False, max_length=100
+    )
+    number = forms.CharField(label=_("Numéro de facture"), required=False, max_length=100)
+    flux = forms.CharField(label=_("Numéro de flux"), required=False, max_length=30)
+    date_from = forms.DateField(label=_("Date de facture, du"), required=False, widget=DATE_WIDGET)
+    date_to = forms.DateField(label=_("au"), required=False, widget=DATE_WIDGET)
+    amount_min = forms.DecimalField(
+        label=_("Montant TTC minimum"), required=False, decimal_places=2, max_digits=17
+    )
+    amount_max = forms.DecimalField(
+        label=_("Montant TTC maximum"), required=False, decimal_places=2, max_digits=17
+    )
+
+
+class FluxUploadForm(BaseForm):
+    supplier = forms.ModelChoiceField(
+        queryset=Structure.objects.none(), label=_("Structure émettrice")
+    )
+    file = forms.FileField(
+        label=_("Fichier"),
+        help_text=_(
+            "Une facture UBL, CII ou Factur-X, ou une archive ZIP ou TAR.GZ de factures (1 000 au plus, "
+            "120 Mo au plus)."
+        ),
+    )
+    declared_syntax = forms.ChoiceField(
+        label=_("Syntaxe du flux"),
+        required=False,
+        choices=[("", _("Détection automatique"))] + list(SyntaxeFlux.choices),
+    )
+
+    def __init__(self, *args: Any, structures: list[Structure], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limit_structures(self.fields["supplier"], structures)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > FLUX_MAX_BYTES:
+            raise forms.ValidationError(_("Le fichier dépasse 120 Mo."))
+        return upload
+
+
+class PdfUploadForm(BaseForm):
+    supplier = forms.ModelChoiceField(
+        queryset=Structure.objects.none(), label=_("Structure émettrice")
+    )
+    file = forms.FileField(
+        label=_("Facture PDF"),
+        help_text=_(
+            "Un PDF non protégé par mot de passe, 10 Mo au plus. Un PDF Factur-X pré-remplit tout le formulaire."
+        ),
+    )
+
+    def __init__(self, *args: Any, structures: list[Structure], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limit_structures(self.fields["supplier"], structures)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("Le PDF dépasse 10 Mo."))
+        if not upload.name.lower().endswith(".pdf"):
+            raise forms.ValidationError(_("Déposez un fichier PDF (extension .pdf)."))
+        return upload
+
+
+class SaisieForm(BaseForm):
+    """The header of a typed invoice (the lines are a formset)."""
+
+    supplier = forms.ModelChoiceField(
+        queryset=Structure.objects.none(), label=_("Structure émettrice")
+    )
+    recipient = forms.CharField(
+        label=_("Destinataire"),
+        max_length=255,
+        help_text=_("SIRET ou nom de la structure publique destinataire."),
+    )
+    service_code = forms.CharField(label=_("Code service"), required=False, max_length=100)
+    engagement_number = forms.CharField(
+        label=_("Numéro d'engagement"),
+        required=False,
+        max_length=50,
+        validators=[MaxLengthValidator(50)],
+    )
+    cadre = forms.ChoiceField(
+        label=_("Cadre de facturation"),
+        choices=CadreFacturation.choices,
+        initial=CadreFacturation.A1_FACTURE_FOURNISSEUR,
+    )
+    type = forms.ChoiceField(
+        label=_("Type"), choices=InvoiceType.choices, initial=InvoiceType.FACTURE
+    )
+    number = forms.CharField(label=_("Numéro de facture"), max_length=100)
+    preceding_number = forms.CharField(
+        label=_("Numéro de la facture d'origine (pour un avoir)"), required=False, max_length=100
+    )
+    issue_date = forms.DateField(label=_("Date de facture"), widget=DATE_WIDGET)
+    due_date = forms.DateField(label=_("Date d'échéance"), widget=DATE_WIDGET)
+    currency = forms.ChoiceField(label=_("Devise"), choices=CURRENCIES, initial="EUR")
+    tva_regime = forms.ChoiceField(
+        label=_("Régime de TVA"), choices=TvaRegime.choices, initial=TvaRegime.TVA_SUR_DEBIT
+    )
+    exemption_reason = forms.CharField(
+        label=_("Motif d'exonération"),
+        required=False,
+        max_length=200,
+        help_text=_("Pour une facture exonérée ou sans TVA (par exemple « Article 261 du CGI »)."),
+    )
+    bank_account = forms.ModelChoiceField(
+        label=_("Coordonnées bancaires"), queryset=BankAccount.objects.none(), required=False
+    )
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    attachments = MultipleFileField(label=_("Pièces jointes"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        structures: list[Structure],
+        supplier: Structure | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _limit_structures(self.fields["supplier"], structures)
+        if supplier is not None:
+            self.fields["bank_account"].queryset = BankAccount.objects.filter(
+                structure=supplier, is_active=True
+            )
+        self.fields["service_code"].widget.attrs["list"] = "services-destinataire"
+
+    def clean_recipient(self) -> str:
+        return " ".join(self.cleaned_data["recipient"].split())
+
+    def clean_service_code(self) -> str:
+        return str(self.cleaned_data["service_code"]).strip()
+
+    def clean_engagement_number(self) -> str:
+        return str(self.cleaned_data["engagement_number"]).strip()
+
+
+class LineForm(BaseForm):
+    designation = forms.CharField(label=_("Désignation"), max_length=500)
+    quantity = forms.DecimalField(
+        label=_("Quantité"), max_digits=15, decimal_places=4, min_value=Decimal("0.0001")
+    )
+    unit = forms.ChoiceField(label=_("Unité"), choices=UNITS, initial="C62")
+    unit_price = forms.DecimalField(
+        label=_("Prix unitaire HT"), max_digits=15, decimal_places=4, min_value=Decimal("0")
+    )
+    discount = forms.DecimalField(
+        label=_("Remise HT"),
+        max_digits=15,
+        decimal_places=2,
+        required=False,
+        min_value=Decimal("0"),
+    )
+    vat_rate = forms.ChoiceField(label=_("Taux de TVA"), choices=VAT_RATES, initial="20.00")
+
+
+class BaseLineFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def initial_form_count(self) -> int:
+        # Rows the user left blank are skipped, whatever row they were: none is "initial".
+        return 0 if self.is_bound else super().initial_form_count()
+
+    def clean(self) -> None:
+        super().clean()
+        filled = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if not filled and not any(f.errors for f in self.forms):
+            raise forms.ValidationError(_("Ajoutez au moins une ligne."))
+
+
+LineFormSet = forms.formset_factory(
+    LineForm,
+    formset=BaseLineFormSet,
+    extra=0,
+    min_num=1,
+    max_num=200,
+    validate_max=True,
+    can_delete=True,
+)
+
+
+class CompleteForm(BaseForm):
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+    attachments = MultipleFileField(label=_("Pièces jointes"), required=False)
+
+
+class RecycleForm(BaseForm):
+    recipient_siret = forms.CharField(label=_("SIRET du destinataire"), max_length=20)
+    service_code = forms.CharField(label=_("Code service"), required=False, max_length=100)
+    engagement_number = forms.CharField(
+        label=_("Numéro d'engagement"), required=False, max_length=50
+    )
+
+    def clean_recipient_siret(self) -> str:
+        value = re.sub(r"\s", "", self.cleaned_data["recipient_siret"])
+        if not re.fullmatch(r"[0-9]{14}", value):
+            raise forms.ValidationError(_("Le SIRET compte 14 chiffres."))
+        return value

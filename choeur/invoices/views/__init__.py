@@ -1,0 +1,1 @@
+"""Pages of the espace « Factures émises »: one topic per module."""
