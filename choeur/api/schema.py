@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
-class CproAccountScheme(OpenApiAuthenticationExtension):  # type: ignore[misc]
+class CproAccountScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     target_class = "choeur.api.auth.CproAccountAuthentication"
     name = "oauth2ClientCredentials"
 

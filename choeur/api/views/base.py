@@ -9,7 +9,6 @@ from rest_framework.views import APIView
 
 from choeur.api.auth import CproAccountAuthentication
 
-
 CPRO_ACCOUNT = OpenApiParameter(
     name="cpro-account",
     location=OpenApiParameter.HEADER,
