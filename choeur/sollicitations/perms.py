@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from choeur.sollicitations.enums import Action, Side, Status
 from choeur.sollicitations.models import Sollicitation
 from choeur.sollicitations.transitions import rule_for
-from choeur.structures.enums import AccessMode, Espace, RattachementStatus
-from choeur.structures.models import Structure
+from choeur.structures.enums import AccessMode, Espace, RattachementStatus, Role
+from choeur.structures.models import Rattachement, Structure
 from choeur.structures.perms import has_espace
 
 
@@ -56,6 +56,50 @@ def structures_with_espace(
     )
 
 
+def service_scope(user: Any, structure: Structure) -> Q:
+    """The structure's tickets the user handles. As for received invoices (B.2), once a
+    structure uses services each agent works on the tickets of his services and those addressed
+    to no service; the gestionnaire principal covers them all."""
+    everything = Q(recipient_structure=structure)
+    if not structure.services.exists():
+        return everything
+    rattachement = Rattachement.objects.filter(
+        user=user, structure=structure, status=RattachementStatus.VALIDEE
+    ).first()
+    if rattachement is None:
+        return Q(pk__in=[])
+    if rattachement.role == Role.GESTIONNAIRE_PRINCIPAL:
+        return everything
+    return everything & (
+        Q(recipient_service__isnull=True)
+        | Q(recipient_service__in=rattachement.services.values("pk"))
+    )
+
+
+def received_scope(user: Any, mode: str = AccessMode.CONSULTATION) -> Q:
+    """Every ticket the user sees (or, in Modification, handles) on the receiving side: his
+    structures' in « Sollicitations reçues », within his services, and support's for operators."""
+    condition = Q(pk__in=[])
+    for structure in structures_with_espace(user, Espace.SOLLICITATIONS_RECUES, mode):
+        condition |= service_scope(user, structure)
+    if is_support_agent(user):
+        condition |= Q(to_support=True)
+    return condition & ~Q(status=Status.BROUILLON)
+
+
+def _covers(user: Any, sollicitation: Sollicitation, mode: str) -> bool:
+    if sollicitation.status == Status.BROUILLON:
+        return False
+    if sollicitation.to_support:
+        return is_support_agent(user)
+    structure = sollicitation.recipient_structure
+    if structure is None or not has_espace(user, structure, Espace.SOLLICITATIONS_RECUES, mode):
+        return False
+    return Sollicitation.objects.filter(
+        service_scope(user, structure), pk=sollicitation.pk
+    ).exists()
+
+
 def can_create(user: Any, structure: Structure) -> bool:
     """A user sends sollicitations for a structure when he works there in « Sollicitations
     émises » in Modification (B.4: the espace is open to every new account)."""
@@ -79,25 +123,14 @@ def can_act_as_sender(user: Any, sollicitation: Sollicitation) -> bool:
 
 def can_view_as_recipient(user: Any, sollicitation: Sollicitation) -> bool:
     """The receiving side sees a sent ticket: support tickets the operators, others the members
-    of the recipient structure in « Sollicitations reçues ». A draft is the sender's alone."""
-    if sollicitation.status == Status.BROUILLON:
-        return False
-    if sollicitation.to_support:
-        return is_support_agent(user)
-    structure = sollicitation.recipient_structure
-    return structure is not None and has_espace(user, structure, Espace.SOLLICITATIONS_RECUES)
+    of the recipient structure in « Sollicitations reçues », within their services. A draft is
+    the sender's alone."""
+    return _covers(user, sollicitation, AccessMode.CONSULTATION)
 
 
 def can_act_as_recipient(user: Any, sollicitation: Sollicitation) -> bool:
     """Reference D: an agent handles a ticket only with « Sollicitations reçues modification »."""
-    if sollicitation.status == Status.BROUILLON:
-        return False
-    if sollicitation.to_support:
-        return is_support_agent(user)
-    structure = sollicitation.recipient_structure
-    return structure is not None and has_espace(
-        user, structure, Espace.SOLLICITATIONS_RECUES, AccessMode.MODIFICATION
-    )
+    return _covers(user, sollicitation, AccessMode.MODIFICATION)
 
 
 def can_view(user: Any, sollicitation: Sollicitation) -> bool:

@@ -12,7 +12,7 @@ from django.http import Http404
 from choeur.sollicitations import perms
 from choeur.sollicitations.enums import OPEN_STATUSES, Status
 from choeur.sollicitations.models import Attachment, ReadMark, Sollicitation, SubCategory
-from choeur.structures.enums import AccessMode, Espace, RattachementStatus
+from choeur.structures.enums import AccessMode, Espace, RattachementStatus, Role
 from choeur.structures.models import Structure, StructureEspace
 
 # The tabs of « Sollicitations émises » (reference D: Actions requises, En cours, Clôturés,
@@ -58,11 +58,23 @@ def _sent_base(user: Any) -> QuerySet[Sollicitation]:
 
 
 def _received_base(user: Any) -> QuerySet[Sollicitation]:
-    structures = perms.structures_with_espace(user, Espace.SOLLICITATIONS_RECUES)
-    visible = Q(recipient_structure__in=structures)
-    if perms.is_support_agent(user):
-        visible |= Q(to_support=True)
-    return Sollicitation.objects.filter(visible).exclude(status=Status.BROUILLON)
+    return Sollicitation.objects.filter(perms.received_scope(user))
+
+
+def _unread(
+    qs: QuerySet[Sollicitation], user: Any, other_side_field: str
+) -> QuerySet[Sollicitation]:
+    """`is_unread`: the other side wrote something the user has not opened since."""
+    seen_after = ReadMark.objects.filter(
+        user=user.pk, sollicitation=OuterRef("pk"), seen_at__gte=OuterRef(other_side_field)
+    )
+    return qs.annotate(
+        is_unread=Case(
+            When(Q(**{f"{other_side_field}__isnull": False}) & ~Exists(seen_after), then=True),
+            default=False,
+            output_field=BooleanField(),
+        )
+    )
 
 
 def sent_list(*, user: Any, tab: str) -> QuerySet[Sollicitation]:
@@ -84,22 +96,6 @@ def received_list(*, user: Any, tab: str) -> QuerySet[Sollicitation]:
         .filter(condition)
         .select_related(
             "subcategory__category", "recipient_structure", "sender_structure", "assignee"
-        )
-    )
-
-
-def _unread(
-    qs: QuerySet[Sollicitation], user: Any, other_side_field: str
-) -> QuerySet[Sollicitation]:
-    """`is_unread`: the other side wrote something the user has not opened since."""
-    seen_after = ReadMark.objects.filter(
-        user=user.pk, sollicitation=OuterRef("pk"), seen_at__gte=OuterRef(other_side_field)
-    )
-    return qs.annotate(
-        is_unread=Case(
-            When(Q(**{f"{other_side_field}__isnull": False}) & ~Exists(seen_after), then=True),
-            default=False,
-            output_field=BooleanField(),
         )
     )
 
@@ -191,8 +187,9 @@ def sender_invoices(*, user: Any) -> QuerySet[Any]:
     )
 
 
-def recipient_agent_emails(structure: Structure) -> list[str]:
-    """Addresses of the agents who handle the structure's tickets (espace in Modification)."""
+def recipient_agent_emails(structure: Structure, service: Any = None) -> list[str]:
+    """Addresses of the agents who may take the structure's ticket (espace in Modification,
+    covering its service)."""
     if not StructureEspace.objects.filter(
         structure=structure, espace=Espace.SOLLICITATIONS_RECUES, is_open=True
     ).exists():
@@ -209,6 +206,11 @@ def recipient_agent_emails(structure: Structure) -> list[str]:
             ).values("user")
         )
     )
+    if service is not None and structure.services.exists():
+        users = users.filter(
+            Q(rattachements__structure=structure, rattachements__role=Role.GESTIONNAIRE_PRINCIPAL)
+            | Q(rattachements__structure=structure, rattachements__services=service)
+        )
     return sorted({user.notification_email for user in users})
 
 

@@ -81,8 +81,9 @@ def sollicitation_create(
             obj=sollicitation,
             after=snapshot(sollicitation, ["number", *AUDITED_FIELDS]),
         )
-    if send:
-        return sollicitation_send(user=user, sollicitation=sollicitation)
+        if send:
+            # Same transaction: a ticket that cannot be sent is not kept as a draft either.
+            return sollicitation_send(user=user, sollicitation=sollicitation)
     return sollicitation
 
 
@@ -124,8 +125,8 @@ def sollicitation_update_draft(
             before=before,
             after=snapshot(locked, ["title", "subcategory_id", "recipient_structure_id"]),
         )
-    if send:
-        return sollicitation_send(user=user, sollicitation=locked)
+        if send:
+            return sollicitation_send(user=user, sollicitation=locked)
     return locked
 
 
@@ -561,7 +562,9 @@ def _recipient_emails(sollicitation: Sollicitation) -> list[str]:
     if sollicitation.to_support:
         return support_emails()
     assert sollicitation.recipient_structure is not None
-    emails = recipient_agent_emails(sollicitation.recipient_structure)
+    emails = recipient_agent_emails(
+        sollicitation.recipient_structure, sollicitation.recipient_service
+    )
     if not emails and sollicitation.recipient_structure.email:
         emails = [sollicitation.recipient_structure.email]
     return emails

@@ -424,3 +424,37 @@ def test_the_logged_out_form_offers_only_its_categories(
     html = client.get(reverse("sollicitations:logged_out")).content.decode()
     assert to_support.label in html
     assert to_structure.label not in html
+
+
+def test_a_ticket_to_a_service_is_seen_by_that_services_agents_and_the_manager(
+    sender: Any,
+    supplier: Any,
+    public: Any,
+    to_structure: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    achats, travaux = f.service(public, "ACHATS"), f.service(public, "TRAVAUX")
+    buyer = f.agent(public, email="achats@commune.test")
+    buyer.rattachements.get().services.add(achats)
+    builder = f.agent(public, email="travaux@commune.test")
+    builder.rattachements.get().services.add(travaux)
+    manager = f.agent(public, email="gp@commune.test")
+    manager.rattachements.update(role="GESTIONNAIRE_PRINCIPAL")
+    with django_capture_on_commit_callbacks(execute=True):
+        s = services.sollicitation_create(
+            user=sender,
+            structure=supplier,
+            subcategory=to_structure,
+            title="Bon de commande",
+            description="Question",
+            recipient_identifier=f.PUBLIC_SIRET,
+            recipient_service_code="ACHATS",
+            send=True,
+        )
+    assert mail.outbox[-1].to == ["achats@commune.test", "gp@commune.test"]
+    detail = reverse("sollicitations:detail", args=[s.number])
+    assert login(buyer).get(detail).status_code == 200
+    assert login(manager).get(detail).status_code == 200
+    assert login(builder).get(detail).status_code == 404
+    assert s.number not in login(builder).get(reverse("sollicitations:received")).content.decode()
+    assert s.number in login(buyer).get(reverse("sollicitations:received")).content.decode()
