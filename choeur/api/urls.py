@@ -1,12 +1,13 @@
 from django.urls import URLPattern, URLResolver, path
 from drf_spectacular.views import SpectacularAPIView
 
-from choeur.api.views import oauth, structures, transverses
+from choeur.api.views import factures, oauth, structures, transverses
 
 app_name = "api"
 
 T = "cpro/transverses/v1/"
 S = "cpro/structures/v1/"
+F = "cpro/factures/v1/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/oauth/token", oauth.token, name="token"),
@@ -20,6 +21,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(T + "recuperer/modereglements", transverses.RecupererModeReglements.as_view()),
     path(T + "consulter/information/siret", transverses.ConsulterInformationSiret.as_view()),
     path(T + "rechercher/destinataire", transverses.RechercherDestinataire.as_view()),
+    path(T + "consulterCR", factures.ConsulterCR.as_view(), name="consulter_cr"),
+    path(
+        T + "consulterCRDetaille",
+        factures.ConsulterCRDetaille.as_view(),
+        name="consulter_cr_detaille",
+    ),
+    path(T + "recuperer/coordbanc/valides", factures.RecupererCoordBancValides.as_view()),
+    path(F + "deposer/flux", factures.DeposerFlux.as_view(), name="deposer_flux"),
+    path(
+        F + "rechercher/fournisseur",
+        factures.RechercherFournisseur.as_view(),
+        name="rechercher_fournisseur",
+    ),
     path(S + "rechercher", structures.Rechercher.as_view(), name="structures_rechercher"),
     path(S + "consulter", structures.Consulter.as_view(), name="structures_consulter"),
     path(S + "rechercher/services", structures.RechercherServices.as_view()),

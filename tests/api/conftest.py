@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from choeur.accounts.models import User
-from choeur.structures.enums import IdentifierType, RattachementStatus, Role
-from choeur.structures.models import Rattachement, Service, Structure
+from choeur.structures.enums import Espace, IdentifierType, RattachementStatus, Role
+from choeur.structures.models import Rattachement, Service, Structure, StructureEspace
 from choeur.structures.services.technical import technical_account_create
 
 
@@ -92,6 +92,7 @@ def public_structure(db: Any) -> Structure:
 
 @pytest.fixture
 def api_account(supplier_structure: Structure, client: Client) -> ApiAccount:
+    StructureEspace.objects.create(structure=supplier_structure, espace=Espace.FACTURES_EMISES)
     manager = User.objects.create_user(email="gestion@durand.example", password="Gestion-2026!")
     Rattachement.objects.create(
         user=manager,
