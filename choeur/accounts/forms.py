@@ -16,7 +16,7 @@ from dsfr.fields import ToggleField
 from stdnum.eu import vat
 
 from choeur.accounts.models import User
-from choeur.accounts.passwords import normalize_answer
+from choeur.accounts.passwords import PersonalDataValidator, normalize_answer
 from choeur.core.forms import BaseForm
 from choeur.directory.identifiers import compact, siret_error
 from choeur.structures.enums import Espace, IdentifierType, StructureKind
@@ -584,7 +584,14 @@ class NewPasswordMixin(forms.Form):
         password = self.cleaned_data.get("password1")
         if password:
             try:
-                password_validation.validate_password(password, self.password_user)
+                password_validation.validate_password(
+                    password,
+                    self.password_user,
+                    password_validators=[
+                        *password_validation.get_default_password_validators(),
+                        PersonalDataValidator(),
+                    ],
+                )
             except ValidationError as error:
                 self.add_error("password1", error)
 

@@ -37,3 +37,17 @@ def test_tokens_are_random_and_only_their_digest_is_kept() -> None:
     raw, digest = token_new()
     assert len(raw) >= 40 and digest == token_digest(raw) and raw not in digest
     assert token_new()[0] != raw
+
+
+@pytest.mark.parametrize(
+    "password", ["Martin-2026!", "2026-MARTÎN", "camille.m!2026X", "x-Camille-1"]
+)
+def test_password_containing_the_name_or_email_is_refused(password: str) -> None:
+    from types import SimpleNamespace
+
+    from choeur.accounts.passwords import PersonalDataValidator
+
+    user = SimpleNamespace(email="camille.m@exemple.fr", first_name="Camille", last_name="Martin")
+    with pytest.raises(ValidationError, match="ni votre nom"):
+        PersonalDataValidator().validate(password, user)
+    PersonalDataValidator().validate("Tout-Autre-2026", user)

@@ -478,6 +478,9 @@ def test_a_structure_nobody_manages_goes_to_its_first_registrant(client: Client)
         ({"password1": "abcdefgh12", "password2": "abcdefgh12"}, "au moins 3 types de caractères"),
         ({"password1": "Password1", "password2": "Password1"}, "Ce mot de passe est trop courant"),
         ({"password1": "Nouveau@exemple1", "password2": "Nouveau@exemple1"}, "trop semblable"),
+        ({"password1": "Dupont-2026!", "password2": "Dupont-2026!"}, "ni votre nom"),
+        ({"password1": "x-LEA-2026-y", "password2": "x-LEA-2026-y"}, "ni votre prénom"),
+        ({"password1": "Nouveau!2026", "password2": "Nouveau!2026"}, "ni votre adresse"),
         ({"password2": "Autre-2026x"}, "Les deux mots de passe ne sont pas identiques."),
         ({"question_choice": ""}, "Choisissez une question de sécurité."),
         ({"question_choice": "__autre__"}, "Rédigez votre question"),
@@ -659,3 +662,23 @@ def test_particulier_registration_gets_a_platform_identifier(client: Client) -> 
 
 
 ESPACES = {"FACTURES_EMISES": "on", "SOLLICITATIONS_EMISES": "on"}
+
+
+@pytest.mark.parametrize(
+    ("categorie", "kind"),
+    [("9220", "ASSOCIATION"), ("7210", "STRUCTURE_PUBLIQUE"), ("5499", "ENTREPRISE_PRIVEE")],
+)
+def test_vous_etes_is_suggested_from_the_categorie_juridique(
+    client: Client, categorie: str, kind: str
+) -> None:
+    etablissement_create(SIRET, categorie=categorie)
+    start(client)
+    html = page(client, "/compte/inscription/informations/")
+    assert f'<option value="{kind}" selected>' in html
+
+
+def test_activation_email_is_absolute_with_site_url(client: Client, settings: Any) -> None:
+    settings.SITE_URL = "https://factures.exemple.gouv.fr"
+    register_until_sent(client)
+    body = emails_to("nouveau@exemple.fr")[0].body_text
+    assert "https://factures.exemple.gouv.fr/compte/activation/" in body
