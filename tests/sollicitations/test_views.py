@@ -458,3 +458,28 @@ def test_a_ticket_to_a_service_is_seen_by_that_services_agents_and_the_manager(
     assert login(builder).get(detail).status_code == 404
     assert s.number not in login(builder).get(reverse("sollicitations:received")).content.decode()
     assert s.number in login(buyer).get(reverse("sollicitations:received")).content.decode()
+
+
+def test_after_a_transfer_the_agent_is_sent_back_to_his_queue(
+    ticket: Any, agent: Any, operator: Any
+) -> None:
+    services.sollicitation_assign_to_self(user=agent, sollicitation=ticket)
+    response = login(agent).post(
+        reverse("sollicitations:action", args=[ticket.number, "transferer"]),
+        {"transferer-body": "Question sur la plateforme."},
+    )
+    assert response["Location"] == reverse("sollicitations:received")
+    html = login(operator).get(reverse("sollicitations:received")).content.decode()
+    assert ticket.number in html
+    assert "Transféré au support" in html
+
+
+def test_the_sender_sends_his_draft_from_its_page(draft: Any, sender: Any) -> None:
+    client = login(sender)
+    assert (
+        "Envoyer"
+        in client.get(reverse("sollicitations:detail", args=[draft.number])).content.decode()
+    )
+    client.post(reverse("sollicitations:action", args=[draft.number, "envoyer"]))
+    draft.refresh_from_db()
+    assert draft.status == Status.NOUVEAU
