@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import F
@@ -16,7 +17,13 @@ ESPACE_PATHS: dict[str, str] = {
     Espace.FACTURES_RECUES: "/factures-recues/",
     Espace.SOLLICITATIONS_EMISES: "/sollicitations/emises/",
     Espace.SOLLICITATIONS_RECUES: "/sollicitations/recues/",
+    Espace.ENGAGEMENTS: "/structures/engagements/",
     Espace.ACTIVITES_GESTIONNAIRE: "/structures/",
+}
+
+# Pages of an espace that live outside its path (a structure's engagements).
+CURRENT_PATTERNS: dict[str, re.Pattern[str]] = {
+    Espace.ENGAGEMENTS: re.compile(r"^/structures/[0-9]+/engagements/"),
 }
 
 
@@ -41,17 +48,23 @@ def user_espaces(user: Any) -> list[str]:
 
 def espace_menu(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    items = []
+    items: list[dict[str, Any]] = []
     for code in user_espaces(user):
         path = ESPACE_PATHS.get(code)
         if path is None:
             continue
-        items.append(
-            {
-                "code": code,
-                "label": Espace(code).label,
-                "url": path,
-                "current": request.path.startswith(path),
-            }
-        )
+        items.append({"code": code, "label": Espace(code).label, "url": path, "current": False})
+    # The tab of the longest matching path is the current one (/structures/engagements/ is the
+    # « Engagements » tab, not « Activités du gestionnaire »).
+    matching = [
+        item
+        for item in items
+        if request.path.startswith(item["url"])
+        or (item["code"] in CURRENT_PATTERNS and CURRENT_PATTERNS[item["code"]].match(request.path))
+    ]
+    if matching:
+        max(
+            matching,
+            key=lambda item: 1000 if item["code"] in CURRENT_PATTERNS else len(item["url"]),
+        )["current"] = True
     return {"espace_menu": items}

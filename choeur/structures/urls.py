@@ -26,6 +26,7 @@ urlpatterns = [
     path("mes-abonnements/", account.my_espaces, name="my_espaces"),
     # « Gestion de la structure »
     path("", structure.index, name="index"),
+    path("engagements/", engagements.engagements_home, name="engagements_home"),
     path(S, structure.detail, name="detail"),
     path(S + "modifier/", structure.edit, name="edit"),
     path(S + "insee/", structure.insee_update, name="insee_update"),

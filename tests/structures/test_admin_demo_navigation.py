@@ -144,3 +144,17 @@ def test_menu_shows_only_the_espaces_a_user_has(supplier) -> None:
     member = member_add(structure)
     subscribe(member.user, structure, Espace.SOLLICITATIONS_EMISES, AccessMode.CONSULTATION)
     assert user_espaces(member.user) == [Espace.SOLLICITATIONS_EMISES]
+
+
+def test_engagements_tab_leads_to_the_structure_engagements(public) -> None:
+    structure, manager = public
+    subscribe(manager, structure, Espace.ENGAGEMENTS)
+    client = Client()
+    client.force_login(manager)
+    response = client.get("/structures/engagements/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("structures:engagements", args=[structure.pk])
+    request = RequestFactory().get(response["Location"])
+    request.user = manager
+    current = [item["label"] for item in espace_menu(request)["espace_menu"] if item["current"]]
+    assert current == ["Engagements"]

@@ -28,6 +28,24 @@ def _structure(request: HttpRequest, structure_id: int, *, manage: bool):  # typ
 
 @login_required
 @require_GET
+def engagements_home(request: HttpRequest) -> HttpResponse:
+    """The « Engagements » tab: the public structures whose engagements the user reads."""
+    structures = [
+        s
+        for s in selectors.structures_for_user(request.user)
+        if perms.can_view_engagements(request.user, s)
+    ]
+    if len(structures) == 1:
+        return redirect("structures:engagements", structure_id=structures[0].pk)
+    return render(
+        request,
+        "structures/engagements_home.html",
+        {"title": _("Engagements juridiques"), "structures": structures},
+    )
+
+
+@login_required
+@require_GET
 def engagement_list(request: HttpRequest, structure_id: int) -> HttpResponse:
     structure = _structure(request, structure_id, manage=False)
     query = request.GET.get("q", "")[:50]
