@@ -43,8 +43,9 @@ CII_DIFFERENCES = {
     "BR-CL-*": (
         "the Factur-X 1.09.2 schematron has no CEN code-list rules BR-CL-*: it checks code "
         "lists against its own codedb with rules FX-SCH-A-* ('Value of ... is not allowed'), "
-        "so the same fault comes under a Factur-X id (fatal in a Factur-X file, a warning in "
-        "a bare CII file), or not at all where its list is wider"
+        "so the same fault comes under a Factur-X id (identifier schemes: always fatal; other "
+        "lists: fatal in a Factur-X file, a warning in a bare CII file), or not at all where "
+        "its list is wider"
     ),
     "CII-SR-*": (
         "the Factur-X schematron replaces the CEN CII syntax rules CII-SR-* with its own "

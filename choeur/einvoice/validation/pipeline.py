@@ -28,6 +28,11 @@ FACTURX_ONLY_EN = (
     "judged on EN 16931 only) - "
 )
 
+# The Factur-X check of identifier schemes stands for the EN 16931 code lists (EAS, ISO 6523
+# ICD: BR-CL-10/11/21/25/26, which its stylesheet does not carry): it stays blocking for
+# every CII file.
+_EN16931_CODE_LIST = re.compile(r"^Value of '@schemeID' is not allowed")
+
 _BRACKET_ID = re.compile(r"^\s*\[([A-Z][A-Z0-9]*(?:-[A-Za-z0-9]+)+)\]")
 _CEN_ID = re.compile(r"^(BR-(?!FX)|CII-|UBL-)")
 
@@ -92,7 +97,12 @@ def _schematron_findings(
         if default_engine == "facturx" and _CEN_ID.match(rule_id):
             engine = "en16931"
         severity = _severity(svrl.flag)
-        if engine == "facturx" and not facturx_decisive and severity is Severity.FATAL:
+        if (
+            engine == "facturx"
+            and not facturx_decisive
+            and severity is Severity.FATAL
+            and not _EN16931_CODE_LIST.match(svrl.text)
+        ):
             # A CII file that does not claim to be Factur-X is judged by EN 16931; the
             # Factur-X profile's own restrictions are reported without rejecting it.
             severity = Severity.WARNING
