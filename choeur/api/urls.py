@@ -1,7 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 from drf_spectacular.views import SpectacularAPIView
 
-from choeur.api.views import factures, oauth, structures, transverses
+from choeur.api.views import factures, oauth, recipient, structures, transverses
 
 app_name = "api"
 
@@ -33,6 +33,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
         F + "rechercher/fournisseur",
         factures.RechercherFournisseur.as_view(),
         name="rechercher_fournisseur",
+    ),
+    path(
+        F + "rechercher/recipiendaire",
+        recipient.RechercherRecipiendaire.as_view(),
+        name="rechercher_recipiendaire",
+    ),
+    path(F + "traiter/recue", recipient.TraiterRecue.as_view(), name="traiter_recue"),
+    path(
+        F + "consulter/historique",
+        recipient.ConsulterHistorique.as_view(),
+        name="consulter_historique",
     ),
     path(S + "rechercher", structures.Rechercher.as_view(), name="structures_rechercher"),
     path(S + "consulter", structures.Consulter.as_view(), name="structures_consulter"),

@@ -90,22 +90,31 @@ def public_structure(db: Any) -> Structure:
     return structure
 
 
-@pytest.fixture
-def api_account(supplier_structure: Structure, client: Client) -> ApiAccount:
-    StructureEspace.objects.create(structure=supplier_structure, espace=Espace.FACTURES_EMISES)
-    manager = User.objects.create_user(email="gestion@durand.example", password="Gestion-2026!")
+def make_api_account(
+    structure: Structure, client: Client, *, espace: str = Espace.FACTURES_EMISES
+) -> ApiAccount:
+    """A structure's technical account (made by its gestionnaire principal) and its OAuth2 client."""
+    StructureEspace.objects.get_or_create(structure=structure, espace=espace)
+    manager = User.objects.create_user(
+        email=f"gestion-{structure.identifier}@example.org", password="Gestion-2026!"
+    )
     Rattachement.objects.create(
         user=manager,
-        structure=supplier_structure,
+        structure=structure,
         role=Role.GESTIONNAIRE_PRINCIPAL,
         status=RattachementStatus.VALIDEE,
     )
-    secrets = technical_account_create(actor=manager, structure=supplier_structure)
+    secrets = technical_account_create(actor=manager, structure=structure)
     return ApiAccount(
         client=client,
         login=secrets.account.login,
         password=secrets.password,
         client_id=secrets.account.application.client_id,
         client_secret=secrets.client_secret or "",
-        structure=supplier_structure,
+        structure=structure,
     )
+
+
+@pytest.fixture
+def api_account(supplier_structure: Structure, client: Client) -> ApiAccount:
+    return make_api_account(supplier_structure, client)
