@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from choeur.api.envelope import BAD_REQUEST, LIBELLE_OK, NO_RESULT, NOT_FOUND, ApiError, ok
 from choeur.api.payload import Paging, body, integer, value
 from choeur.api.views.base import CproView
-from choeur.api.views.factures import _date, _decimal, invoice_row, rfc3339
+from choeur.api.views.factures import _date, _decimal, invoice_row
 from choeur.invoices.enums import InvoiceStatus
 from choeur.invoices.models import Invoice
 from choeur.invoices.selectors import invoice_get_for_supplier
@@ -201,4 +201,3 @@ class ConsulterHistorique(CproView):
         )
 
 
-__all__ = ["ConsulterHistorique", "RechercherRecipiendaire", "TraiterRecue", "rfc3339"]
