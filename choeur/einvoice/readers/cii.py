@@ -49,10 +49,14 @@ from choeur.einvoice.model import (
     profile_of,
 )
 from choeur.einvoice.readers._common import (
-    CII_NS,
+    CII_NS_ITEMS,
+    RAM,
     attr,
+    find,
+    find_all,
     missing,
     required,
+    steps,
     text,
     to_bytes_b64,
     to_cii_date,
@@ -63,11 +67,11 @@ _El = etree._Element
 
 
 def _f(el: _El | None, path: str) -> _El | None:
-    return None if el is None else el.find(path, CII_NS)
+    return find(el, steps(path, CII_NS_ITEMS))
 
 
 def _all(el: _El | None, path: str) -> list[_El]:
-    return [] if el is None else el.findall(path, CII_NS)
+    return find_all(el, steps(path, CII_NS_ITEMS))
 
 
 def _t(el: _El | None, path: str) -> str | None:
@@ -286,8 +290,8 @@ def _party_identifiers(el: _El | None) -> list[Identifier]:
     return found
 
 
-_ID = f"{{{CII_NS['ram']}}}ID"
-_GLOBAL_ID = f"{{{CII_NS['ram']}}}GlobalID"
+_ID = f"{{{RAM}}}ID"
+_GLOBAL_ID = f"{{{RAM}}}GlobalID"
 
 
 def _party(el: _El | None, *, seller: bool) -> Party:

@@ -40,10 +40,13 @@ from choeur.einvoice.model import (
 )
 from choeur.einvoice.readers._common import (
     UBL_CREDITNOTE,
-    UBL_NS,
+    UBL_NS_ITEMS,
     attr,
+    find,
+    find_all,
     missing,
     required,
+    steps,
     text,
     to_bytes_b64,
     to_decimal,
@@ -56,11 +59,11 @@ _NOTE_CODE = re.compile(r"\A#([A-Za-z0-9]{1,5})#(.*)\Z", re.DOTALL)
 
 
 def _f(el: _El | None, path: str) -> _El | None:
-    return None if el is None else el.find(path, UBL_NS)
+    return find(el, steps(path, UBL_NS_ITEMS))
 
 
 def _all(el: _El | None, path: str) -> list[_El]:
-    return [] if el is None else el.findall(path, UBL_NS)
+    return find_all(el, steps(path, UBL_NS_ITEMS))
 
 
 def _t(el: _El | None, path: str) -> str | None:

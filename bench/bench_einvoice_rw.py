@@ -1,0 +1,111 @@
+"""Read and write speed of the EN 16931 core (choeur/einvoice): UBL, CII and Factur-X.
+
+For the complete invoices of the shared corpus and for generated invoices of 10 to 10,000 lines:
+median and p95 milliseconds per invoice, and invoices per second (one process), for `read`
+(bytes -> pivot, hardened parsing included) and `write_ubl` / `write_cii` (pivot -> bytes).
+The Factur-X PDF (WeasyPrint rendering + embedding) is measured on small invoices only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from choeur.einvoice import read, write_cii, write_facturx, write_ubl
+from choeur.einvoice.samples import sample_invoice
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("CHOEUR_CORPUS", ROOT.parent / "shared/corpus"))
+T = TypeVar("T")
+SOURCES = ("en16931-cen", "peppol-bis-billing3", "zugferd-corpus", "akretion-factur-x")
+# Repetitions per generated size: enough for a p95 while the whole run stays well under a minute.
+SIZES = {10: 60, 100: 30, 1000: 8, 10000: 3}
+
+
+def _corpus() -> list[bytes]:
+    found = []
+    for source in SOURCES:
+        manifest = CORPUS / source / "manifest.json"
+        if not manifest.exists():
+            continue
+        for entry in json.loads(manifest.read_text(encoding="utf-8"))["files"]:
+            if entry["kind"] == "document" and entry["syntax"] in ("ubl", "cii", "facturx"):
+                found.append((CORPUS / source / entry["path"]).read_bytes())
+    return found
+
+
+def _times(call: Callable[[T], object], args: list[T]) -> list[float]:
+    """Milliseconds of one `call(arg)` for each arg."""
+    samples = []
+    for arg in args:
+        started = time.perf_counter()
+        call(arg)
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def _rows(name: str, samples_ms: list[float]) -> list[dict[str, str]]:
+    ordered = sorted(samples_ms)
+    median = statistics.median(ordered)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    per_second = 1000 * len(ordered) / sum(ordered)
+    return [
+        {"benchmark": name, "measure": "median ms / invoice", "value": f"{median:.2f}"},
+        {"benchmark": name, "measure": "p95 ms / invoice", "value": f"{p95:.2f}"},
+        {"benchmark": name, "measure": "invoices / s", "value": f"{per_second:.1f}"},
+    ]
+
+
+def run() -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    documents = _corpus()
+    if documents:
+        for data in documents[:5]:  # warm-up: imports, lxml path caches
+            read(data)
+        invoices = [read(data) for data in documents]
+        rows += _rows(
+            f"einvoice read, corpus ({len(documents)} documents)",
+            _times(read, documents),
+        )
+        rows += _rows("einvoice write_ubl, corpus", _times(write_ubl, invoices))
+        rows += _rows("einvoice write_cii, corpus", _times(write_cii, invoices))
+    for lines, repeat in SIZES.items():
+        invoice = sample_invoice(lines)
+        ubl, cii = write_ubl(invoice), write_cii(invoice)
+        label = f"{lines} lines"
+        rows += _rows(
+            f"einvoice read UBL, {label} ({len(ubl) // 1024} KiB)",
+            _times(read, [ubl] * repeat),
+        )
+        rows += _rows(
+            f"einvoice read CII, {label} ({len(cii) // 1024} KiB)",
+            _times(read, [cii] * repeat),
+        )
+        rows += _rows(
+            f"einvoice write_ubl, {label}",
+            _times(write_ubl, [invoice] * repeat),
+        )
+        rows += _rows(
+            f"einvoice write_cii, {label}",
+            _times(write_cii, [invoice] * repeat),
+        )
+    for lines, repeat in ((10, 5), (100, 2)):
+        invoice = sample_invoice(lines)
+        write_facturx(invoice)  # warm-up: fonts
+        rows += _rows(
+            f"einvoice write_facturx (PDF/A-3b), {lines} lines",
+            _times(write_facturx, [invoice] * repeat),
+        )
+    return rows
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    for row in run():
+        print(f"{row['benchmark']:<52} {row['measure']:<22} {row['value']}")
+    print(f"# {time.perf_counter() - started:.1f} s")
