@@ -195,12 +195,10 @@ def _integrate_one(flux: Flux, position: int, member: Member) -> Item:
     except EInvoiceError as exc:
         if not problems:
             problems.append(Problem("CHOEUR-LECTURE-01", exc.message_fr, member.name))
-    except Exception:
+    except Exception as exc:  # a reader bug: retry later rather than reject a good invoice
         logger.exception("reader crashed on flux %s position %s", flux.numero, position)
         if not problems:
-            problems.append(
-                Problem("CHOEUR-LECTURE-02", "La facture n'a pas pu être lue.", member.name)
-            )
+            raise EngineUnavailable(type(exc).__name__) from exc
     number = pivot.number if pivot is not None else ""
     if problems or pivot is None:
         return _item_rejected(position, member.name, number, problems, warnings)
