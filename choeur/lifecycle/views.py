@@ -196,12 +196,16 @@ def _history_rows(invoice: Invoice) -> list[dict[str, Any]]:
 def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = selectors.invoice_get_for_recipient(user=request.user, invoice_id=invoice_id)
     can_process = perms.can_process(request.user, invoice)
-    actions = []
+    actions: list[dict[str, str]] = []
+    late_actions: list[dict[str, str]] = []
     if can_process:
-        for target in targets_for(invoice.status, Actor.RECIPIENT):
+        in_sequence = targets_for(invoice.status, Actor.RECIPIENT)
+        for target in targets_for(invoice.status, Actor.RECIPIENT, include_late=True):
             slug = SLUG_BY_STATUS.get(target)
-            if slug:
-                actions.append({"slug": slug, "label": ACTIONS[slug][1], "status": target.value})
+            if slug is None:
+                continue
+            action = {"slug": slug, "label": ACTIONS[slug][1], "status": target.value}
+            (actions if target in in_sequence else late_actions).append(action)
     processing = selectors.processing_of(invoice)
     return render(
         request,
@@ -215,6 +219,7 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
             "attachments": selectors.attachments_of(invoice),
             "history": _history_rows(invoice),
             "actions": actions,
+            "late_actions": late_actions,
             "can_process": can_process,
             "downloaded_at": processing.downloaded_at if processing else None,
             "mandat_number": processing.mandat_number if processing else "",

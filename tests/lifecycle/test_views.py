@@ -350,3 +350,29 @@ def test_synthese_counts_and_overdue(client, world, settings):
     settings.PAYMENT_DELAY_DAYS = 60
     body = client.get("/factures-recues/synthese/").content.decode()
     assert "Aucune facture ne dépasse le délai légal de paiement." in body
+
+
+def test_late_status_is_offered_and_recorded_without_moving_back(client, world, mad_invoice):
+    client = _login(client, world.agent)
+    client.post(
+        f"/factures-recues/{mad_invoice.pk}/traiter/mise-en-paiement/",
+        {"expected_status": "MISE_A_DISPOSITION"},
+    )
+    body = client.get(f"/factures-recues/{mad_invoice.pk}/").content.decode()
+    assert "Consigner un statut tardif" in body
+    assert reverse("lifecycle:action", args=[mad_invoice.pk, "mandater"]) in body
+    response = client.post(
+        f"/factures-recues/{mad_invoice.pk}/traiter/mandater/",
+        {"expected_status": "MISE_EN_PAIEMENT", "mandat_number": "M-9"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "consigné dans l&#x27;historique" in body
+    assert "Hors séquence" in body and "M-9" in body
+    mad_invoice.refresh_from_db()
+    assert mad_invoice.status == "MISE_EN_PAIEMENT"
+
+
+def test_espace_menu_links_to_received_invoices(client, world):
+    body = _login(client, world.agent).get("/factures-recues/").content.decode()
+    assert 'href="/factures-recues/" aria-current="page">Factures reçues</a>' in body
