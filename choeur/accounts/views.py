@@ -271,6 +271,7 @@ def register_details(request: HttpRequest) -> HttpResponse:
         "accounts/register_step2.html",
         {
             "title": "Informations personnelles et structure",
+            "identifier_label": IdentifierType(state["identifier_type"]).label,
             "details": details,
             "structure_form": structure_form,
             "rattachement": rattachement,
@@ -602,11 +603,19 @@ def email_change(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Opening the link shows a button; only the POST changes the address (mail scanners that
+    prefetch links must not use them up)."""
     check = selectors.token_check(raw=token, purpose=TokenPurpose.EMAIL_CHANGE)
     if not check.is_valid or check.token is None:
         return _link_problem(request, check.state, kind="email_change")
+    if request.method == "GET":
+        return render(
+            request,
+            "accounts/email_change_confirm.html",
+            {"title": "Confirmer ma nouvelle adresse", "new_email": check.token.new_email},
+        )
     try:
         user = services.email_change_confirm(token=check.token)
     except services.AccountError as error:
