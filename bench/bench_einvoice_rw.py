@@ -24,7 +24,7 @@ CORPUS = Path(os.environ.get("CHOEUR_CORPUS", ROOT.parent / "shared/corpus"))
 T = TypeVar("T")
 SOURCES = ("en16931-cen", "peppol-bis-billing3", "zugferd-corpus", "akretion-factur-x")
 # Repetitions per generated size: enough for a p95 while the whole run stays well under a minute.
-SIZES = {10: 60, 100: 30, 1000: 8, 10000: 3}
+SIZES = {10: 40, 100: 20, 1000: 5, 10000: 2}
 
 
 def _corpus() -> list[bytes]:
@@ -94,7 +94,7 @@ def run() -> list[dict[str, str]]:
             f"einvoice write_cii, {label}",
             _times(write_cii, [invoice] * repeat),
         )
-    for lines, repeat in ((10, 5), (100, 2)):
+    for lines, repeat in ((10, 4), (100, 2)):
         invoice = sample_invoice(lines)
         write_facturx(invoice)  # warm-up: fonts
         rows += _rows(

@@ -195,3 +195,42 @@ def test_pdf_embedding_hostile_xml_is_refused() -> None:
     out = io.BytesIO()
     pdf.save(out)
     assert_clear_error(out.getvalue(), UnsafeInput)
+
+
+def _outcome(data: bytes) -> str:
+    try:
+        read(data)
+    except ReadError:
+        return "refused"
+    return "read"
+
+
+def test_damaged_invoices_never_raise_another_exception_type() -> None:
+    from choeur.einvoice.writers import write_ubl
+
+    invoice = sample_invoice(3)
+    for xml in (write_ubl(invoice), write_cii(invoice)):
+        # Cut anywhere, or with a byte changed: read or a clear refusal, nothing else.
+        for cut in range(0, len(xml), max(1, len(xml) // 60)):
+            assert _outcome(xml[:cut]) == "refused"
+        for position in range(0, len(xml), max(1, len(xml) // 80)):
+            for byte in (b"<", b"&", b"\x00", b"9"):
+                _outcome(xml[:position] + byte + xml[position + 1 :])
+
+
+def test_damaged_pdf_never_raises_another_exception_type(facturx_pdf: bytes) -> None:
+    for cut in range(0, len(facturx_pdf), len(facturx_pdf) // 12):
+        _outcome(facturx_pdf[:cut])
+    for position in range(200, len(facturx_pdf), len(facturx_pdf) // 12):
+        _outcome(facturx_pdf[:position] + b"\xff\x00garbage" + facturx_pdf[position + 10 :])
+
+
+def test_utf16_and_bom_invoices_are_read() -> None:
+    from choeur.einvoice.writers import write_ubl
+
+    invoice = sample_invoice(1)
+    xml = write_ubl(invoice)
+    utf16 = xml.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    assert read(utf16) == invoice
+    assert read(b"\xef\xbb\xbf" + xml) == invoice
+    assert read(b"\n  " + xml) == invoice
