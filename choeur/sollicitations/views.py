@@ -43,6 +43,14 @@ FIELD_LABELS: dict[Action, str] = {
     Action.TRANSFER: "Motif du transfert au support",
     Action.CLOSE: "Message de clôture",
 }
+SUBMIT_LABELS: dict[Action, str] = {
+    Action.ANSWER: "Envoyer la réponse",
+    Action.REQUEST_INFORMATION: "Envoyer la demande",
+    Action.ADD_INFORMATION: "Envoyer le complément",
+    Action.SEND_BACK: "Renvoyer au destinataire",
+    Action.TRANSFER: "Transférer",
+    Action.CLOSE: "Clôturer la sollicitation",
+}
 SUCCESS: dict[Action, str] = {
     Action.SEND: "Votre sollicitation {number} a été envoyée.",
     Action.ASSIGN: "Vous avez pris en charge la sollicitation {number}.",
@@ -300,10 +308,17 @@ def _render_detail(
                     "action": candidate,
                     "slug": SLUG_OF[candidate],
                     "label": candidate.label,
+                    "submit_label": SUBMIT_LABELS.get(candidate, candidate.label),
                     "form": form,
                     "side": side,
+                    "expanded": False,
                 }
             )
+    # Open the form the user just got wrong, else the first one (the expected next step).
+    with_form = [a for a in actions if a["form"] is not None]
+    opened = [a for a in with_form if a["action"] in bound] or with_form[:1]
+    for item in opened:
+        item["expanded"] = True
     thread = sollicitation.messages.prefetch_related("attachments").all()
     return render(
         request,

@@ -33,6 +33,13 @@ def _log_in_as(page: Any, live_server: Any, user: Any) -> None:
     )
 
 
+def _open(page: Any, label: str) -> None:
+    """Unfold the accordion of an action (the expected next step is already open)."""
+    button = page.get_by_role("button", name=label, exact=True)
+    if button.get_attribute("aria-expanded") != "true":
+        button.click()
+
+
 def _check(page: Any, screenshot: Any, check_accessibility: Any, name: str) -> None:
     screenshot(page, f"sollicitations-{name}")
     check_accessibility(page)
@@ -91,10 +98,11 @@ def test_a_question_about_a_rejected_invoice_runs_to_its_closing(
     assert page.locator("#statut").text_content() == "Pris en charge"
     smtp_sink.wait_for(lambda m: subject(m) == f"Votre sollicitation {number} est prise en charge")
     _check(page, screenshot, check_accessibility, "detail-agent")
+    _open(page, "Demander un complément")
     page.get_by_label("Informations demandées à l'émetteur").fill(
         "Le bon de commande ne correspond pas : quel est le numéro d'engagement ?"
     )
-    page.get_by_role("button", name="Demander un complément").click()
+    page.get_by_role("button", name="Envoyer la demande").click()
     assert page.locator("#statut").text_content() == "En attente de complément"
     request = smtp_sink.wait_for(
         lambda m: subject(m) == f"Complément demandé pour votre sollicitation {number}"
@@ -110,7 +118,7 @@ def test_a_question_about_a_rejected_invoice_runs_to_its_closing(
     page.get_by_role("link", name=number).click()
     assert "numéro d'engagement" in page.content()
     page.get_by_label("Informations complémentaires").fill("L'engagement est EJ2026000001.")
-    page.get_by_role("button", name="Compléter").click()
+    page.get_by_role("button", name="Envoyer le complément").click()
     assert page.locator("#statut").text_content() == "Pris en charge"
     smtp_sink.wait_for(lambda m: subject(m) == f"Complément reçu pour la sollicitation {number}")
 
@@ -121,11 +129,12 @@ def test_a_question_about_a_rejected_invoice_runs_to_its_closing(
     page.get_by_label("Votre réponse").fill(
         "Merci : déposez une nouvelle facture citant EJ2026000001."
     )
-    page.get_by_role("button", name="Répondre").click()
+    page.get_by_role("button", name="Envoyer la réponse").click()
     assert page.locator("#statut").text_content() == "Répondu"
     answer = smtp_sink.wait_for(lambda m: subject(m) == f"Réponse à votre sollicitation {number}")
     assert "EJ2026000001" in smtp_sink.body(answer)
-    page.get_by_role("button", name="Clôturer").click()
+    _open(page, "Clôturer")
+    page.get_by_role("button", name="Clôturer la sollicitation").click()
     assert page.locator("#statut").text_content() == "Clôturé"
     closed = smtp_sink.wait_for(
         lambda m: subject(m) == f"Votre sollicitation {number} est clôturée"
