@@ -138,7 +138,11 @@ class RightsForm(BaseForm):
         services.queryset = Service.objects.filter(structure=structure).order_by("code")
         services.initial = current_services or []
         services.label_from_instance = lambda s: f"{s.code} — {s.name}"
-        self.fields["services"] = services
+        if services.queryset.exists():
+            self.fields["services"] = services
+
+    def chosen_services(self) -> list[Service]:
+        return list(self.cleaned_data.get("services") or [])
 
     def subscriptions(self) -> dict[str, str]:
         return {

@@ -55,7 +55,7 @@ def member(request: HttpRequest, structure_id: int, rattachement_id: int) -> Htt
                 actor=request.user,
                 rattachement=rattachement,
                 subscriptions=form.subscriptions(),
-                services=list(form.cleaned_data["services"]),
+                services=form.chosen_services(),
             )
         except StructureError as exc:
             error_show(request, exc, form)
@@ -194,7 +194,7 @@ def approval(request: HttpRequest, structure_id: int, rattachement_id: int) -> H
                 actor=request.user,
                 rattachement=rattachement,
                 subscriptions=approve_form.subscriptions(),
-                services=list(approve_form.cleaned_data["services"]),
+                services=approve_form.chosen_services(),
             )
             messages.success(request, _("La demande est validée ; l'utilisateur est prévenu."))
             return redirect("structures:approvals", structure_id=structure.pk)

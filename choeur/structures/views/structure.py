@@ -43,7 +43,6 @@ def detail(request: HttpRequest, structure_id: int) -> HttpResponse:
     context = structure_context(
         request, structure, section="detail", title=structure.raison_sociale, history_of=structure
     )
-    context["form"] = StructureForm(instance=structure)
     context["can_edit_parameters"] = perms.can_edit_public_parameters(request.user, structure)
     return render(request, "structures/detail.html", context)
 
