@@ -87,14 +87,15 @@ def _run(args: list[str], database_url: str) -> subprocess.CompletedProcess[str]
     return result
 
 
-def _import(path: Path, database_url: str) -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of one `import_sirene` run."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def _import(path: Path, database_url: str) -> tuple[float, float, float]:
+    """(elapsed seconds, CPU seconds of the importing process, its peak RSS in MB)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = _run(["manage.py", "import_sirene", str(path), "--no-progress"], database_url)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     match = re.search(r"en ([0-9.]+) s", result.stdout)
     seconds = float(match.group(1)) if match else float("nan")
-    return seconds, max(peak, before) / 1024
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return seconds, cpu, after.ru_maxrss / 1024
 
 
 def measure_database(label: str, database_url: str, path: Path) -> list[dict[str, str]]:

@@ -43,11 +43,14 @@ class UniteLegale(models.Model):
     categorie_juridique = models.CharField(_("catégorie juridique"), max_length=4, blank=True)
     activite_principale = models.CharField(_("activité principale (NAF)"), max_length=6, blank=True)
     date_creation = models.DateField(_("date de création"), null=True, blank=True)
-    search_name = models.CharField(_("nom normalisé"), max_length=255, blank=True, db_index=True)
+    search_name = models.CharField(_("nom normalisé"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("unité légale")
         verbose_name_plural = _("unités légales")
+        # Meta.indexes, not db_index: on PostgreSQL db_index adds a second, LIKE-only index
+        # that prefix searches (range scans) never use and every import would maintain.
+        indexes = [models.Index(fields=["search_name"], name="unitelegale_search_name")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(siren__regex=r"^[0-9]{9}$"), name="unitelegale_siren_format"
@@ -70,7 +73,7 @@ class Etablissement(models.Model):
     """An establishment (SIRET) with its postal address."""
 
     siret = models.CharField(_("SIRET"), max_length=14, primary_key=True)
-    siren = models.CharField(_("SIREN"), max_length=9, db_index=True)
+    siren = models.CharField(_("SIREN"), max_length=9)
     nic = models.CharField(_("NIC"), max_length=5)
     statut_diffusion = models.CharField(
         _("statut de diffusion"), max_length=1, choices=StatutDiffusion.choices, default="O"
@@ -92,11 +95,15 @@ class Etablissement(models.Model):
     activite_principale = models.CharField(_("activité principale (NAF)"), max_length=6, blank=True)
     date_creation = models.DateField(_("date de création"), null=True, blank=True)
     # The normalised dénomination usuelle or enseigne; the unité légale's name is searched there.
-    search_name = models.CharField(_("nom normalisé"), max_length=255, blank=True, db_index=True)
+    search_name = models.CharField(_("nom normalisé"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("établissement")
         verbose_name_plural = _("établissements")
+        indexes = [
+            models.Index(fields=["siren"], name="etablissement_siren"),
+            models.Index(fields=["search_name"], name="etablissement_search_name"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(siret__regex=r"^[0-9]{14}$"), name="etablissement_siret_format"

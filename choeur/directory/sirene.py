@@ -16,6 +16,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gzip
+import io
+import operator
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -56,6 +58,7 @@ class ImportResult:
     rows: int = 0
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     skipped: int = 0
     errors: list[str] = field(default_factory=list)  # "ligne N : ..." of the skipped rows
 
@@ -209,122 +212,237 @@ def _open_binary(path: Path) -> IO[bytes] | gzip.GzipFile:
     return open(path, "rb")  # noqa: SIM115 - closed by the caller
 
 
-def _decoded_lines(raw: IO[bytes] | gzip.GzipFile) -> Iterator[str]:
-    """Each physical line decoded as UTF-8, so a bad byte is reported on its own line."""
-    for number, data in enumerate(raw, start=1):
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise SireneImportError(
-                f"Ligne {number} : le fichier n'est pas en UTF-8 (octet 0x{data[exc.start]:02x} "
-                f"en position {exc.start + 1}). Les fichiers stock de l'INSEE sont en UTF-8 : "
-                "vérifiez le fichier d'origine ou convertissez-le."
-            ) from exc
-        if number == 1:
-            text = text.removeprefix("\ufeff")
-        yield text
+def _encoding_error(path: Path) -> SireneImportError:
+    """Find the first line that is not UTF-8 (the fast reader decodes by blocks)."""
+    with _open_binary(path) as raw:
+        for number, data in enumerate(raw, start=1):
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return SireneImportError(
+                    f"Ligne {number} : le fichier n'est pas en UTF-8 (octet "
+                    f"0x{data[exc.start]:02x} en position {exc.start + 1}). Les fichiers stock de "
+                    "l'INSEE sont en UTF-8 : vérifiez le fichier d'origine ou convertissez-le."
+                )
+    return SireneImportError("Le fichier n'est pas en UTF-8.")
 
 
-def _model_fields(kind: str, present: list[Column]) -> list[str]:
-    fields = [c.field for c in present]
-    return [*fields, "search_name"]
+_ND = ("O", "P", "N", "")
+
+
+_DATE_CHECK = _date("date")
+
+
+def _date_ok(value: str) -> bool:
+    return not value or _DATE_CHECK(value) is None
+
+
+def _fast_check(kind: str, columns: list[Column]) -> Callable[[list[str]], bool]:
+    """A cheap predicate true for a row every check would accept (the common case). A row it
+    refuses goes through the detailed checks, which say what is wrong."""
+    pos = {c.field: j for j, c in enumerate(columns)}
+    maxes = _max_lengths(kind, columns)
+
+    def lengths_ok(values: list[str]) -> bool:
+        for j, length in maxes:  # noqa: SIM110 - a plain loop is faster than all() here
+            if len(values[j]) > length:
+                return False
+        return True
+
+    if kind == "StockEtablissement":
+        p_siren, p_nic, p_siret = pos["siren"], pos["nic"], pos["siret"]
+        p_etat, p_statut, p_cp = (
+            pos["etat_administratif"],
+            pos["statut_diffusion"],
+            pos["code_postal"],
+        )
+        p_naf, p_siege, p_date = pos["activite_principale"], pos["is_siege"], pos["date_creation"]
+
+        def check_etab(v: list[str]) -> bool:
+            siret, cp = v[p_siret], v[p_cp]
+            return (
+                len(siret) == 14
+                and siret.isascii()
+                and siret.isdigit()
+                and siret == v[p_siren] + v[p_nic]
+                and len(v[p_siren]) == 9
+                and v[p_etat] in ("A", "F")
+                and v[p_statut] in _ND
+                and (cp == "" or (len(cp) == 5 and cp.isascii() and cp.isdigit()))
+                and len(v[p_naf]) <= 6
+                and v[p_siege] in ("true", "false", "")
+                and _date_ok(v[p_date])
+                and lengths_ok(v)
+            )
+
+        return check_etab
+    p_siren, p_etat, p_statut = pos["siren"], pos["etat_administratif"], pos["statut_diffusion"]
+    p_cat, p_date = pos["categorie_juridique"], pos["date_creation"]
+
+    def check_unite(v: list[str]) -> bool:
+        siren, cat = v[p_siren], v[p_cat]
+        return (
+            len(siren) == 9
+            and siren.isascii()
+            and siren.isdigit()
+            and v[p_etat] in ("A", "C")
+            and v[p_statut] in _ND
+            and (cat == "" or (len(cat) == 4 and cat.isdigit()))
+            and _date_ok(v[p_date])
+            and lengths_ok(v)
+        )
+
+    return check_unite
+
+
+def _max_lengths(kind: str, columns: list[Column]) -> list[tuple[int, int]]:
+    model = STOCKS[kind][0]
+    out = []
+    for j, column in enumerate(columns):
+        length = getattr(model._meta.get_field(column.field), "max_length", None)
+        if length:
+            out.append((j, int(length)))
+    return out
+
+
+def _problems(kind: str, columns: list[Column], values: list[str]) -> list[str]:
+    """Every reason why this row is refused, in French."""
+    problems = [m for c, v in zip(columns, values, strict=True) if c.check and (m := c.check(v))]
+    for j, length in _max_lengths(kind, columns):
+        if len(values[j]) > length:
+            problems.append(
+                f"{columns[j].header} trop long ({len(values[j])} caractères, {length} au plus)"
+            )
+    if not problems and kind == "StockEtablissement" and values[2] != values[0] + values[1]:
+        problems.append(f"le SIRET {values[2]} ne commence pas par le SIREN {values[0]}")
+    return problems
+
+
+def _converter(kind: str, columns: list[Column]) -> Callable[[list[Any]], list[Any]]:
+    """Turns checked text values into database values, in place, and appends search_name."""
+    pos = {c.field: j for j, c in enumerate(columns)}
+    p_statut, p_date = pos["statut_diffusion"], pos["date_creation"]
+    if kind == "StockEtablissement":
+        p_siege, p_denom, p_enseigne = pos["is_siege"], pos["denomination_usuelle"], pos["enseigne"]
+
+        def convert_etab(v: list[Any]) -> list[Any]:
+            if not v[p_statut]:
+                v[p_statut] = "O"
+            v[p_siege] = v[p_siege] == "true"
+            if not v[p_date]:
+                v[p_date] = None
+            name = v[p_denom] or v[p_enseigne]
+            v.append(search_key(name) if name else "")
+            return v
+
+        return convert_etab
+    p_denom, p_nom, p_usage, p_prenom = (
+        pos["denomination"], pos["nom"], pos["nom_usage"], pos["prenom"]
+    )  # fmt: skip
+
+    def convert_unite(v: list[Any]) -> list[Any]:
+        if not v[p_statut]:
+            v[p_statut] = "O"
+        if not v[p_date]:
+            v[p_date] = None
+        name = v[p_denom] or " ".join(p for p in (v[p_usage] or v[p_nom], v[p_prenom]) if p)
+        v.append(search_key(name) if name else "")
+        return v
+
+    return convert_unite
 
 
 def _rows(
-    reader: Iterator[list[str]],
+    reader: Any,
     header: list[str],
     kind: str,
     result: ImportResult,
     strict_errors: list[str],
-    line_of: Callable[[], int],
     skip_invalid: bool,
 ) -> Iterator[tuple[int, list[Any]]]:
-    """Yield (line, values in the order of the stock's columns), checking each row."""
-    columns = [c for c in STOCKS[kind][1] if c.header in header]
-    index = [header.index(c.header) for c in columns]
+    """Yield (line, database values in the order of the stock's columns), checking each row.
+    A column absent from the file (an older stock) gets its default value."""
+    columns = STOCKS[kind][1]
     width = len(header)
-    etab = kind == "StockEtablissement"
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise SireneImportError(f"Ligne {line_of()} : CSV illisible ({exc}).") from exc
-        line = line_of()
+    # Absent columns read the empty string appended to every row.
+    index = [header.index(c.header) if c.header in header else width for c in columns]
+    pick = operator.itemgetter(*index)
+    fast_ok = _fast_check(kind, columns)
+    convert = _converter(kind, columns)
+    for row in reader:
         result.rows += 1
-        problems: list[str] = []
-        if len(row) != width:
-            problems.append(
-                f"{len(row)} champs au lieu de {width} (ligne tronquée ou séparateur erroné)"
-            )
-            values: list[Any] = []
+        if len(row) == width:
+            row.append("")
+            values = list(pick(row))
+            if MASKED in values:
+                values = ["" if v == MASKED else v for v in values]
+            if fast_ok(values):
+                if not strict_errors:
+                    yield reader.line_num, convert(values)
+                continue
+            problems = _problems(kind, columns, values)
+            if not problems:
+                if not strict_errors:
+                    yield reader.line_num, convert(values)
+                continue
         else:
-            values = []
-            for column, i in zip(columns, index, strict=True):
-                value = row[i].strip()
-                if value == MASKED:
-                    value = ""
-                if column.check is not None:
-                    message = column.check(value)
-                    if message:
-                        problems.append(message)
-                values.append(value)
-            if not problems and etab and values[2] != values[0] + values[1]:
-                problems.append(f"le SIRET {values[2]} ne commence pas par le SIREN {values[0]}")
-        if problems:
-            message = f"ligne {line} : " + " ; ".join(problems)
-            if skip_invalid:
-                result.skipped += 1
-                if len(result.errors) < MAX_ERRORS_SHOWN:
-                    result.errors.append(message)
-            else:
-                strict_errors.append(message)
-            continue
-        if strict_errors:
-            continue  # keep reading to report every bad line; nothing will be written
-        yield line, _convert(kind, columns, values)
-
-
-def _convert(kind: str, columns: list[Column], values: list[Any]) -> list[Any]:
-    record = dict(zip((c.field for c in columns), values, strict=True))
-    if "statut_diffusion" in record and not record["statut_diffusion"]:
-        record["statut_diffusion"] = "O"
-    if kind == "StockEtablissement":
-        if "is_siege" in record:
-            record["is_siege"] = record["is_siege"] == "true"
-        name = record.get("denomination_usuelle") or record.get("enseigne") or ""
-    else:
-        nom = record.get("nom_usage") or record.get("nom") or ""
-        name = record.get("denomination") or " ".join(p for p in (nom, record.get("prenom")) if p)
-    if "date_creation" in record and not record["date_creation"]:
-        record["date_creation"] = None
-    out = [record[c.field] for c in columns]
-    out.append(search_key(name))
-    return out
+            problems = [
+                f"{len(row)} champs au lieu de {width} (ligne tronquée ou séparateur erroné)"
+            ]
+        message = f"ligne {reader.line_num} : " + " ; ".join(problems)
+        if skip_invalid:
+            result.skipped += 1
+            if len(result.errors) < MAX_ERRORS_SHOWN:
+                result.errors.append(message)
+        else:
+            # Keep reading to report every bad line; nothing will be written.
+            strict_errors.append(message)
 
 
 class _Writer:
-    """Upserts batches of rows into the stock's table, counting created and updated rows."""
+    """Upserts batches of rows into the stock's table, counting created, updated and unchanged
+    rows (an identical row is not rewritten: re-importing the same stock writes nothing)."""
 
-    def __init__(self, kind: str, fields: list[str]) -> None:
-        model, _columns, key = STOCKS[kind]
+    def __init__(self, kind: str) -> None:
+        model, columns, key = STOCKS[kind]
         self.table = model._meta.db_table
         self.key = key
-        self.fields = fields
+        self.fields = [*(c.field for c in columns), "search_name"]
         self.created = 0
         self.updated = 0
+        self.unchanged = 0
         self.postgres = connection.vendor == "postgresql"
+        names = ", ".join(f'"{f}"' for f in self.fields)
+        others = [f for f in self.fields if f != key]
+        updates = ", ".join(f'"{f}" = excluded."{f}"' for f in others)
+        current = ", ".join(f't."{f}"' for f in others)
+        incoming = ", ".join(f'excluded."{f}"' for f in others)
+        self.columns = names
         if self.postgres:
-            self._prepare_postgres(model)
+            self.merge = (
+                f'WITH merged AS (INSERT INTO "{self.table}" AS t ({names}) '  # noqa: S608
+                f'SELECT DISTINCT ON ("{key}") {names} FROM "sirene_load" '
+                f'ORDER BY "{key}", "line" DESC '
+                f'ON CONFLICT ("{key}") DO UPDATE SET {updates} '
+                f"WHERE ({current}) IS DISTINCT FROM ({incoming}) "
+                "RETURNING (xmax = 0) AS inserted) "
+                "SELECT COUNT(*) FILTER (WHERE inserted), COUNT(*) FROM merged"
+            )
+            self._prepare_postgres()
+        else:
+            marks = ", ".join(["%s"] * len(self.fields))
+            self.upsert = (
+                f'INSERT INTO "{self.table}" AS t ({names}) VALUES ({marks}) '  # noqa: S608
+                f'ON CONFLICT ("{key}") DO UPDATE SET {updates} '
+                f"WHERE ({current}) IS NOT ({incoming})"
+            )
 
-    def _prepare_postgres(self, model: type[Any]) -> None:
-        columns = ", ".join(f'"{f}"' for f in self.fields)
+    def _prepare_postgres(self) -> None:
         with connection.cursor() as cursor:
             # Inside an outer transaction (tests) ON COMMIT has not dropped the previous one yet.
             cursor.execute('DROP TABLE IF EXISTS pg_temp."sirene_load"')
             cursor.execute(
-                f'CREATE TEMP TABLE "sirene_load" ON COMMIT DROP AS SELECT {columns} '  # noqa: S608
+                f'CREATE TEMP TABLE "sirene_load" ON COMMIT DROP AS SELECT {self.columns} '  # noqa: S608
                 f'FROM "{self.table}" WITH NO DATA'
             )
             cursor.execute('ALTER TABLE "sirene_load" ADD COLUMN "line" bigint')
@@ -335,46 +453,36 @@ class _Writer:
         if self.postgres:
             self._write_postgres(batch)
         else:
-            self._write_generic(batch)
+            self._write_sqlite(batch)
 
-    def _write_generic(self, batch: list[tuple[int, list[Any]]]) -> None:
-        columns = ", ".join(f'"{f}"' for f in self.fields)
-        marks = ", ".join(["%s"] * len(self.fields))
-        updates = ", ".join(f'"{f}" = excluded."{f}"' for f in self.fields if f != self.key)
-        sql = (
-            f'INSERT INTO "{self.table}" ({columns}) VALUES ({marks}) '  # noqa: S608
-            f'ON CONFLICT ("{self.key}") DO UPDATE SET {updates}'
-        )
+    def _write_sqlite(self, batch: list[tuple[int, list[Any]]]) -> None:
+        raw = connection.connection  # the sqlite3 connection: total_changes counts writes
         with connection.cursor() as cursor:
-            cursor.execute(f'SELECT COUNT(*) FROM "{self.table}"')  # noqa: S608
-            before = cursor.fetchone()[0]
-            cursor.executemany(sql, [values for _line, values in batch])
-            cursor.execute(f'SELECT COUNT(*) FROM "{self.table}"')  # noqa: S608
-            after = cursor.fetchone()[0]
-        self.created += after - before
-        self.updated += len(batch) - (after - before)
+            cursor.execute(f'SELECT COALESCE(MAX(rowid), 0) FROM "{self.table}"')  # noqa: S608
+            last_rowid = cursor.fetchone()[0]
+            changes = raw.total_changes
+            cursor.executemany(self.upsert, [values for _line, values in batch])
+            written = raw.total_changes - changes
+            cursor.execute(f'SELECT COUNT(*) FROM "{self.table}" WHERE rowid > %s', [last_rowid])  # noqa: S608
+            created = cursor.fetchone()[0]
+        self.created += created
+        self.updated += written - created
+        self.unchanged += len(batch) - written
 
     def _write_postgres(self, batch: list[tuple[int, list[Any]]]) -> None:
-        columns = ", ".join(f'"{f}"' for f in self.fields)
-        updates = ", ".join(f'"{f}" = excluded."{f}"' for f in self.fields if f != self.key)
         with connection.cursor() as cursor:
             raw = cursor.cursor  # the psycopg cursor, for COPY
-            with raw.copy(f'COPY "sirene_load" ({columns}, "line") FROM STDIN') as copy:
+            with raw.copy(f'COPY "sirene_load" ({self.columns}, "line") FROM STDIN') as copy:
                 for line, values in batch:
-                    copy.write_row([*values, line])
-            # A key repeated in one file: the last line wins, as with the generic upsert.
-            cursor.execute(
-                f'WITH merged AS (INSERT INTO "{self.table}" ({columns}) '  # noqa: S608
-                f'SELECT DISTINCT ON ("{self.key}") {columns} FROM "sirene_load" '
-                f'ORDER BY "{self.key}", "line" DESC '
-                f'ON CONFLICT ("{self.key}") DO UPDATE SET {updates} '
-                "RETURNING (xmax = 0) AS inserted) "
-                "SELECT COUNT(*) FILTER (WHERE inserted), COUNT(*) FROM merged"
-            )
-            created, total = cursor.fetchone()
+                    values.append(line)
+                    copy.write_row(values)
+            # A key repeated in one file: the last line wins, as with the SQLite upsert.
+            cursor.execute(self.merge)
+            created, written = cursor.fetchone()
             cursor.execute('TRUNCATE "sirene_load"')
         self.created += created
-        self.updated += total - created
+        self.updated += written - created
+        self.unchanged += len(batch) - written
 
 
 def import_stock_file(
@@ -389,40 +497,40 @@ def import_stock_file(
     if not path.is_file():
         raise SireneImportError(f"{path} : fichier introuvable.")
     with _open_binary(path) as raw:
-        reader = csv.reader(_decoded_lines(raw), delimiter=",", quotechar='"', strict=True)
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        reader = csv.reader(text, delimiter=",", quotechar='"', strict=True)
         try:
             header = [h.strip() for h in next(reader)]
         except StopIteration as exc:
             raise SireneImportError(f"{path.name} : fichier vide.") from exc
+        except UnicodeDecodeError as exc:
+            raise _encoding_error(path) from exc
         if len(header) == 1 and ";" in header[0]:
             raise SireneImportError(
                 "Ligne 1 : le séparateur doit être la virgule (le fichier utilise « ; »)."
             )
         kind = detect_stock(header)
-        present = [c for c in STOCKS[kind][1] if c.header in header]
         result = ImportResult(kind=kind)
         strict_errors: list[str] = []
         with transaction.atomic():
-            writer = _Writer(kind, _model_fields(kind, present))
+            writer = _Writer(kind)
             batch: list[tuple[int, list[Any]]] = []
-            rows = _rows(
-                reader,
-                header,
-                kind,
-                result,
-                strict_errors,
-                lambda: reader.line_num,
-                skip_invalid,
-            )
-            for item in rows:
-                batch.append(item)
-                if len(batch) >= batch_size:
-                    writer.write(batch)
-                    if progress:
-                        progress(len(batch))
-                    batch = []
-            if strict_errors:
+            try:
+                for item in _rows(reader, header, kind, result, strict_errors, skip_invalid):
+                    batch.append(item)
+                    if len(batch) >= batch_size:
+                        writer.write(batch)
+                        if progress:
+                            progress(len(batch))
+                        batch = []
+            except UnicodeDecodeError as exc:
                 # Raising inside the atomic block rolls back every batch already written.
+                raise _encoding_error(path) from exc
+            except csv.Error as exc:
+                raise SireneImportError(
+                    f"Ligne {reader.line_num} : CSV illisible ({exc})."
+                ) from exc
+            if strict_errors:
                 raise SireneImportError(
                     f"{path.name} : {len(strict_errors)} ligne(s) invalide(s), rien n'a été "
                     "importé.",
@@ -432,4 +540,5 @@ def import_stock_file(
             if progress:
                 progress(len(batch))
         result.created, result.updated = writer.created, writer.updated
+        result.unchanged = writer.unchanged
         return result

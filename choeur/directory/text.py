@@ -10,8 +10,11 @@ _NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
 
 def search_key(text: str) -> str:
     """Upper case, no accents, punctuation folded to single spaces: « l'Hôpital » -> « L HOPITAL »."""
-    decomposed = unicodedata.normalize("NFKD", text.upper())
-    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii")
+    if text.isascii():
+        ascii_text = text.upper()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text.upper())
+        ascii_text = decomposed.encode("ascii", "ignore").decode("ascii")
     return _NOT_ALNUM.sub(" ", ascii_text).strip()[:255]
 
 

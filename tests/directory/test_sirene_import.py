@@ -37,9 +37,30 @@ def test_import_creates_then_updates(tmp_path: Path) -> None:
         [etab_row(SIRET_A, etatAdministratifEtablissement="F"), etab_row(SIRET_C)],
     )
     result = import_stock_file(newer)
-    assert (result.created, result.updated) == (1, 1)
+    assert (result.created, result.updated, result.unchanged) == (1, 1, 0)
     assert Etablissement.objects.get(pk=SIRET_A).etat_administratif == "F"
     assert Etablissement.objects.count() == 3
+    # The same file again: nothing to rewrite.
+    result = import_stock_file(newer)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+
+
+def test_older_stock_without_optional_columns_gets_defaults(tmp_path: Path) -> None:
+    optional = {"statutDiffusionEtablissement", "etablissementSiege", "dateCreationEtablissement"}
+    header = [h for h in ETAB_HEADER if h not in optional]
+    rows = [[v for h, v in zip(ETAB_HEADER, etab_row(SIRET_A), strict=True) if h in header]]
+    import_stock_file(write_csv(tmp_path / "old.csv", header, rows))
+    etab = Etablissement.objects.get(pk=SIRET_A)
+    assert (etab.statut_diffusion, etab.is_siege, etab.date_creation) == ("O", False, None)
+
+
+def test_too_long_value_is_refused(tmp_path: Path) -> None:
+    row = etab_row(SIRET_A, libelleVoieEtablissement="X" * 101)
+    with pytest.raises(SireneImportError) as info:
+        import_stock_file(write_csv(tmp_path / "e.csv", ETAB_HEADER, [row]))
+    assert info.value.errors == [
+        "ligne 2 : libelleVoieEtablissement trop long (101 caractères, 100 au plus)"
+    ]
 
 
 def test_masked_values_are_stored_empty(tmp_path: Path) -> None:
@@ -163,7 +184,7 @@ def test_command_reports_counts_and_fails_on_a_bad_file(tmp_path: Path) -> None:
     unites = write_csv(tmp_path / "u.csv", UL_HEADER, [ul_row("842119430")])
     out = StringIO()
     call_command("import_sirene", str(good), str(unites), "--no-progress", stdout=out)
-    assert "1 lignes lues, 1 créées, 0 mises à jour, 0 ignorées" in out.getvalue()
+    assert "1 lignes lues, 1 créées, 0 mises à jour, 0 inchangées, 0 ignorées" in out.getvalue()
     assert "(StockUniteLegale)" in out.getvalue()
 
     bad = write_csv(tmp_path / "b.csv", ETAB_HEADER, [etab_row(SIRET_B, nic="00018")])

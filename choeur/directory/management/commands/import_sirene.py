@@ -56,7 +56,8 @@ class Command(BaseCommand):
             elapsed = time.perf_counter() - started
             self.stdout.write(
                 f"{path} ({result.kind}) : {result.rows} lignes lues, {result.created} créées, "
-                f"{result.updated} mises à jour, {result.skipped} ignorées "
+                f"{result.updated} mises à jour, {result.unchanged} inchangées, "
+                f"{result.skipped} ignorées "
                 f"en {elapsed:.1f} s."
             )
             for error in result.errors:
