@@ -17,4 +17,6 @@ class Command(BaseCommand):
             return
         self.stdout.write("  Comptes de démonstration :")
         for role, email, password in logins:
-            self.stdout.write(f"    {role:<28} {email:<36} mot de passe : {password}")
+            self.stdout.write(
+                f"    {role}\n      identifiant : {email}   mot de passe : {password}"
+            )
