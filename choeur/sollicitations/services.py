@@ -540,7 +540,10 @@ def _notify(
             else _recipient_emails(sollicitation)
         )
         context = _email_context(sollicitation, subject, body, for_sender=False)
-    email_queue(to=to, subject=subject, template=EMAIL_TEMPLATE, context=context)
+    to = [address for address in to if address]
+    if to:
+        # Nobody to tell (a structure with no agent and no email): the queue shows it anyway.
+        email_queue(to=to, subject=subject, template=EMAIL_TEMPLATE, context=context)
     if action == Action.TRANSFER:
         support_subject = f"Sollicitation {sollicitation.number} transférée au support"
         origin = from_structure.raison_sociale if from_structure is not None else ""

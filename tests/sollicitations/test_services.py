@@ -424,3 +424,16 @@ def test_an_inactive_subcategory_cannot_be_chosen(sender: Any, supplier: Any, pu
     old = f.subcategory(code="ANCIENNE", active=False)
     with pytest.raises(SollicitationError, match="n'est plus proposée"):
         _create(sender, supplier, old)
+
+
+def test_a_structure_without_agents_gets_the_email_on_its_address_or_none(
+    sender: Any, supplier: Any, public: Any, to_structure: Any, commit: Any
+) -> None:
+    from choeur.notifications.models import OutboxEmail
+
+    commit(_create, sender=sender, supplier=supplier, subcategory=to_structure, send=True)
+    assert not OutboxEmail.objects.exists()
+    public.email = "courrier@commune.test"
+    public.save()
+    commit(_create, sender=sender, supplier=supplier, subcategory=to_structure, send=True)
+    assert mail.outbox[-1].to == ["courrier@commune.test"]
