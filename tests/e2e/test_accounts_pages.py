@@ -80,6 +80,7 @@ def test_public_accounts_pages_are_accessible(
     page.get_by_label("N° SIRET de votre structure").fill(SIRET)
     page.get_by_role("button", name="Valider").click()
     assert page.get_by_text("demande de rattachement").first.is_visible()
+    page.wait_for_load_state("load")
     screenshot(page, "inscription-2-rattachement")
     check_accessibility(page)
 

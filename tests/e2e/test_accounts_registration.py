@@ -59,6 +59,10 @@ def test_newcomer_registers_with_a_siret_activates_and_logs_in(
 
     # Step 2
     assert "Étape 2 sur 4" in page.locator(".fr-stepper").inner_text()
+    page.wait_for_load_state("load")
+    # The captcha image is really drawn (5 characters), with its text alternative beside it.
+    assert page.locator("img.captcha").evaluate("img => img.complete && img.naturalWidth > 0")
+    assert page.get_by_text("Combien font").is_visible()
     assert page.get_by_label("Raison sociale").input_value() == DEMO_SUPPLIER_2_NAME
     assert page.get_by_label("Déposer des demandes de paiement").is_checked()
     assert not page.get_by_label("Créer et/ou consulter des DUME").is_checked()
