@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 import re
 from decimal import Decimal
 from typing import Any
@@ -19,7 +18,6 @@ from choeur.structures.models import (
     EspaceSubscription,
     Rattachement,
     Service,
-    Structure,
 )
 from tests.structures.factories import (
     IBAN_CA,
@@ -397,5 +395,14 @@ def test_index_lists_only_my_structures(supplier) -> None:
     html = _client(manager).get(reverse("structures:index")).content.decode()
     assert structure.raison_sociale in html
     assert other.raison_sociale not in html
-    assert isinstance(other, Structure)
-    _ = datetime
+
+
+def test_a_second_request_through_the_page_says_it_is_pending(supplier) -> None:
+    structure, _ = supplier
+    client = _client(UserFactory())
+    url = reverse("structures:rattachement_request") + f"?q={structure.identifier}"
+    client.post(url, {"structures": [structure.pk]})
+    response = client.post(url, {"structures": [structure.pk]})
+    assert response.status_code == 200
+    assert "est déjà en cours" in response.content.decode()
+    assert Rattachement.objects.filter(structure=structure).count() == 2
