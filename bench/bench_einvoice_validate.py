@@ -52,7 +52,7 @@ def _rows(label: str, times_ms: list[float]) -> list[dict[str, str]]:
         {
             "benchmark": NAME,
             "measure": f"{label}: invoices per second",
-            "value": f"{per_second:.0f}",
+            "value": f"{per_second:.1f}" if per_second < 10 else f"{per_second:.0f}",
         },
     ]
 

@@ -536,3 +536,32 @@ def test_own_hardened_parser_when_security_module_is_absent(
     assert [f.rule_id for f in validate(b"<x>").findings] == ["CHOEUR-READ-01"]
     ubl = b'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>'
     assert "BR-02" in validate(ubl).rule_ids()
+
+
+@needs_corpus
+@pytest.mark.parametrize("level", ["EN 16931", "MINIMUM", "EXTENDED"])
+def test_codedb_bound_once_gives_the_same_findings_as_the_stylesheet_as_shipped(level: str) -> None:
+    from choeur.einvoice.validation import inputs
+
+    runtime = engines._runtime()
+    shipped = runtime.compiler.compile_stylesheet(
+        stylesheet_file=str(engines.artefact(engines.CII_XSLT[level]))
+    )
+    for path in (CII_VALID, "zugferd-corpus/cii/xml-rechnung-cii/EN16931_Rabatte.cii.xml"):
+        document = inputs.load(corpus(path))
+        assert isinstance(document, inputs.Document)
+        node = runtime.processor.parse_xml(xml_text=document.serialised)
+        expected = engines.parse_svrl(shipped.transform_to_string(xdm_node=node).encode())
+        assert engines.run_schematron(document.serialised, engines.CII_XSLT[level]) == expected
+
+
+def test_codedb_rebinding_leaves_other_stylesheets_alone() -> None:
+    assert engines._with_codedb_parameter("<xsl:stylesheet version='2.0'></xsl:stylesheet>") is None
+    rebound = engines._with_codedb_parameter(
+        "<xsl:stylesheet version='2.0'><xsl:if test=\"document('X_codedb.xml')/a\"/></xsl:stylesheet>"
+    )
+    assert rebound is not None
+    text, name = rebound
+    assert name == "X_codedb.xml"
+    assert "document(" not in text
+    assert '<xsl:param name="choeur-codedb"' in text
