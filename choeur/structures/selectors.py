@@ -101,12 +101,12 @@ def rattachement_get_for_manager(*, structure: Structure, rattachement_id: int) 
 
 
 def members_of(structure: Structure) -> QuerySet[Rattachement]:
-    """Validated members, the gestionnaire principal first."""
+    """Validated members, the gestionnaire principal first (GESTIONNAIRE_… < UTILISATEUR)."""
     return (
         Rattachement.objects.filter(structure=structure, status=RattachementStatus.VALIDEE)
         .select_related("user")
         .prefetch_related("services")
-        .order_by("-role", "user__last_name", "user__email")
+        .order_by("role", "user__last_name", "user__email")
     )
 
 

@@ -406,3 +406,10 @@ def test_a_second_request_through_the_page_says_it_is_pending(supplier) -> None:
     assert response.status_code == 200
     assert "est déjà en cours" in response.content.decode()
     assert Rattachement.objects.filter(structure=structure).count() == 2
+
+
+def test_members_page_lists_the_manager_first(supplier) -> None:
+    structure, manager = supplier
+    member = member_add(structure, last_name="Aaron")
+    html = _client(manager).get(reverse("structures:members", args=[structure.pk])).content.decode()
+    assert html.index(manager.email) < html.index(member.user.email)
