@@ -669,3 +669,19 @@ def manager_account_create(
                 defaults={"mode": AccessMode.MODIFICATION},
             )
     return user
+
+
+# --- housekeeping ----------------------------------------------------------------------------------
+
+# Registrations never activated are personal data kept for nothing: gone after this many days.
+PENDING_REGISTRATION_DAYS = 30
+
+
+def registration_purge_stale(*, now: dt.datetime | None = None) -> int:
+    """Delete registrations that were never activated (and their links). Returns how many."""
+    limit = (now or timezone.now()) - dt.timedelta(days=PENDING_REGISTRATION_DAYS)
+    with transaction.atomic():
+        stale = PendingRegistration.objects.filter(completed_at=None, created_at__lt=limit)
+        count = stale.count()
+        stale.delete()
+    return count

@@ -51,3 +51,24 @@ def test_password_containing_the_name_or_email_is_refused(password: str) -> None
     with pytest.raises(ValidationError, match="ni votre nom"):
         PersonalDataValidator().validate(password, user)
     PersonalDataValidator().validate("Tout-Autre-2026", user)
+
+
+@pytest.mark.django_db
+def test_registrations_never_activated_are_purged_after_30_days() -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from choeur.accounts.models import PendingRegistration
+    from choeur.accounts.tasks import registration_purge
+
+    old = PendingRegistration.objects.create(email="a@exemple.fr", identifier_type="SIRET")
+    done = PendingRegistration.objects.create(
+        email="b@exemple.fr", identifier_type="SIRET", completed_at=timezone.now()
+    )
+    recent = PendingRegistration.objects.create(email="c@exemple.fr", identifier_type="SIRET")
+    PendingRegistration.objects.filter(pk__in=[old.pk, done.pk]).update(
+        created_at=timezone.now() - dt.timedelta(days=31)
+    )
+    assert registration_purge() == 1
+    assert set(PendingRegistration.objects.values_list("pk", flat=True)) == {done.pk, recent.pk}
