@@ -84,15 +84,17 @@ def test_update_from_insee_refreshes_the_greyed_fields(supplier) -> None:
         code_postal="13002",
         ville="MARSEILLE",
         non_diffusible=False,
+        is_active=True,
     )
     with mock.patch("choeur.directory.selectors.etablissement_get", return_value=info) as get:
-        changed = services.structure_update_from_insee(actor=manager, structure=structure)
+        result = services.structure_update_from_insee(actor=manager, structure=structure)
     get.assert_called_once_with(structure.identifier)
     structure.refresh_from_db()
     assert structure.raison_sociale == "NOUVEAU NOM SAS"
     assert structure.ville == "MARSEILLE"
     assert structure.insee_updated_at is not None
-    assert set(changed) >= {"raison_sociale", "adresse", "code_postal", "ville"}
+    assert set(result.changed) >= {"raison_sociale", "adresse", "code_postal", "ville"}
+    assert not result.closed
     assert AuditLog.objects.filter(action="structure.update_insee").exists()
 
 
@@ -459,3 +461,28 @@ def test_a_duplicate_created_at_the_same_moment_gets_the_same_message(supplier) 
     ):
         services.service_create(actor=manager, structure=structure, code="ACHATS", name="Bis")
     assert Service.objects.filter(structure=structure).count() == 1
+
+
+def test_update_from_insee_through_the_page_warns_of_a_closed_establishment(supplier) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    structure, manager = supplier
+    info = SimpleNamespace(
+        raison_sociale=structure.raison_sociale,
+        adresse="1 RUE NEUVE",
+        complement_adresse="",
+        code_postal="75001",
+        ville="PARIS",
+        non_diffusible=False,
+        is_active=False,
+    )
+    client = Client()
+    client.force_login(manager)
+    with mock.patch("choeur.directory.selectors.etablissement_get", return_value=info):
+        response = client.post(reverse("structures:insee_update", args=[structure.pk]), follow=True)
+    html = response.content.decode()
+    assert "fermé dans la base INSEE" in html
+    assert "mise à jour depuis la base INSEE" in html
+    structure.refresh_from_db()
+    assert structure.ville == "PARIS"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -120,8 +121,15 @@ def _insee_values(etablissement: Any) -> dict[str, Any]:
     return values
 
 
-def structure_update_from_insee(*, actor: Any, structure: Structure) -> list[str]:
-    """« Mettre à jour depuis la base INSEE »: refresh the greyed fields; returns what changed."""
+@dataclass(frozen=True)
+class InseeUpdate:
+    changed: list[str]
+    # The établissement is closed (état administratif F): the manager may deactivate.
+    closed: bool
+
+
+def structure_update_from_insee(*, actor: Any, structure: Structure) -> InseeUpdate:
+    """« Mettre à jour depuis la base INSEE »: refresh the greyed fields; says what changed."""
     require(perms.can_manage_structure(actor, structure))
     if structure.identifier_type != IdentifierType.SIRET:
         raise StructureError(
@@ -148,7 +156,9 @@ def structure_update_from_insee(*, actor: Any, structure: Structure) -> list[str
         audit_log_write(
             actor=actor, action="structure.update_insee", obj=structure, before=before, after=after
         )
-    return list(after)
+    return InseeUpdate(
+        changed=list(after), closed=getattr(etablissement, "is_active", True) is False
+    )
 
 
 def structure_set_active(*, actor: Any, structure: Structure, active: bool) -> Structure:

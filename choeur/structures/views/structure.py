@@ -76,11 +76,19 @@ def edit(request: HttpRequest, structure_id: int) -> HttpResponse:
 def insee_update(request: HttpRequest, structure_id: int) -> HttpResponse:
     structure = selectors.structure_get_for_manager(user=request.user, structure_id=structure_id)
     try:
-        changed = services.structure_update_from_insee(actor=request.user, structure=structure)
+        result = services.structure_update_from_insee(actor=request.user, structure=structure)
     except StructureError as exc:
         error_show(request, exc)
     else:
-        if changed:
+        if result.closed:
+            messages.warning(
+                request,
+                _(
+                    "Cet établissement est fermé dans la base INSEE : s'il a cessé son activité, "
+                    "désactivez la structure."
+                ),
+            )
+        if result.changed:
             messages.success(request, _("Structure mise à jour depuis la base INSEE."))
         else:
             messages.info(request, _("La structure était déjà à jour avec la base INSEE."))
