@@ -22,6 +22,10 @@ ATTACHMENT_HELP = (
 )
 
 
+# A description or a message is a letter, not a file: longer texts go as attachments.
+MAX_TEXT = 20_000
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -114,6 +118,7 @@ class SollicitationForm(BaseForm):
     )
     description = forms.CharField(
         label="Description",
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Décrivez votre demande."},
     )
@@ -154,6 +159,7 @@ class MessageForm(BaseForm):
 
     body = forms.CharField(
         label="Message",
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Le message est obligatoire."},
     )
@@ -209,6 +215,7 @@ class LoggedOutSollicitationForm(BaseForm):
     )
     description = forms.CharField(
         label="Description",
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Décrivez votre demande."},
     )

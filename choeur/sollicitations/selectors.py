@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, When
 from django.http import Http404
 
+from choeur.invoices.models import Invoice
 from choeur.sollicitations import perms
 from choeur.sollicitations.enums import OPEN_STATUSES, Status
 from choeur.sollicitations.models import Attachment, ReadMark, Sollicitation, SubCategory
@@ -176,10 +177,8 @@ def sender_structures(*, user: Any) -> QuerySet[Structure]:
     ).order_by("raison_sociale")
 
 
-def sender_invoices(*, user: Any) -> QuerySet[Any]:
+def sender_invoices(*, user: Any) -> QuerySet[Invoice]:
     """Invoices the user may ask about: those of the structures he sends sollicitations for."""
-    from choeur.invoices.models import Invoice
-
     return (
         Invoice.objects.filter(supplier__in=sender_structures(user=user))
         .select_related("recipient")

@@ -483,3 +483,15 @@ def test_the_sender_sends_his_draft_from_its_page(draft: Any, sender: Any) -> No
     client.post(reverse("sollicitations:action", args=[draft.number, "envoyer"]))
     draft.refresh_from_db()
     assert draft.status == Status.NOUVEAU
+
+
+def test_an_overlong_message_is_refused(ticket: Any, agent: Any) -> None:
+    services.sollicitation_assign_to_self(user=agent, sollicitation=ticket)
+    response = login(agent).post(
+        reverse("sollicitations:action", args=[ticket.number, "repondre"]),
+        {"repondre-body": "x" * 20_001},
+    )
+    assert response.status_code == 400
+    assert "au plus" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == Status.AFFECTE
