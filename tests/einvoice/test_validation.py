@@ -565,3 +565,24 @@ def test_codedb_rebinding_leaves_other_stylesheets_alone() -> None:
     assert name == "X_codedb.xml"
     assert "document(" not in text
     assert '<xsl:param name="choeur-codedb"' in text
+
+
+@needs_corpus
+def test_a_forked_worker_compiles_its_own_engines() -> None:
+    # Celery prefork and gunicorn fork after the parent may have validated already.
+    data = corpus(UBL_VALID)
+    assert validate(data).is_valid
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through the pipe
+        try:
+            report = validate(data)
+            os.write(write_end, b"valid" if report.is_valid else b"invalid")
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    _, status = os.waitpid(pid, 0)
+    answer = os.read(read_end, 16)
+    os.close(read_end)
+    assert (answer, os.waitstatus_to_exitcode(status)) == (b"valid", 0)
+    assert validate(data).is_valid
