@@ -13,7 +13,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -258,6 +258,23 @@ def registration_activate(
 
 def _registration_attach(*, user: User, registration: PendingRegistration) -> None:
     espaces = [code for code in registration.data.get("espaces", []) if code in Espace.values]
+    try:
+        # A savepoint: if another activation creates or claims the same structure at the same
+        # moment, the unique constraints refuse the second, which becomes a rattachement request.
+        with transaction.atomic():
+            _registration_attach_once(user=user, registration=registration, espaces=espaces)
+    except IntegrityError:
+        existing = selectors.structure_get_by_identifier(
+            identifier_type=registration.identifier_type, identifier=registration.identifier
+        )
+        if existing is None:
+            raise
+        _rattachement_request(user=user, structure=existing, espaces=espaces)
+
+
+def _registration_attach_once(
+    *, user: User, registration: PendingRegistration, espaces: list[str]
+) -> None:
     existing = selectors.structure_get_by_identifier(
         identifier_type=registration.identifier_type, identifier=registration.identifier
     )

@@ -682,3 +682,26 @@ def test_activation_email_is_absolute_with_site_url(client: Client, settings: An
     register_until_sent(client)
     body = emails_to("nouveau@exemple.fr")[0].body_text
     assert "https://factures.exemple.gouv.fr/compte/activation/" in body
+
+
+def test_structure_created_meanwhile_by_another_activation_gives_a_rattachement(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two activations for one SIRET at the same instant: the unique constraint refuses the
+    second structure, and that registration becomes a rattachement request, not an error."""
+    from choeur.accounts import selectors
+
+    register_until_sent(client)
+    rival = structure_with_manager()
+    calls = {"n": 0}
+    real = selectors.structure_get_by_identifier
+
+    def not_yet(**kwargs: Any) -> Any:
+        calls["n"] += 1
+        return None if calls["n"] == 1 else real(**kwargs)  # the first look misses the rival
+
+    monkeypatch.setattr(selectors, "structure_get_by_identifier", not_yet)
+    assert client.post(activation_link("nouveau@exemple.fr"), ACTIVATION).status_code == 302
+    rattachement = Rattachement.objects.get(user__email="nouveau@exemple.fr")
+    assert rattachement.structure == rival
+    assert rattachement.status == RattachementStatus.EN_COURS_DE_VALIDATION
