@@ -8,6 +8,7 @@ nothing.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ from choeur.lifecycle.transitions import (
     TransitionRefused,
     check,
 )
+
+logger = logging.getLogger(__name__)
 
 REASON_MAX = 2000
 # SQLite answers « database table is locked » at once (no busy wait) when another connection
@@ -136,8 +139,9 @@ def invoice_apply_action(
         )
     full_reason = _full_reason(reason, reason_code)
     for attempt in range(LOCK_RETRIES):
+        state: dict[str, Any] = {}
         try:
-            locked, change = _apply_once(
+            _apply_once(
                 invoice=invoice,
                 to_status=to_status,
                 actor_user=actor_user,
@@ -146,12 +150,22 @@ def invoice_apply_action(
                 mandat_number=mandat_number,
                 reason_code=reason_code,
                 expected_status=expected_status,
+                state=state,
             )
-            break
-        except OperationalError as exc:
-            if not _sqlite_busy(exc) or attempt == LOCK_RETRIES - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
+        except Exception as exc:
+            if state.get("committed"):
+                # The change is committed; what failed runs after commit (an email task run
+                # in-process). The outbox keeps the email and its periodic flush retries it.
+                logger.exception("Effet après validation en échec pour la facture %s", invoice.pk)
+                break
+            busy = isinstance(exc, OperationalError) and _sqlite_busy(exc)
+            if busy and attempt < LOCK_RETRIES - 1:
+                time.sleep(0.05 * (attempt + 1))
+                continue
+            raise
+        break
+    locked: Invoice = state["result"][0]
+    change: InvoiceStatusChange = state["result"][1]
     invoice.status = locked.status
     invoice.status_changed_at = locked.status_changed_at
     return change
@@ -167,8 +181,13 @@ def _apply_once(
     mandat_number: str,
     reason_code: str,
     expected_status: str | None,
-) -> tuple[Invoice, InvoiceStatusChange]:
+    state: dict[str, Any],
+) -> None:
+    """One attempt, in its own transaction. `state` gets "result" before the commit and
+    "committed" from the first after-commit callback, so the caller knows whether a failure
+    came before or after the change was saved."""
     with transaction.atomic():
+        transaction.on_commit(lambda: state.update(committed=True))
         locked = (
             Invoice.objects.select_for_update()
             .select_related("supplier", "recipient", "service", "deposited_by")
@@ -226,7 +245,7 @@ def _apply_once(
             processing.mandat_number = mandat_number
             processing.save(update_fields=["mandat_number", "updated_at"])
         _notify(invoice=locked, rule=rule, before=before, reason=full_reason)
-    return locked, change
+        state["result"] = (locked, change)
 
 
 @dataclass

@@ -127,4 +127,9 @@ def test_suspend_complete_then_pay(
     # The synthèse page is accessible too.
     _as(page, live_server, agent)
     page.goto(f"{live_server.url}/factures-recues/synthese/")
+    screenshot(page, "lifecycle-synthese")
+    check_accessibility(page)
+    page.goto(f"{live_server.url}/factures-recues/?statut=MISE_EN_PAIEMENT")
+    assert page.get_by_role("link", name=invoice.number).count() == 1
+    screenshot(page, "lifecycle-list")
     check_accessibility(page)

@@ -277,3 +277,23 @@ def test_download_marks_once_and_audits_each_time(world, mad_invoice):
     again = invoice_mark_downloaded(invoice=mad_invoice, user=world.manager)
     assert again.downloaded_at == stamp and again.downloaded_by == world.agent
     assert AuditLog.objects.filter(action="invoice.download").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_after_commit_does_not_undo_or_fail_the_action(
+    world, mad_invoice, monkeypatch, caplog
+):
+    """The email task runs after commit (in-process without a broker); if it breaks, the status
+    change stands, the user is not told it failed, and the email waits in the outbox."""
+    from choeur.notifications import tasks
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("SMTP en panne")
+
+    monkeypatch.setattr(tasks.outbox_send, "apply_async", broken)
+    change = _apply(mad_invoice, "SUSPENDUE", world.agent, reason="Pièce manquante")
+    assert change.to_status == "SUSPENDUE"
+    mad_invoice.refresh_from_db()
+    assert mad_invoice.status == "SUSPENDUE"
+    assert OutboxEmail.objects.filter(status="PENDING").count() == 1
+    assert "Effet après validation en échec" in caplog.text
