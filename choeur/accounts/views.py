@@ -104,6 +104,11 @@ def _state_start(
         "existing_structure": {"name": existing.raison_sociale, "identifier": existing.identifier}
         if claimed and existing is not None
         else None,
+        # Known to the platform (e.g. from the public directory) but never managed: its data
+        # stay as they are and the registrant becomes its gestionnaire principal.
+        "unclaimed_structure": {"name": existing.raison_sociale, "identifier": existing.identifier}
+        if existing is not None and not claimed
+        else None,
         "step": 2,
     }
     request.session.pop(QUESTION_KEY, None)
@@ -232,7 +237,8 @@ def register_details(request: HttpRequest) -> HttpResponse:
     rattachement = state.get("existing_structure")
     prefill = state.get("prefill", {})
     structure_form = None
-    if rattachement is None:
+    unclaimed = state.get("unclaimed_structure")
+    if rattachement is None and unclaimed is None:
         structure_form = RegistrationStructureForm(
             data,
             prefix="structure",
@@ -275,6 +281,7 @@ def register_details(request: HttpRequest) -> HttpResponse:
             "details": details,
             "structure_form": structure_form,
             "rattachement": rattachement,
+            "unclaimed": unclaimed,
             "state": state,
             "stepper": _stepper(2),
         },

@@ -466,9 +466,14 @@ def test_a_structure_nobody_manages_goes_to_its_first_registrant(client: Client)
     from choeur.structures.models import Structure as S
 
     S.objects.create(identifier_type="SIRET", identifier=SIRET, raison_sociale="MENUISERIE")
-    register_until_sent(client)
+    start(client)
+    html = page(client, "/compte/inscription/informations/")
+    assert "sans gestionnaire principal : vous en deviendrez le <strong>gestionnaire principal" in html
+    assert 'name="structure-raison_sociale"' not in html
+    register_until_sent(client, details={k: "" for k in DETAILS if k.startswith("structure-")})
     client.post(activation_link("nouveau@exemple.fr"), ACTIVATION)
     assert Rattachement.objects.get().role == Role.GESTIONNAIRE_PRINCIPAL
+    assert S.objects.get().raison_sociale == "MENUISERIE"  # kept as it was
 
 
 @pytest.mark.parametrize(
