@@ -22,6 +22,10 @@ help:
 $(VENV)/.installed: requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	@# The project itself on the venv's path, and its command line tool (pyproject's scripts).
+	@$(PY) -c "import site, sys; open(site.getsitepackages()[0] + '/choeur.pth', 'w').write(sys.argv[1])" "$(CURDIR)"
+	@printf '#!/bin/sh\nexec "$$(dirname "$$0")/python" -m choeur.einvoice.cli "$$@"\n' > $(VENV)/bin/choeur-invoice
+	@chmod +x $(VENV)/bin/choeur-invoice
 	@touch $@
 
 $(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
