@@ -126,12 +126,34 @@ def test_billion_laughs_is_refused() -> None:
     assert [f.rule_id for f in report.findings] == ["CHOEUR-READ-02"]
 
 
-def test_oversized_xml_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
-    from choeur.einvoice.validation import inputs
+def test_oversized_or_too_deep_xml_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from choeur.einvoice import security
 
-    monkeypatch.setattr(inputs, "MAX_XML_BYTES", 100)
+    monkeypatch.setattr(security, "_default_limits", security.Limits(max_xml_bytes=100))
     report = validate(b"<x>" + b"a" * 200 + b"</x>")
     assert [f.rule_id for f in report.findings] == ["CHOEUR-READ-02"]
+    monkeypatch.setattr(security, "_default_limits", security.Limits(max_depth=5))
+    report = validate(b"<a>" * 10 + b"</a>" * 10)
+    assert [f.rule_id for f in report.findings] == ["CHOEUR-READ-02"]
+
+
+def test_encrypted_or_huge_pdf_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from pypdf import PdfWriter
+
+    from choeur.einvoice import security
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.encrypt("secret")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    report = validate(buffer.getvalue())
+    assert (report.syntax, report.rule_ids()) == ("facturx", ["CHOEUR-READ-02"])
+    monkeypatch.setattr(security, "_default_limits", security.Limits(max_pdf_bytes=10))
+    report = validate(b"%PDF-1.7\n" + b"0" * 100)
+    assert report.rule_ids() == ["CHOEUR-READ-02"]
 
 
 @needs_corpus
@@ -523,19 +545,6 @@ def test_platform_rules_run_with_br_fr_only_unless_asked() -> None:
     assert "choeur" not in validate(corpus(UBL_VALID)).engines_run
     assert "choeur" in validate(corpus(UBL_VALID), rules=True).engines_run
     assert "choeur" not in validate(corpus(UBL_VALID), profile="BR-FR", rules=False).engines_run
-
-
-def test_own_hardened_parser_when_security_module_is_absent(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import sys
-
-    monkeypatch.setitem(sys.modules, "choeur.einvoice.security", None)
-    doctype = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "boom">]><x>&e;</x>'
-    assert [f.rule_id for f in validate(doctype).findings] == ["CHOEUR-READ-02"]
-    assert [f.rule_id for f in validate(b"<x>").findings] == ["CHOEUR-READ-01"]
-    ubl = b'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>'
-    assert "BR-02" in validate(ubl).rule_ids()
 
 
 @needs_corpus

@@ -8,16 +8,13 @@ Anything that goes wrong here is the sender's problem, not an engine's: it becom
 
 from __future__ import annotations
 
-import io
-import warnings
 from dataclasses import dataclass
 from typing import Any, cast
 
 from lxml import etree
 
-MAX_XML_BYTES = 20 * 1024 * 1024
-MAX_PDF_BYTES = 50 * 1024 * 1024
-MAX_PDF_PAGES = 2000
+from choeur.einvoice import security
+from choeur.einvoice.errors import ReadError, UnsafeInput
 
 UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 UBL_CREDITNOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
@@ -56,110 +53,30 @@ def _refuse(rule_id: str, fr: str, en: str, syntax: str | None = None) -> Refusa
 
 
 def _parse(data: bytes) -> etree._ElementTree | Refusal:
-    """Hardened parse: no network, no DTD, no entities, size and depth limits."""
-    if len(data) > MAX_XML_BYTES:
-        return _refuse(
-            "CHOEUR-READ-02",
-            f"Le fichier XML dépasse la taille autorisée ({MAX_XML_BYTES // (1024 * 1024)} Mo).",
-            f"The XML file is larger than allowed ({MAX_XML_BYTES // (1024 * 1024)} MB).",
-        )
+    """The hardened parse of the read half (no network, no DTD, no entities, size and depth
+    limits from `security.default_limits()`)."""
     try:
-        from choeur.einvoice import security
-    except ImportError:
-        security = None  # type: ignore[assignment]
-    if security is not None and hasattr(security, "parse_xml"):
-        from choeur.einvoice.errors import ReadError, UnsafeInput
-
-        try:
-            parsed = security.parse_xml(data)
-        except UnsafeInput as exc:
-            return _refuse("CHOEUR-READ-02", exc.message_fr, exc.message_en)
-        except ReadError as exc:
-            return _refuse("CHOEUR-READ-01", exc.message_fr, exc.message_en)
-        tree: etree._ElementTree = (
-            parsed if isinstance(parsed, etree._ElementTree) else parsed.getroottree()
-        )
-        return tree
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if b"<!DOCTYPE" in data[:65536] or b"<!ENTITY" in head:
-        return _refuse(
-            "CHOEUR-READ-02",
-            "Le fichier XML contient une déclaration de type de document (DOCTYPE) ou des "
-            "entités : refusé par sécurité.",
-            "The XML file contains a document type declaration (DOCTYPE) or entities: "
-            "refused for safety.",
-        )
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=False,
-    )
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        return _refuse(
-            "CHOEUR-READ-01",
-            f"Le fichier n'est pas un XML bien formé : {exc}.",
-            f"The file is not well-formed XML: {exc}.",
-        )
-    tree = root.getroottree()
-    if getattr(tree.docinfo, "doctype", ""):
-        return _refuse(
-            "CHOEUR-READ-02",
-            "Le fichier XML contient une déclaration DOCTYPE : refusé par sécurité.",
-            "The XML file contains a DOCTYPE declaration: refused for safety.",
-        )
-    return tree
+        root = security.parse_xml(data)
+    except UnsafeInput as exc:
+        return _refuse("CHOEUR-READ-02", exc.message_fr, exc.message_en)
+    except ReadError as exc:
+        return _refuse("CHOEUR-READ-01", exc.message_fr, exc.message_en)
+    return root.getroottree()
 
 
 def _extract_from_pdf(data: bytes) -> bytes | Refusal:
-    if len(data) > MAX_PDF_BYTES:
-        return _refuse(
-            "CHOEUR-READ-02",
-            f"Le PDF dépasse la taille autorisée ({MAX_PDF_BYTES // (1024 * 1024)} Mo).",
-            f"The PDF is larger than allowed ({MAX_PDF_BYTES // (1024 * 1024)} MB).",
-            "facturx",
-        )
-    unreadable = _refuse(
-        "CHOEUR-READ-03",
-        "Le PDF est illisible ou endommagé.",
-        "The PDF is unreadable or damaged.",
-        "facturx",
-    )
+    """The embedded invoice of a Factur-X / ZUGFeRD / XRechnung PDF, opened with the read
+    half's limits (size, objects, embedded files, decompression ceiling)."""
     try:
-        from pypdf import PdfReader
-        from pypdf.errors import PyPdfError
-    except ImportError:  # pragma: no cover - pypdf is a hard dependency
-        return unreadable
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            reader = PdfReader(io.BytesIO(data), strict=False)
-            if reader.is_encrypted:
-                return _refuse(
-                    "CHOEUR-READ-02",
-                    "Le PDF est chiffré : il ne peut pas être lu.",
-                    "The PDF is encrypted: it cannot be read.",
-                    "facturx",
-                )
-            if len(reader.pages) > MAX_PDF_PAGES:
-                return _refuse(
-                    "CHOEUR-READ-02",
-                    f"Le PDF a plus de {MAX_PDF_PAGES} pages.",
-                    f"The PDF has more than {MAX_PDF_PAGES} pages.",
-                    "facturx",
-                )
-            attachments = reader.attachments
-            for name in attachments:
-                if name.lower() in EMBEDDED_NAMES:
-                    contents = attachments[name]
-                    if contents:
-                        return bytes(contents[0])
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError):
-        return unreadable
+        files, _xmp = security.pdf_embedded_files(data, names=EMBEDDED_NAMES)
+    except UnsafeInput as exc:
+        return _refuse("CHOEUR-READ-02", exc.message_fr, exc.message_en, "facturx")
+    except ReadError as exc:
+        return _refuse("CHOEUR-READ-03", exc.message_fr, exc.message_en, "facturx")
+    by_name = {f.name.lower(): f.content for f in files}
+    for name in EMBEDDED_NAMES:
+        if name in by_name:
+            return by_name[name]
     return _refuse(
         "CHOEUR-READ-04",
         "Le PDF ne contient pas de facture électronique (aucun fichier factur-x.xml joint) : "
@@ -207,7 +124,7 @@ def load(data: bytes) -> Document | Refusal:
     if not data.strip():
         return _refuse("CHOEUR-READ-01", "Le fichier est vide.", "The file is empty.")
     syntax: str | None = None
-    if data.lstrip()[:5] == b"%PDF-":
+    if security.looks_like_pdf(data):
         extracted = _extract_from_pdf(data)
         if isinstance(extracted, Refusal):
             return extracted
