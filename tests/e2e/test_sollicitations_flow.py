@@ -188,3 +188,44 @@ def test_someone_who_cannot_connect_gets_a_ticket_number_by_email(
     confirmation = smtp_sink.wait_for(lambda m: number in (subject(m) or ""))
     assert confirmation["To"] == "perdu@example.test"
     assert number in smtp_sink.body(confirmation)
+
+
+def test_a_draft_to_support_is_saved_edited_and_sent(
+    live_server: Any,
+    browser_page: Any,
+    screenshot: Any,
+    check_accessibility: Any,
+    smtp_sink: Any,
+) -> None:
+    page = browser_page
+    supplier = f.StructureFactory()
+    sender = f.supplier_user(supplier, email="fournisseur@example.test")
+    operator = f.UserFactory(email="support@choeur.test", is_staff=True)
+    f.subcategory("SUPPORT", code="RATTACHEMENT")
+    _log_in_as(page, live_server, sender)
+    page.goto(live_server.url + "/sollicitations/emises/nouvelle/")
+    page.get_by_label("Catégorie et sous-catégorie").select_option(
+        label="Rattachement (support de la plateforme)"
+    )
+    page.get_by_label("Titre").fill("Rattachement en attente")
+    page.get_by_label("Description").fill("Ma demande attend depuis deux semaines.")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    assert page.locator("#statut").text_content() == "Brouillon"
+    page.get_by_role("link", name="Modifier le brouillon").click()
+    _check(page, screenshot, check_accessibility, "brouillon-modifier")
+    page.get_by_label("Titre").fill("Rattachement en attente depuis deux semaines")
+    page.get_by_role("button", name="Envoyer").click()
+    assert page.locator("#statut").text_content() == "Nouveau"
+    number = Sollicitation.objects.get().number
+    smtp_sink.wait_for(
+        lambda m: (
+            subject(m).startswith(f"Nouvelle sollicitation {number}")
+            and m["To"] == "support@choeur.test"
+        )
+    )
+
+    # Support finds it in the same « Sollicitations reçues » page.
+    _log_in_as(page, live_server, operator)
+    page.goto(live_server.url + "/sollicitations/recues/")
+    assert page.get_by_role("link", name=number).is_visible()
+    _check(page, screenshot, check_accessibility, "support-a-traiter")
