@@ -339,36 +339,19 @@ def _structure_create(*, registration: PendingRegistration, actor: User) -> Stru
 
 
 def _rattachement_request(*, user: User, structure: Structure, espaces: list[str]) -> None:
-    rattachement = Rattachement.objects.create(
-        user=user,
-        structure=structure,
-        role=Role.UTILISATEUR,
-        status=RattachementStatus.EN_COURS_DE_VALIDATION,
-    )
+    """The structures domain's request: its audit row, and the email to the gestionnaire
+    principal with the link to « Approbations »."""
+    from choeur.structures.errors import StructureError
+    from choeur.structures.services.rattachements import rattachement_request
+
+    try:
+        rattachement_request(user=user, structures=[structure])
+    except StructureError as error:
+        raise AccountError(error.message) from error
     for code in espaces:
         # Shown once the request is validated and if the structure has this espace open.
         EspaceSubscription.objects.get_or_create(
             user=user, structure=structure, espace=code, defaults={"mode": AccessMode.MODIFICATION}
-        )
-    audit_log_write(
-        actor=user,
-        action="rattachement.requested",
-        obj=rattachement,
-        after={"structure": structure.pk, "status": rattachement.status},
-    )
-    manager = selectors.structure_gestionnaire_principal(structure=structure)
-    if manager is not None and manager.user.is_active:
-        email_queue(
-            to=manager.user.notification_email,
-            subject=f"Demande de rattachement à {structure.raison_sociale}",
-            template="accounts/emails/rattachement_request",
-            context={
-                "structure_name": structure.raison_sociale,
-                "structure_identifier": structure.identifier,
-                "requester_name": f"{user.first_name} {user.last_name}".strip(),
-                "requester_email": user.email,
-                "approvals_url": f"{settings.SITE_URL}/structures/",
-            },
         )
 
 

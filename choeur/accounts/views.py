@@ -82,6 +82,19 @@ def _kind_from_categorie(categorie_juridique: str) -> str:
     return StructureKind.ENTREPRISE_PRIVEE
 
 
+INACTIVE_STRUCTURE_MESSAGE = (
+    "La structure qui porte cet identifiant est désactivée sur la plateforme : on ne peut pas "
+    "s'y rattacher. Écrivez au support."
+)
+
+
+def _structure_inactive(identifier_type: str, identifier: str) -> bool:
+    existing = selectors.structure_get_by_identifier(
+        identifier_type=identifier_type, identifier=identifier
+    )
+    return existing is not None and not existing.is_active
+
+
 def _state_start(
     request: HttpRequest,
     *,
@@ -139,6 +152,8 @@ def register(request: HttpRequest) -> HttpResponse:
                 "Ce numéro SIRET est inconnu de la base Sirene de l'INSEE. Vérifiez-le, ou "
                 "utilisez « Je n'ai pas de numéro de SIRET ».",
             )
+        elif _structure_inactive(IdentifierType.SIRET, siret):
+            form.add_error("siret", INACTIVE_STRUCTURE_MESSAGE)
         elif not info.is_active:
             form.add_error(
                 "siret",
@@ -179,6 +194,14 @@ def register(request: HttpRequest) -> HttpResponse:
 def register_no_siret(request: HttpRequest) -> HttpResponse:
     """Step 1 without a SIRET: « Je n'ai pas de numéro de SIRET »."""
     form = RegistrationNoSiretForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _structure_inactive(
+            form.cleaned_data["identifier_type"], form.cleaned_data["identifier"]
+        )
+    ):
+        form.add_error(None, INACTIVE_STRUCTURE_MESSAGE)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         kind = data["identifier_type"]

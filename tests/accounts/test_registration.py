@@ -457,7 +457,8 @@ def test_activation_for_a_managed_structure_asks_its_manager(client: Client) -> 
     [request_email] = emails_to("gestionnaire@exemple.fr")
     assert "Demande de rattachement" in request_email.subject
     assert "nouveau@exemple.fr" in request_email.body_text
-    assert AuditLog.objects.filter(action="rattachement.requested").exists()
+    assert AuditLog.objects.filter(action="rattachement.request").exists()
+    assert f"/structures/{structure.pk}/approbations/{rattachement.pk}/" in request_email.body_text
     # No espace in the menu until the request is approved.
     assert "Factures émises" not in page(client, "/mon-espace/")
 
@@ -468,7 +469,9 @@ def test_a_structure_nobody_manages_goes_to_its_first_registrant(client: Client)
     S.objects.create(identifier_type="SIRET", identifier=SIRET, raison_sociale="MENUISERIE")
     start(client)
     html = page(client, "/compte/inscription/informations/")
-    assert "sans gestionnaire principal : vous en deviendrez le <strong>gestionnaire principal" in html
+    assert (
+        "sans gestionnaire principal : vous en deviendrez le <strong>gestionnaire principal" in html
+    )
     assert 'name="structure-raison_sociale"' not in html
     register_until_sent(client, details={k: "" for k in DETAILS if k.startswith("structure-")})
     client.post(activation_link("nouveau@exemple.fr"), ACTIVATION)
@@ -710,3 +713,12 @@ def test_structure_created_meanwhile_by_another_activation_gives_a_rattachement(
     rattachement = Rattachement.objects.get(user__email="nouveau@exemple.fr")
     assert rattachement.structure == rival
     assert rattachement.status == RattachementStatus.EN_COURS_DE_VALIDATION
+
+
+def test_a_deactivated_structure_cannot_be_joined(client: Client) -> None:
+    structure = structure_with_manager()
+    structure.is_active = False
+    structure.save()
+    response = client.post("/compte/inscription/", {"email": "a@exemple.fr", "siret": SIRET})
+    assert "désactivée sur la plateforme" in text(response)
+    assert "registration" not in client.session
