@@ -57,13 +57,18 @@ def has_espace(
 ) -> bool:
     """A user works in an espace of a structure only if the espace is open on the structure and he
     subscribes to it (B.4); Modification is needed to change anything, Consultation to read."""
-    if not is_member(user, structure):
+    if not _is_active_user(user):
         return False
-    if not StructureEspace.objects.filter(
-        structure=structure, espace=espace, is_open=True
-    ).exists():
-        return False
-    subscriptions = EspaceSubscription.objects.filter(user=user, structure=structure, espace=espace)
+    # One query: a validated rattachement, the espace open, a subscription in the right mode.
+    subscriptions = EspaceSubscription.objects.filter(
+        user=user,
+        structure=structure,
+        espace=espace,
+        structure__espaces__espace=espace,
+        structure__espaces__is_open=True,
+        structure__rattachements__user=user,
+        structure__rattachements__status=RattachementStatus.VALIDEE,
+    )
     if mode == AccessMode.MODIFICATION:
         subscriptions = subscriptions.filter(mode=AccessMode.MODIFICATION)
     return subscriptions.exists()

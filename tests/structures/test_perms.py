@@ -76,3 +76,9 @@ def test_a_technical_user_cannot_ask_for_a_rattachement() -> None:
 def test_operators_appoint_managers() -> None:
     assert perms.can_appoint_manager(UserFactory(is_staff=True))
     assert not perms.can_appoint_manager(UserFactory())
+
+
+def test_has_espace_costs_one_query(supplier, django_assert_num_queries) -> None:
+    structure, manager = supplier
+    with django_assert_num_queries(1):
+        assert perms.has_espace(manager, structure, Espace.FACTURES_EMISES, AccessMode.MODIFICATION)
