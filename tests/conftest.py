@@ -24,7 +24,7 @@ class InvalidTemplateVariable(str):
 
 
 @pytest.fixture(autouse=True)
-def _test_environment(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _test_environment(settings, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {
         **settings.STORAGES,
@@ -36,6 +36,8 @@ def _test_environment(settings, tmp_path) -> None:  # type: ignore[no-untyped-de
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CAPTCHA_TEST_MODE = True
+    # django-simple-captcha reads the setting once, at import: set its copy too ("PASSED" passes).
+    monkeypatch.setattr("captcha.conf.settings.CAPTCHA_TEST_MODE", True)
     settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
@@ -72,6 +74,11 @@ class SmtpSink:
             time.sleep(0.05)
         subjects = [m["Subject"] for m in self.messages]
         raise AssertionError(f"Aucun courriel attendu reçu en {timeout} s ; reçus : {subjects}")
+
+    @staticmethod
+    def subject(message: EmailMessage) -> str:
+        """The subject as the user reads it: long non-ASCII subjects arrive folded."""
+        return " ".join(str(message["Subject"]).split())
 
     @staticmethod
     def body(message: EmailMessage) -> str:
