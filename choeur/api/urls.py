@@ -1,7 +1,16 @@
 from django.urls import URLPattern, URLResolver, path
 from drf_spectacular.views import SpectacularAPIView
 
-from choeur.api.views import factures, oauth, recipient, structures, transverses
+from choeur.api.views import (
+    consult,
+    factures,
+    oauth,
+    recipient,
+    referentials,
+    structures,
+    supplier,
+    transverses,
+)
 
 app_name = "api"
 
@@ -44,6 +53,32 @@ urlpatterns: list[URLPattern | URLResolver] = [
         F + "consulter/historique",
         recipient.ConsulterHistorique.as_view(),
         name="consulter_historique",
+    ),
+    path(F + "consulter/fournisseur", consult.ConsulterFournisseur.as_view()),
+    path(F + "consulter/recipiendaire", consult.ConsulterRecipiendaire.as_view()),
+    path(F + "telecharger/groupe", consult.TelechargerGroupe.as_view()),
+    path(F + "soumettre", supplier.Soumettre.as_view(), name="soumettre"),
+    path(F + "completer", supplier.Completer.as_view()),
+    path(F + "recycler", supplier.Recycler.as_view()),
+    path(F + "traiterRejet", supplier.TraiterRejet.as_view()),
+    path(T + "ajouter/fichier", referentials.AjouterFichier.as_view()),
+    path(T + "rechercher/pj/moncompte", referentials.RechercherPjMonCompte.as_view()),
+    path(
+        T + "rechercher/categorieSollicitation",
+        referentials.RechercherCategorieSollicitation.as_view(),
+    ),
+    path(
+        T + "rechercher/sousCategorieSollicitation",
+        referentials.RechercherSousCategorieSollicitation.as_view(),
+    ),
+    path(T + "recuperer/etats/traitement", referentials.RecupererEtatsTraitement.as_view()),
+    path(
+        T + "recuperer/structures/actives/fournisseur",
+        referentials.StructuresActivesFournisseur.as_view(),
+    ),
+    path(
+        T + "recuperer/structures/actives/destinataire",
+        referentials.StructuresActivesDestinataire.as_view(),
     ),
     path(S + "rechercher", structures.Rechercher.as_view(), name="structures_rechercher"),
     path(S + "consulter", structures.Consulter.as_view(), name="structures_consulter"),

@@ -118,3 +118,35 @@ def make_api_account(
 @pytest.fixture
 def api_account(supplier_structure: Structure, client: Client) -> ApiAccount:
     return make_api_account(supplier_structure, client)
+
+
+RECIPIENT_SIRET = "12345678200051"
+
+
+@pytest.fixture
+def recipient_account(db: Any) -> ApiAccount:
+    """A public recipient's technical account (espace « Factures reçues »)."""
+    structure = make_structure(RECIPIENT_SIRET, "Commune de Test", public=True)
+    return make_api_account(structure, Client(), espace=Espace.FACTURES_RECUES)
+
+
+def deposit_invoice(account: ApiAccount, **sample: Any) -> int:
+    """Deposit a valid CII invoice through deposer/flux; its identifiantFactureCPP."""
+    from tests.invoices.samples import Sample
+
+    data = Sample(
+        seller_siret=account.structure.identifier, buyer_siret=RECIPIENT_SIRET, **sample
+    ).cii()
+    numero = account.post(
+        "/cpro/factures/v1/deposer/flux",
+        {"fichierFlux": base64.b64encode(data).decode(), "nomFichier": "f.xml"},
+    ).json()["numeroFluxDepot"]
+    found = account.post(
+        "/cpro/factures/v1/rechercher/fournisseur", {"numeroFluxDepot": numero}
+    ).json()
+    return int(found["listeFactures"][0]["identifiantFactureCPP"])
+
+
+def other_supplier_account(client: Client) -> ApiAccount:
+    """A second supplier, for « another structure's object » cases."""
+    return make_api_account(make_structure("40483304800022", "Autre Fournisseur"), client)
