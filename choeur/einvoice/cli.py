@@ -117,6 +117,14 @@ def _validate(files: list[str], *, profile: str | None, as_json: bool, out: Text
     if as_json:
         json.dump({"exit": worst, "files": results}, out, ensure_ascii=False, indent=2)
         out.write("\n")
+    elif len(results) > 1:
+        codes = [r["exit"] for r in results]
+        print(
+            f"{len(results)} fichiers : {codes.count(EXIT_VALID)} conforme(s), "
+            f"{codes.count(EXIT_INVALID)} non conforme(s), {codes.count(EXIT_UNREADABLE)} "
+            f"illisible(s), {codes.count(EXIT_ENGINE)} en échec de validation",
+            file=out,
+        )
     return worst
 
 

@@ -69,6 +69,10 @@ def test_engine_failure_exits_3(capsys: pytest.CaptureFixture[str]) -> None:
 def test_several_files_exit_with_the_worst_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", VALID_UBL, INVALID_UBL]) == 1
     assert main(["validate", VALID_UBL, ENGINE_FAILS, INVALID_UBL]) == 3
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith(
+        "3 fichiers : 1 conforme(s), 1 non conforme(s), 0 illisible(s), 1 en échec de validation"
+    )
 
 
 def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:

@@ -464,6 +464,10 @@ def test_pretty_xpath_and_bt_of_location() -> None:
     pretty = messages.pretty_xpath(location)
     assert pretty == "/ubl:Invoice[1]/cac:LegalMonetaryTotal[1]"
     assert messages.bt_of_location(pretty) == "BG-22"
+    buyer = "/ubl:Invoice[1]/cac:AccountingCustomerParty[1]/cac:Party[1]/cbc:EndpointID[1]"
+    seller = "/rsm:CrossIndustryInvoice[1]/rsm:SupplyChainTradeTransaction[1]/ram:ApplicableHeaderTradeAgreement[1]/ram:SellerTradeParty[1]/ram:URIUniversalCommunication[1]/ram:URIID[1]"
+    assert messages.bt_of_location(buyer) == "BT-49"
+    assert messages.bt_of_location(seller) == "BT-34"
 
 
 @pytest.mark.parametrize(

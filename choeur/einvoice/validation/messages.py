@@ -835,7 +835,6 @@ ELEMENT_BT: dict[str, str] = {
     "cbc:TaxExclusiveAmount": "BT-109",
     "cbc:TaxInclusiveAmount": "BT-112",
     "cbc:PayableAmount": "BT-115",
-    "cbc:EndpointID": "BT-34",
     "ram:TypeCode": "BT-3",
     "ram:InvoiceCurrencyCode": "BT-5",
     "ram:BuyerReference": "BT-10",
@@ -855,16 +854,36 @@ ELEMENT_BT: dict[str, str] = {
     "ram:TaxTotalAmount": "BT-110",
     "ram:GrandTotalAmount": "BT-112",
     "ram:DuePayableAmount": "BT-115",
-    "ram:URIUniversalCommunication": "BT-34",
+}
+
+
+# Elements whose BT depends on the party they sit in: (party element, element) -> BT.
+PARTY_ELEMENT_BT: dict[tuple[str, str], str] = {
+    ("cac:AccountingSupplierParty", "cbc:EndpointID"): "BT-34",
+    ("cac:AccountingCustomerParty", "cbc:EndpointID"): "BT-49",
+    ("cac:AccountingSupplierParty", "cbc:CompanyID"): "BT-30",
+    ("cac:AccountingCustomerParty", "cbc:CompanyID"): "BT-47",
+    ("cac:AccountingSupplierParty", "cac:PostalAddress"): "BG-5",
+    ("cac:AccountingCustomerParty", "cac:PostalAddress"): "BG-8",
+    ("ram:SellerTradeParty", "ram:URIUniversalCommunication"): "BT-34",
+    ("ram:BuyerTradeParty", "ram:URIUniversalCommunication"): "BT-49",
+    ("ram:SellerTradeParty", "ram:SpecifiedLegalOrganization"): "BT-30",
+    ("ram:BuyerTradeParty", "ram:SpecifiedLegalOrganization"): "BT-47",
+    ("ram:SellerTradeParty", "ram:PostalTradeAddress"): "BG-5",
+    ("ram:BuyerTradeParty", "ram:PostalTradeAddress"): "BG-8",
 }
 
 
 def bt_of_location(location: str) -> str | None:
     """The BT/BG of the deepest well-known element named in a (pretty) XPath."""
     steps = [re.sub(r"\[.*?\]", "", s) for s in location.split("/") if s]
-    for name in reversed(steps):
-        if name in ELEMENT_BT:
-            return ELEMENT_BT[name]
+    for index in range(len(steps) - 1, -1, -1):
+        for party in steps[:index]:
+            found = PARTY_ELEMENT_BT.get((party, steps[index]))
+            if found:
+                return found
+        if steps[index] in ELEMENT_BT:
+            return ELEMENT_BT[steps[index]]
     return None
 
 
