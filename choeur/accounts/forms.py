@@ -12,6 +12,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from dsfr.fields import ToggleField
 from stdnum.eu import vat
 
@@ -24,20 +26,22 @@ from choeur.structures.enums import Espace, IdentifierType, StructureKind
 
 class LoginForm(BaseForm, AuthenticationForm):
     username = forms.EmailField(
-        label="Adresse électronique",
+        label=_("Adresse électronique"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     password = forms.CharField(
-        label="Mot de passe",
+        label=_("Mot de passe"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     error_messages = {
         "invalid_login": (
-            "Adresse électronique ou mot de passe incorrect. Après 5 essais infructueux, "
-            "le compte est bloqué pendant une heure."
+            _(
+                "Adresse électronique ou mot de passe incorrect. Après 5 essais infructueux, "
+                "le compte est bloqué pendant une heure."
+            )
         ),
-        "inactive": "Ce compte n'est pas activé. Utilisez le lien reçu par courriel.",
+        "inactive": _("Ce compte n'est pas activé. Utilisez le lien reçu par courriel."),
     }
 
 
@@ -48,21 +52,21 @@ class RegistrationSiretForm(BaseForm):
     """Step 1, « Vous êtes nouveau ? »: login email and SIRET."""
 
     email = forms.EmailField(
-        label="Adresse électronique de connexion",
-        help_text="Elle sera votre identifiant de connexion. Format attendu : nom@domaine.fr",
+        label=_("Adresse électronique de connexion"),
+        help_text=_("Elle sera votre identifiant de connexion. Format attendu : nom@domaine.fr"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
-            "required": "Saisissez votre adresse électronique de connexion.",
-            "invalid": "Saisissez une adresse électronique valide, par exemple nom@domaine.fr.",
+            "required": _("Saisissez votre adresse électronique de connexion."),
+            "invalid": _("Saisissez une adresse électronique valide, par exemple nom@domaine.fr."),
         },
     )
     siret = forms.CharField(
-        label="N° SIRET de votre structure",
-        help_text="14 chiffres, sans espace. Il figure sur votre extrait Kbis ou avis INSEE.",
+        label=_("N° SIRET de votre structure"),
+        help_text=_("14 chiffres, sans espace. Il figure sur votre extrait Kbis ou avis INSEE."),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={"required": "Saisissez le numéro SIRET de votre structure."},
+        error_messages={"required": _("Saisissez le numéro SIRET de votre structure.")},
     )
 
     def clean_email(self) -> str:
@@ -78,7 +82,7 @@ class RegistrationSiretForm(BaseForm):
 
 # Countries outside the European Union, for « Structure hors UE » (ISO 3166-1 alpha-2).
 NON_EU_COUNTRIES = [
-    ("", "Sélectionnez un pays"),
+    ("", _("Sélectionnez un pays")),
     ("ZA", "Afrique du Sud"),
     ("DZ", "Algérie"),
     ("AD", "Andorre"),
@@ -166,46 +170,46 @@ class RegistrationNoSiretForm(BaseForm):
 
     email = RegistrationSiretForm.base_fields["email"]
     identifier_type = forms.ChoiceField(
-        label="Type d'identifiant de votre structure",
+        label=_("Type d'identifiant de votre structure"),
         choices=NO_SIRET_TYPES,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choisissez le type de votre structure."},
+        error_messages={"required": _("Choisissez le type de votre structure.")},
     )
     vat_number = forms.CharField(
-        label="Numéro de TVA intracommunautaire",
-        help_text="Pour une structure européenne hors France. Exemple : DE123456789",
+        label=_("Numéro de TVA intracommunautaire"),
+        help_text=_("Pour une structure européenne hors France. Exemple : DE123456789"),
         required=False,
         max_length=20,
     )
     country = forms.ChoiceField(
-        label="Pays",
-        help_text="Pour une structure hors UE.",
+        label=_("Pays"),
+        help_text=_("Pour une structure hors UE."),
         choices=NON_EU_COUNTRIES,
         required=False,
     )
     name = forms.CharField(
-        label="Raison sociale",
-        help_text="Pour une structure hors UE ou en cours d'immatriculation.",
+        label=_("Raison sociale"),
+        help_text=_("Pour une structure hors UE ou en cours d'immatriculation."),
         required=False,
         max_length=255,
     )
     ridet = forms.CharField(
-        label="Numéro RIDET",
-        help_text="Pour la Nouvelle-Calédonie : 9 ou 10 chiffres, sans point.",
+        label=_("Numéro RIDET"),
+        help_text=_("Pour la Nouvelle-Calédonie : 9 ou 10 chiffres, sans point."),
         required=False,
         max_length=12,
     )
     tahiti = forms.CharField(
-        label="Numéro TAHITI",
-        help_text="Pour la Polynésie française : 9 caractères (lettres et chiffres).",
+        label=_("Numéro TAHITI"),
+        help_text=_("Pour la Polynésie française : 9 caractères (lettres et chiffres)."),
         required=False,
         max_length=12,
     )
     last_name = forms.CharField(
-        label="Nom", help_text="Pour un particulier.", required=False, max_length=100
+        label=_("Nom"), help_text=_("Pour un particulier."), required=False, max_length=100
     )
     first_name = forms.CharField(
-        label="Prénom", help_text="Pour un particulier.", required=False, max_length=100
+        label=_("Prénom"), help_text=_("Pour un particulier."), required=False, max_length=100
     )
 
     def clean_email(self) -> str:
@@ -220,18 +224,22 @@ class RegistrationNoSiretForm(BaseForm):
         if kind == IdentifierType.UE_HORS_FRANCE:
             number = compact(data.get("vat_number", "")).upper()
             if not number:
-                self.add_error("vat_number", "Saisissez le numéro de TVA intracommunautaire.")
+                self.add_error("vat_number", _("Saisissez le numéro de TVA intracommunautaire."))
             elif number[:2] == "FR":
                 self.add_error(
                     "vat_number",
-                    "Un numéro de TVA français correspond à une structure française : "
-                    "inscrivez-vous avec son numéro SIRET.",
+                    _(
+                        "Un numéro de TVA français correspond à une structure française : "
+                        "inscrivez-vous avec son numéro SIRET."
+                    ),
                 )
             elif number[:2] not in EU_COUNTRY_NAMES or not vat.is_valid(number):
                 self.add_error(
                     "vat_number",
-                    "Ce numéro de TVA intracommunautaire n'est pas valide : il commence par le "
-                    "code du pays (par exemple DE, BE, IT) suivi du numéro, 18 caractères au plus.",
+                    _(
+                        "Ce numéro de TVA intracommunautaire n'est pas valide : il commence par le "
+                        "code du pays (par exemple DE, BE, IT) suivi du numéro, 18 caractères au plus."
+                    ),
                 )
             else:
                 data["identifier"] = number
@@ -240,10 +248,11 @@ class RegistrationNoSiretForm(BaseForm):
             country = data.get("country", "")
             name = " ".join(data.get("name", "").split())
             if not country:
-                self.add_error("country", "Choisissez le pays de la structure.")
+                self.add_error("country", _("Choisissez le pays de la structure."))
             if len(name) < 2:
                 self.add_error(
-                    "name", "Saisissez la raison sociale de la structure (2 caractères au moins)."
+                    "name",
+                    _("Saisissez la raison sociale de la structure (2 caractères au moins)."),
                 )
             if country and len(name) >= 2:
                 # Reference B.1: country code + the first 16 characters of the raison sociale.
@@ -255,7 +264,7 @@ class RegistrationNoSiretForm(BaseForm):
             number = compact(data.get("ridet", ""))
             if not re.fullmatch(r"[0-9]{9,10}", number):
                 self.add_error(
-                    "ridet", "Le numéro RIDET comporte 9 ou 10 chiffres (sans point ni espace)."
+                    "ridet", _("Le numéro RIDET comporte 9 ou 10 chiffres (sans point ni espace).")
                 )
             else:
                 data["identifier"] = number
@@ -264,16 +273,16 @@ class RegistrationNoSiretForm(BaseForm):
             number = compact(data.get("tahiti", "")).upper()
             if not re.fullmatch(r"[A-Z0-9]{9}", number):
                 self.add_error(
-                    "tahiti", "Le numéro TAHITI comporte 9 caractères : lettres et chiffres."
+                    "tahiti", _("Le numéro TAHITI comporte 9 caractères : lettres et chiffres.")
                 )
             else:
                 data["identifier"] = number
                 data["code_pays"] = "PF"
         elif kind == IdentifierType.PARTICULIER:
             if not data.get("last_name", "").strip():
-                self.add_error("last_name", "Saisissez votre nom.")
+                self.add_error("last_name", _("Saisissez votre nom."))
             if not data.get("first_name", "").strip():
-                self.add_error("first_name", "Saisissez votre prénom.")
+                self.add_error("first_name", _("Saisissez votre prénom."))
             data["raison_sociale"] = (
                 f"{data.get('last_name', '').strip().upper()} {data.get('first_name', '').strip()}"
             ).strip()
@@ -281,7 +290,8 @@ class RegistrationNoSiretForm(BaseForm):
             name = " ".join(data.get("name", "").split())
             if len(name) < 2:
                 self.add_error(
-                    "name", "Saisissez la raison sociale de la structure (2 caractères au moins)."
+                    "name",
+                    _("Saisissez la raison sociale de la structure (2 caractères au moins)."),
                 )
             data["raison_sociale"] = name
         return data
@@ -302,9 +312,10 @@ QUESTION_NUMBERS = ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "se
 def captcha_question_new() -> tuple[str, str]:
     """The text alternative to the image: a small sum written in words, and its answer."""
     a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-    question = (
-        f"Combien font {QUESTION_NUMBERS[a]} plus {QUESTION_NUMBERS[b]} ? Répondez en chiffres."
-    )
+    question = gettext("Combien font %(a)s plus %(b)s ? Répondez en chiffres.") % {
+        "a": QUESTION_NUMBERS[a],
+        "b": QUESTION_NUMBERS[b],
+    }
     return question, str(a + b)
 
 
@@ -312,64 +323,72 @@ class RegistrationDetailsForm(BaseForm):
     """Step 2, « Informations personnelles » (and « Votre structure », see StructureForm)."""
 
     email_confirmation = forms.EmailField(
-        label="Adresse électronique de connexion",
-        help_text="Saisissez à nouveau l'adresse indiquée à l'étape 1.",
+        label=_("Adresse électronique de connexion"),
+        help_text=_("Saisissez à nouveau l'adresse indiquée à l'étape 1."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
-            "required": "Saisissez à nouveau votre adresse électronique de connexion.",
-            "invalid": "Saisissez une adresse électronique valide, par exemple nom@domaine.fr.",
+            "required": _("Saisissez à nouveau votre adresse électronique de connexion."),
+            "invalid": _("Saisissez une adresse électronique valide, par exemple nom@domaine.fr."),
         },
     )
     last_name = forms.CharField(
-        label="Nom",
+        label=_("Nom"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-        error_messages={"required": "Saisissez votre nom."},
+        error_messages={"required": _("Saisissez votre nom.")},
     )
     first_name = forms.CharField(
-        label="Prénom",
+        label=_("Prénom"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-        error_messages={"required": "Saisissez votre prénom."},
+        error_messages={"required": _("Saisissez votre prénom.")},
     )
     phone = forms.CharField(
-        label="Téléphone",
+        label=_("Téléphone"),
         required=False,
         max_length=30,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     consent = forms.BooleanField(
-        label="J'accepte la transmission de mes informations personnelles à la plateforme",
-        help_text="Elles servent à gérer votre compte et à vous envoyer les notifications. "
-        "Voir la page « Données personnelles ».",
+        label=_("J'accepte la transmission de mes informations personnelles à la plateforme"),
+        help_text=_(
+            "Elles servent à gérer votre compte et à vous envoyer les notifications. "
+            "Voir la page « Données personnelles »."
+        ),
         error_messages={
-            "required": "Vous devez accepter la transmission de vos informations personnelles "
-            "pour créer un compte."
+            "required": _(
+                "Vous devez accepter la transmission de vos informations personnelles "
+                "pour créer un compte."
+            )
         },
     )
     captcha = CaptchaField(
-        label="Recopiez les 5 caractères de l'image",
-        help_text="Vous ne pouvez pas lire l'image ? Laissez ce champ vide et répondez à la "
-        "question juste en dessous.",
+        label=_("Recopiez les 5 caractères de l'image"),
+        help_text=_(
+            "Vous ne pouvez pas lire l'image ? Laissez ce champ vide et répondez à la "
+            "question juste en dessous."
+        ),
         required=False,
         widget=AccessibleCaptchaInput(),
         error_messages={
-            "invalid": "Les caractères saisis ne correspondent pas à l'image. Une nouvelle image "
-            "vous est proposée."
+            "invalid": _(
+                "Les caractères saisis ne correspondent pas à l'image. Une nouvelle image "
+                "vous est proposée."
+            )
         },
     )
     captcha_question = forms.CharField(
-        label="Question",
+        label=_("Question"),
         required=False,
         max_length=10,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     contact_email = forms.EmailField(
-        label="Adresse électronique de contact",
-        help_text="Reçoit les notifications. Laissée vide, c'est l'adresse de connexion.",
+        label=_("Adresse électronique de contact"),
+        help_text=_("Reçoit les notifications. Laissée vide, c'est l'adresse de connexion."),
         required=False,
         error_messages={
-            "invalid": "Saisissez une adresse électronique valide, par exemple nom@domaine.fr."
+            "invalid": _("Saisissez une adresse électronique valide, par exemple nom@domaine.fr.")
         },
     )
 
@@ -388,7 +407,7 @@ class RegistrationDetailsForm(BaseForm):
         value = str(self.cleaned_data["email_confirmation"]).strip().lower()
         if value != self.login_email.lower():
             raise ValidationError(
-                "Cette adresse ne correspond pas à celle saisie à l'étape 1 (%(email)s).",
+                _("Cette adresse ne correspond pas à celle saisie à l'étape 1 (%(email)s)."),
                 params={"email": self.login_email},
             )
         return value
@@ -408,12 +427,12 @@ class RegistrationDetailsForm(BaseForm):
             if answer != self.question_answer:
                 self.add_error(
                     "captcha_question",
-                    "Réponse incorrecte. Une nouvelle question vous est proposée.",
+                    _("Réponse incorrecte. Une nouvelle question vous est proposée."),
                 )
             return data
         self.add_error(
             "captcha",
-            "Recopiez les 5 caractères de l'image, ou répondez à la question en dessous.",
+            _("Recopiez les 5 caractères de l'image, ou répondez à la question en dessous."),
         )
         return data
 
@@ -422,64 +441,66 @@ class RegistrationStructureForm(BaseForm):
     """Step 2, « Votre structure »: prefilled from the Sirene base, editable."""
 
     raison_sociale = forms.CharField(
-        label="Raison sociale",
+        label=_("Raison sociale"),
         max_length=255,
-        error_messages={"required": "Saisissez la raison sociale de votre structure."},
+        error_messages={"required": _("Saisissez la raison sociale de votre structure.")},
     )
     adresse = forms.CharField(
-        label="Adresse",
-        help_text="Numéro et voie.",
+        label=_("Adresse"),
+        help_text=_("Numéro et voie."),
         max_length=255,
         widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
-        error_messages={"required": "Saisissez l'adresse postale de votre structure."},
+        error_messages={"required": _("Saisissez l'adresse postale de votre structure.")},
     )
     complement_adresse_1 = forms.CharField(
-        label="Complément d'adresse",
+        label=_("Complément d'adresse"),
         required=False,
         max_length=255,
         widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
     )
     code_postal = forms.CharField(
-        label="Code postal",
+        label=_("Code postal"),
         max_length=10,
         widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
-        error_messages={"required": "Saisissez le code postal."},
+        error_messages={"required": _("Saisissez le code postal.")},
     )
     ville = forms.CharField(
-        label="Ville",
+        label=_("Ville"),
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
-        error_messages={"required": "Saisissez la ville."},
+        error_messages={"required": _("Saisissez la ville.")},
     )
     telephone = forms.CharField(
-        label="Téléphone de la structure",
+        label=_("Téléphone de la structure"),
         required=False,
         max_length=30,
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
     email = forms.EmailField(
-        label="Adresse électronique de contact de la structure",
+        label=_("Adresse électronique de contact de la structure"),
         required=False,
         error_messages={
-            "invalid": "Saisissez une adresse électronique valide, par exemple nom@domaine.fr."
+            "invalid": _("Saisissez une adresse électronique valide, par exemple nom@domaine.fr.")
         },
     )
     kind = forms.ChoiceField(
-        label="Vous êtes ?",
-        choices=[("", "Sélectionnez une option"), *StructureKind.choices],
-        error_messages={"required": "Indiquez le type de votre structure."},
+        label=_("Vous êtes ?"),
+        choices=[("", _("Sélectionnez une option")), *StructureKind.choices],
+        error_messages={"required": _("Indiquez le type de votre structure.")},
     )
     deposits_payment_requests = forms.BooleanField(
-        label="Déposer des demandes de paiement",
-        help_text="Pour transmettre les factures de votre structure.",
+        label=_("Déposer des demandes de paiement"),
+        help_text=_("Pour transmettre les factures de votre structure."),
         required=False,
         initial=True,
     )
     uses_dume = forms.BooleanField(
-        label="Créer et/ou consulter des DUME",
-        help_text="Inutile si votre structure n'a pas de « Profil d'acheteur » : cette "
-        "fonctionnalité permet aux éditeurs qui ont ce profil de se raccorder au service DUME "
-        "par API.",
+        label=_("Créer et/ou consulter des DUME"),
+        help_text=_(
+            "Inutile si votre structure n'a pas de « Profil d'acheteur » : cette "
+            "fonctionnalité permet aux éditeurs qui ont ce profil de se raccorder au service DUME "
+            "par API."
+        ),
         required=False,
         initial=False,
     )
@@ -491,7 +512,7 @@ class RegistrationStructureForm(BaseForm):
     def clean_code_postal(self) -> str:
         value = "".join(str(self.cleaned_data["code_postal"]).split())
         if self.code_pays == "FR" and not re.fullmatch(r"[0-9]{5}", value):
-            raise ValidationError("Le code postal comporte 5 chiffres, par exemple 75001.")
+            raise ValidationError(_("Le code postal comporte 5 chiffres, par exemple 75001."))
         return value
 
     def clean_email(self) -> str:
@@ -534,7 +555,7 @@ def _yes_no_toggle() -> forms.Widget:
 # --- step 4 and passwords ------------------------------------------------------------------------
 
 SECURITY_QUESTIONS = [
-    ("", "Sélectionnez une question"),
+    ("", _("Sélectionnez une question")),
     (
         "Quel est le nom de votre premier animal de compagnie ?",
         "Quel est le nom de votre premier animal de compagnie ?",
@@ -546,7 +567,7 @@ SECURITY_QUESTIONS = [
     ),
     ("Quel est le nom de votre école primaire ?", "Quel est le nom de votre école primaire ?"),
     ("Quel est le titre de votre livre préféré ?", "Quel est le titre de votre livre préféré ?"),
-    ("__autre__", "Autre : je rédige ma question"),
+    ("__autre__", _("Autre : je rédige ma question")),
 ]
 
 
@@ -554,21 +575,23 @@ class NewPasswordMixin(forms.Form):
     """New password and its confirmation, checked by the password validators (settings)."""
 
     password1 = forms.CharField(
-        label="Mot de passe",
+        label=_("Mot de passe"),
         strip=False,
-        help_text="Au moins 8 caractères, dont au moins 3 types parmi : chiffres, majuscules, "
-        "minuscules, caractères spéciaux. Ni votre adresse ni votre nom, ni un mot de passe "
-        "courant.",
+        help_text=_(
+            "Au moins 8 caractères, dont au moins 3 types parmi : chiffres, majuscules, "
+            "minuscules, caractères spéciaux. Ni votre adresse ni votre nom, ni un mot de passe "
+            "courant."
+        ),
         widget=forms.PasswordInput(
             attrs={"autocomplete": "new-password", "data-password-rules": "true"}
         ),
-        error_messages={"required": "Saisissez un mot de passe."},
+        error_messages={"required": _("Saisissez un mot de passe.")},
     )
     password2 = forms.CharField(
-        label="Confirmation du mot de passe",
+        label=_("Confirmation du mot de passe"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Saisissez à nouveau le mot de passe."},
+        error_messages={"required": _("Saisissez à nouveau le mot de passe.")},
     )
     password_user: User
 
@@ -576,7 +599,7 @@ class NewPasswordMixin(forms.Form):
         first = self.cleaned_data.get("password1")
         second = self.cleaned_data.get("password2", "")
         if first and second and first != second:
-            raise ValidationError("Les deux mots de passe ne sont pas identiques.")
+            raise ValidationError(_("Les deux mots de passe ne sont pas identiques."))
         return str(second)
 
     def _post_clean(self) -> None:
@@ -598,23 +621,23 @@ class NewPasswordMixin(forms.Form):
 
 class SecurityQuestionMixin(forms.Form):
     question_choice = forms.ChoiceField(
-        label="Question de sécurité",
-        help_text="Elle vous sera posée si vous oubliez votre mot de passe.",
+        label=_("Question de sécurité"),
+        help_text=_("Elle vous sera posée si vous oubliez votre mot de passe."),
         choices=SECURITY_QUESTIONS,
-        error_messages={"required": "Choisissez une question de sécurité."},
+        error_messages={"required": _("Choisissez une question de sécurité.")},
     )
     question_custom = forms.CharField(
-        label="Votre question",
-        help_text="Si vous avez choisi « Autre ».",
+        label=_("Votre question"),
+        help_text=_("Si vous avez choisi « Autre »."),
         required=False,
         max_length=255,
     )
     answer = forms.CharField(
-        label="Réponse à la question de sécurité",
-        help_text="Les majuscules et les accents ne comptent pas.",
+        label=_("Réponse à la question de sécurité"),
+        help_text=_("Les majuscules et les accents ne comptent pas."),
         max_length=255,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        error_messages={"required": "Saisissez la réponse à votre question de sécurité."},
+        error_messages={"required": _("Saisissez la réponse à votre question de sécurité.")},
     )
 
     def clean(self) -> dict[str, Any]:
@@ -624,14 +647,14 @@ class SecurityQuestionMixin(forms.Form):
             custom = " ".join((data.get("question_custom") or "").split())
             if len(custom) < 10:
                 self.add_error(
-                    "question_custom", "Rédigez votre question (10 caractères au moins)."
+                    "question_custom", _("Rédigez votre question (10 caractères au moins).")
                 )
             data["security_question"] = custom
         elif choice:
             data["security_question"] = choice
         answer = data.get("answer") or ""
         if answer and len(normalize_answer(answer)) < 2:
-            self.add_error("answer", "La réponse doit comporter 2 caractères au moins.")
+            self.add_error("answer", _("La réponse doit comporter 2 caractères au moins."))
         return data
 
 
@@ -646,10 +669,10 @@ class ActivationForm(BaseForm, NewPasswordMixin, SecurityQuestionMixin):
 
 class SecurityAnswerForm(BaseForm):
     answer = forms.CharField(
-        label="Réponse à votre question de sécurité",
+        label=_("Réponse à votre question de sécurité"),
         max_length=255,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        error_messages={"required": "Saisissez la réponse à votre question de sécurité."},
+        error_messages={"required": _("Saisissez la réponse à votre question de sécurité.")},
     )
 
 
@@ -661,11 +684,11 @@ class SetPasswordForm(BaseForm, NewPasswordMixin):
 
 class EmailOnlyForm(BaseForm):
     email = forms.EmailField(
-        label="Adresse électronique de connexion",
+        label=_("Adresse électronique de connexion"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
-            "required": "Saisissez votre adresse électronique de connexion.",
-            "invalid": "Saisissez une adresse électronique valide, par exemple nom@domaine.fr.",
+            "required": _("Saisissez votre adresse électronique de connexion."),
+            "invalid": _("Saisissez une adresse électronique valide, par exemple nom@domaine.fr."),
         },
     )
 
@@ -678,17 +701,17 @@ class EmailOnlyForm(BaseForm):
 
 class CurrentPasswordMixin(forms.Form):
     current_password = forms.CharField(
-        label="Mot de passe actuel",
+        label=_("Mot de passe actuel"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Saisissez votre mot de passe actuel."},
+        error_messages={"required": _("Saisissez votre mot de passe actuel.")},
     )
     account_user: User
 
     def clean_current_password(self) -> str:
         value = str(self.cleaned_data["current_password"])
         if not self.account_user.check_password(value):
-            raise ValidationError("Mot de passe actuel incorrect.")
+            raise ValidationError(_("Mot de passe actuel incorrect."))
         return value
 
 
@@ -717,13 +740,14 @@ class SecurityQuestionForm(BaseForm, CurrentPasswordMixin, SecurityQuestionMixin
 
 class EmailChangeForm(BaseForm, CurrentPasswordMixin):
     new_email = forms.EmailField(
-        label="Nouvelle adresse électronique de connexion",
-        help_text="Un lien de confirmation y sera envoyé ; votre adresse actuelle en sera "
-        "informée.",
+        label=_("Nouvelle adresse électronique de connexion"),
+        help_text=_(
+            "Un lien de confirmation y sera envoyé ; votre adresse actuelle en sera informée."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
-            "required": "Saisissez la nouvelle adresse.",
-            "invalid": "Saisissez une adresse électronique valide, par exemple nom@domaine.fr.",
+            "required": _("Saisissez la nouvelle adresse."),
+            "invalid": _("Saisissez une adresse électronique valide, par exemple nom@domaine.fr."),
         },
     )
 
@@ -734,15 +758,15 @@ class EmailChangeForm(BaseForm, CurrentPasswordMixin):
     def clean_new_email(self) -> str:
         value = str(self.cleaned_data["new_email"]).strip().lower()
         if value == self.account_user.email.lower():
-            raise ValidationError("C'est déjà votre adresse de connexion.")
+            raise ValidationError(_("C'est déjà votre adresse de connexion."))
         return value
 
 
 class DeactivateForm(BaseForm, CurrentPasswordMixin):
     confirm = forms.BooleanField(
-        label="Je souhaite désactiver mon compte",
-        help_text="Vous ne pourrez plus vous connecter. Seul le support pourra le réactiver.",
-        error_messages={"required": "Cochez la case pour confirmer la désactivation."},
+        label=_("Je souhaite désactiver mon compte"),
+        help_text=_("Vous ne pourrez plus vous connecter. Seul le support pourra le réactiver."),
+        error_messages={"required": _("Cochez la case pour confirmer la désactivation.")},
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):

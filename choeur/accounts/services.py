@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from choeur.accounts import selectors
 from choeur.accounts.models import AccountToken, PendingRegistration, TokenPurpose, User
@@ -116,9 +117,9 @@ def _token_consume(*, token: AccountToken, purpose: TokenPurpose) -> AccountToke
     """Lock the link and check it once more inside the transaction: single use, not expired."""
     locked = AccountToken.objects.select_for_update().get(pk=token.pk)
     if locked.purpose != purpose or locked.used_at or locked.revoked_at:
-        raise AccountError("Ce lien a déjà été utilisé.")
+        raise AccountError(_("Ce lien a déjà été utilisé."))
     if locked.expires_at <= timezone.now():
-        raise AccountError("Ce lien a expiré.")
+        raise AccountError(_("Ce lien a expiré."))
     locked.used_at = timezone.now()
     locked.save(update_fields=["used_at"])
     return locked
@@ -146,7 +147,7 @@ def registration_submit(
         if User.objects.filter(email__iexact=email).exists():
             email_queue(
                 to=email,
-                subject="Votre compte existe déjà",
+                subject=_("Votre compte existe déjà"),
                 template="accounts/emails/already_registered",
                 context={
                     "login_url": _absolute("accounts:login"),
@@ -182,7 +183,7 @@ def _activation_email(*, registration: PendingRegistration) -> None:
     raw = _token_create(purpose=TokenPurpose.ACTIVATION, registration=registration)
     email_queue(
         to=registration.email,
-        subject="Activez votre compte",
+        subject=_("Activez votre compte"),
         template="accounts/emails/activation",
         context={
             "first_name": registration.data.get("personal", {}).get("first_name", ""),
@@ -223,11 +224,13 @@ def registration_activate(
             pk=token.registration_id  # type: ignore[misc]
         )
         if registration.completed_at or registration.replaced_at:
-            raise AccountError("Ce lien a déjà été utilisé.")
+            raise AccountError(_("Ce lien a déjà été utilisé."))
         if User.objects.filter(email__iexact=registration.email).exists():
             raise AccountError(
-                "Un compte existe déjà avec cette adresse électronique : connectez-vous, ou "
-                "utilisez « Mot de passe oublié ? »."
+                _(
+                    "Un compte existe déjà avec cette adresse électronique : connectez-vous, ou "
+                    "utilisez « Mot de passe oublié ? »."
+                )
             )
         personal = registration.data.get("personal", {})
         now = timezone.now()
@@ -369,7 +372,7 @@ def password_reset_request(*, email: str) -> None:
         audit_log_write(actor=None, action="password_reset.requested", obj=user)
         email_queue(
             to=user.email,
-            subject="Réinitialisation de votre mot de passe",
+            subject=_("Réinitialisation de votre mot de passe"),
             template="accounts/emails/password_reset",
             context={
                 "first_name": user.first_name,
@@ -384,7 +387,7 @@ def password_reset_answer(*, token: AccountToken, answer: str) -> bool:
     with transaction.atomic():
         locked = AccountToken.objects.select_for_update().select_related("user").get(pk=token.pk)
         if locked.used_at or locked.revoked_at or locked.expires_at <= timezone.now():
-            raise AccountError("Ce lien n'est plus valable. Demandez-en un nouveau.")
+            raise AccountError(_("Ce lien n'est plus valable. Demandez-en un nouveau."))
         assert locked.user is not None
         if security_answer_matches(answer, locked.user.security_answer):
             return True
@@ -413,7 +416,7 @@ def password_reset_complete(*, token: AccountToken, password: str) -> User:
         audit_log_write(actor=user, action="password_reset.completed", obj=user)
         email_queue(
             to=user.email,
-            subject="Votre mot de passe a été modifié",
+            subject=_("Votre mot de passe a été modifié"),
             template="accounts/emails/password_changed",
             context={
                 "first_name": user.first_name,
@@ -461,7 +464,7 @@ def user_password_change(*, user: User, password: str) -> User:
         audit_log_write(actor=user, action="account.password_changed", obj=user)
         email_queue(
             to=user.email,
-            subject="Votre mot de passe a été modifié",
+            subject=_("Votre mot de passe a été modifié"),
             template="accounts/emails/password_changed",
             context={
                 "first_name": user.first_name,
@@ -502,7 +505,7 @@ def email_change_request(*, user: User, new_email: str) -> None:
         )
         email_queue(
             to=new_email,
-            subject="Confirmez votre nouvelle adresse de connexion",
+            subject=_("Confirmez votre nouvelle adresse de connexion"),
             template="accounts/emails/email_change_confirm",
             context={
                 "first_name": user.first_name,
@@ -513,7 +516,7 @@ def email_change_request(*, user: User, new_email: str) -> None:
         )
         email_queue(
             to=user.email,
-            subject="Changement de votre adresse de connexion demandé",
+            subject=_("Changement de votre adresse de connexion demandé"),
             template="accounts/emails/email_change_notice",
             context={"first_name": user.first_name, "new_email": new_email},
         )
@@ -525,7 +528,7 @@ def email_change_confirm(*, token: AccountToken) -> User:
         user = User.objects.select_for_update().get(pk=locked.user_id)  # type: ignore[misc]
         if User.objects.filter(email__iexact=locked.new_email).exclude(pk=user.pk).exists():
             raise AccountError(
-                "Cette adresse électronique est déjà l'adresse de connexion d'un autre compte."
+                _("Cette adresse électronique est déjà l'adresse de connexion d'un autre compte.")
             )
         old_email = user.email
         user.email = locked.new_email
@@ -539,7 +542,7 @@ def email_change_confirm(*, token: AccountToken) -> User:
         )
         email_queue(
             to=old_email,
-            subject="Votre adresse de connexion a été modifiée",
+            subject=_("Votre adresse de connexion a été modifiée"),
             template="accounts/emails/email_changed",
             context={"first_name": user.first_name, "new_email": user.email},
         )
@@ -597,7 +600,7 @@ def structure_create_from_sirene(
     """A SIRET structure prefilled from the Sirene base, as registration would make it."""
     info = selectors.etablissement_lookup(siret=siret)
     if info is None:
-        raise AccountError(f"SIRET {siret} inconnu de la base Sirene.")
+        raise AccountError(_("SIRET %(siret)s inconnu de la base Sirene.") % {"siret": siret})
     with transaction.atomic():
         structure = Structure.objects.create(
             identifier_type=IdentifierType.SIRET,

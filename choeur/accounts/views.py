@@ -11,6 +11,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -46,10 +48,10 @@ RESET_ANSWERED_KEY = "password_reset_answered"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 STEP_TITLES = [
-    "Identification",
-    "Informations personnelles et structure",
-    "Espaces",
-    "Activation du compte",
+    gettext_lazy("Identification"),
+    gettext_lazy("Informations personnelles et structure"),
+    gettext_lazy("Espaces"),
+    gettext_lazy("Activation du compte"),
 ]
 
 
@@ -67,7 +69,7 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
-    extra_context = {"title": "Se connecter"}
+    extra_context = {"title": gettext_lazy("Se connecter")}
 
 
 # --- registration --------------------------------------------------------------------------------
@@ -149,17 +151,21 @@ def register(request: HttpRequest) -> HttpResponse:
         if info is None:
             form.add_error(
                 "siret",
-                "Ce numéro SIRET est inconnu de la base Sirene de l'INSEE. Vérifiez-le, ou "
-                "utilisez « Je n'ai pas de numéro de SIRET ».",
+                _(
+                    "Ce numéro SIRET est inconnu de la base Sirene de l'INSEE. Vérifiez-le, ou "
+                    "utilisez « Je n'ai pas de numéro de SIRET »."
+                ),
             )
         elif _structure_inactive(IdentifierType.SIRET, siret):
             form.add_error("siret", INACTIVE_STRUCTURE_MESSAGE)
         elif not info.is_active:
             form.add_error(
                 "siret",
-                "Cet établissement est fermé dans la base Sirene de l'INSEE (établissement "
-                "fermé) : il ne peut pas être inscrit. Indiquez le SIRET d'un établissement "
-                "actif de votre structure.",
+                _(
+                    "Cet établissement est fermé dans la base Sirene de l'INSEE (établissement "
+                    "fermé) : il ne peut pas être inscrit. Indiquez le SIRET d'un établissement "
+                    "actif de votre structure."
+                ),
             )
         else:
             prefill = {
@@ -185,7 +191,7 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/register_step1.html",
-        {"title": "Vous êtes nouveau ?", "form": form, "stepper": _stepper(1)},
+        {"title": _("Vous êtes nouveau ?"), "form": form, "stepper": _stepper(1)},
     )
 
 
@@ -235,7 +241,7 @@ def register_no_siret(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/register_no_siret.html",
-        {"title": "Je n'ai pas de numéro de SIRET", "form": form, "stepper": _stepper(1)},
+        {"title": _("Je n'ai pas de numéro de SIRET"), "form": form, "stepper": _stepper(1)},
     )
 
 
@@ -245,7 +251,9 @@ def register_details(request: HttpRequest) -> HttpResponse:
     """Step 2: « Informations personnelles » and « Votre structure » (or the rattachement)."""
     state = _state(request, 2)
     if state is None:
-        messages.info(request, "Commencez par indiquer votre adresse électronique et votre SIRET.")
+        messages.info(
+            request, _("Commencez par indiquer votre adresse électronique et votre SIRET.")
+        )
         return redirect("accounts:register")
     question = request.session.get(QUESTION_KEY)
     if not question:
@@ -299,7 +307,7 @@ def register_details(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/register_step2.html",
         {
-            "title": "Informations personnelles et structure",
+            "title": _("Informations personnelles et structure"),
             "identifier_label": IdentifierType(state["identifier_type"]).label,
             "details": details,
             "structure_form": structure_form,
@@ -339,7 +347,7 @@ def register_espaces(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/register_step3.html",
         {
-            "title": "Espaces",
+            "title": _("Espaces"),
             "form": form,
             "rattachement": state.get("existing_structure"),
             "stepper": _stepper(3),
@@ -358,7 +366,7 @@ def register_sent(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/register_sent.html",
         {
-            "title": "Activation du compte",
+            "title": _("Activation du compte"),
             "email": email,
             "minutes": settings.ACTIVATION_LINK_MINUTES,
             "resend_form": EmailOnlyForm(initial={"email": email}),
@@ -376,14 +384,16 @@ def activation_resend(request: HttpRequest) -> HttpResponse:
         services.activation_link_resend(email=form.cleaned_data["email"])
         messages.success(
             request,
-            "Si une inscription attend son activation pour cette adresse, un nouveau lien vient "
-            "d'y être envoyé. Les liens précédents ne fonctionnent plus.",
+            _(
+                "Si une inscription attend son activation pour cette adresse, un nouveau lien vient "
+                "d'y être envoyé. Les liens précédents ne fonctionnent plus."
+            ),
         )
         return redirect("accounts:activation_resend")
     return render(
         request,
         "accounts/activation_resend.html",
-        {"title": "Renvoyer le lien d'activation", "form": form},
+        {"title": _("Renvoyer le lien d'activation"), "form": form},
     )
 
 
@@ -394,7 +404,7 @@ def _link_problem(
         request,
         "accounts/link_invalid.html",
         {
-            "title": "Lien non valable",
+            "title": _("Lien non valable"),
             "state": state.value,
             "kind": kind,
             "minutes": settings.ACTIVATION_LINK_MINUTES,
@@ -441,18 +451,21 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
             if pending:
                 messages.success(
                     request,
-                    "Votre compte est activé. Votre demande de rattachement à "
-                    f"{pending[0].structure.raison_sociale} a été transmise à son gestionnaire "
-                    "principal : vous serez informé par courriel de sa décision.",
+                    _(
+                        "Votre compte est activé. Votre demande de rattachement à %(name)s a été "
+                        "transmise à son gestionnaire principal : vous serez informé par courriel "
+                        "de sa décision."
+                    )
+                    % {"name": pending[0].structure.raison_sociale},
                 )
             else:
-                messages.success(request, "Votre compte est activé. Bienvenue !")
+                messages.success(request, _("Votre compte est activé. Bienvenue !"))
             return redirect(settings.LOGIN_REDIRECT_URL)
     return render(
         request,
         "accounts/activate.html",
         {
-            "title": "Finalisation de l'inscription",
+            "title": _("Finalisation de l'inscription"),
             "form": form,
             "email": registration.email,
             "stepper": _stepper(4),
@@ -474,13 +487,13 @@ def password_reset(request: HttpRequest) -> HttpResponse:
             request,
             "accounts/password_reset_sent.html",
             {
-                "title": "Mot de passe oublié",
+                "title": _("Mot de passe oublié"),
                 "email": form.cleaned_data["email"],
                 "minutes": settings.ACTIVATION_LINK_MINUTES,
             },
         )
     return render(
-        request, "accounts/password_reset.html", {"title": "Mot de passe oublié", "form": form}
+        request, "accounts/password_reset.html", {"title": _("Mot de passe oublié"), "form": form}
     )
 
 
@@ -513,14 +526,17 @@ def password_reset_confirm(request: HttpRequest, token: str) -> HttpResponse:
                     return _link_problem(request, TokenState.USED, kind="reset_answers")
                 answer_form.add_error(
                     "answer",
-                    "Réponse incorrecte. Les majuscules et les accents ne comptent pas. "
-                    f"Il vous reste {services.SECURITY_ANSWER_MAX_FAILURES - reset_token.failed_answers} essai(s).",
+                    _(
+                        "Réponse incorrecte. Les majuscules et les accents ne comptent pas. "
+                        "Il vous reste %(left)s essai(s)."
+                    )
+                    % {"left": services.SECURITY_ANSWER_MAX_FAILURES - reset_token.failed_answers},
                 )
         return render(
             request,
             "accounts/password_reset_answer.html",
             {
-                "title": "Question de sécurité",
+                "title": _("Question de sécurité"),
                 "form": answer_form,
                 "question": user.security_question,
             },
@@ -536,11 +552,13 @@ def password_reset_confirm(request: HttpRequest, token: str) -> HttpResponse:
         else:
             request.session.pop(RESET_ANSWERED_KEY, None)
             messages.success(
-                request, "Votre mot de passe a été modifié. Vous pouvez vous connecter."
+                request, _("Votre mot de passe a été modifié. Vous pouvez vous connecter.")
             )
             return redirect("accounts:login")
     return render(
-        request, "accounts/password_reset_new.html", {"title": "Nouveau mot de passe", "form": form}
+        request,
+        "accounts/password_reset_new.html",
+        {"title": _("Nouveau mot de passe"), "form": form},
     )
 
 
@@ -555,7 +573,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/profile.html",
         {
-            "title": "Mon compte",
+            "title": _("Mon compte"),
             "account": user,
             "pending_rattachements": selectors.user_pending_rattachements(user=user),  # type: ignore[arg-type]
         },
@@ -577,9 +595,9 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         services.user_profile_update(user=user, **form.cleaned_data)  # type: ignore[arg-type]
-        messages.success(request, "Vos informations ont été enregistrées.")
+        messages.success(request, _("Vos informations ont été enregistrées."))
         return redirect("accounts:profile")
-    return _account_page(request, form, "Mes informations personnelles")
+    return _account_page(request, form, _("Mes informations personnelles"))
 
 
 def _account_page(request: HttpRequest, form: Any, title: str, **extra: Any) -> HttpResponse:
@@ -594,9 +612,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.user_password_change(user=user, password=form.cleaned_data["password1"])  # type: ignore[arg-type]
         update_session_auth_hash(request, user)  # type: ignore[arg-type]
-        messages.success(request, "Votre mot de passe a été modifié.")
+        messages.success(request, _("Votre mot de passe a été modifié."))
         return redirect("accounts:profile")
-    return _account_page(request, form, "Changer mon mot de passe", password_rules=True)
+    return _account_page(request, form, _("Changer mon mot de passe"), password_rules=True)
 
 
 @login_required
@@ -610,9 +628,9 @@ def security_question(request: HttpRequest) -> HttpResponse:
             question=form.cleaned_data["security_question"],
             answer=form.cleaned_data["answer"],
         )
-        messages.success(request, "Votre question de sécurité a été enregistrée.")
+        messages.success(request, _("Votre question de sécurité a été enregistrée."))
         return redirect("accounts:profile")
-    return _account_page(request, form, "Ma question de sécurité")
+    return _account_page(request, form, _("Ma question de sécurité"))
 
 
 @login_required
@@ -624,12 +642,17 @@ def email_change(request: HttpRequest) -> HttpResponse:
         services.email_change_request(user=user, new_email=form.cleaned_data["new_email"])  # type: ignore[arg-type]
         messages.success(
             request,
-            f"Un lien de confirmation a été envoyé à {form.cleaned_data['new_email']} ; il est "
-            f"valable {settings.ACTIVATION_LINK_MINUTES} minutes. Votre adresse de connexion "
-            "change quand vous l'ouvrez.",
+            _(
+                "Un lien de confirmation a été envoyé à %(email)s ; il est valable %(minutes)s "
+                "minutes. Votre adresse de connexion change quand vous l'ouvrez."
+            )
+            % {
+                "email": form.cleaned_data["new_email"],
+                "minutes": settings.ACTIVATION_LINK_MINUTES,
+            },
         )
         return redirect("accounts:profile")
-    return _account_page(request, form, "Changer mon adresse de connexion")
+    return _account_page(request, form, _("Changer mon adresse de connexion"))
 
 
 @never_cache
@@ -644,14 +667,16 @@ def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request,
             "accounts/email_change_confirm.html",
-            {"title": "Confirmer ma nouvelle adresse", "new_email": check.token.new_email},
+            {"title": _("Confirmer ma nouvelle adresse"), "new_email": check.token.new_email},
         )
     try:
         user = services.email_change_confirm(token=check.token)
     except services.AccountError as error:
         messages.error(request, error.message)
         return redirect("accounts:profile" if request.user.is_authenticated else "accounts:login")
-    messages.success(request, f"Votre adresse de connexion est désormais {user.email}.")
+    messages.success(
+        request, _("Votre adresse de connexion est désormais %(email)s.") % {"email": user.email}
+    )
     if request.user.is_authenticated and request.user.pk == user.pk:
         return redirect("accounts:profile")
     return redirect("accounts:login")
@@ -665,6 +690,6 @@ def deactivate(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.user_deactivate(user=user)  # type: ignore[arg-type]
         logout(request)
-        messages.success(request, "Votre compte est désactivé.")
+        messages.success(request, _("Votre compte est désactivé."))
         return redirect("core:home")
-    return _account_page(request, form, "Désactiver mon compte", danger=True)
+    return _account_page(request, form, _("Désactiver mon compte"), danger=True)
