@@ -50,9 +50,9 @@ class ReceivedFilterForm(BaseForm):
     numero = forms.CharField(label=_("Numéro de facture"), required=False, max_length=100)
     engagement = forms.CharField(label=_("Numéro d'engagement"), required=False, max_length=50)
     depot_du = forms.DateField(label=_("Déposée du"), required=False, widget=_DateInput())
-    depot_au = forms.DateField(label=_("au"), required=False, widget=_DateInput())
+    depot_au = forms.DateField(label=_("Déposée au"), required=False, widget=_DateInput())
     facture_du = forms.DateField(label=_("Date de facture du"), required=False, widget=_DateInput())
-    facture_au = forms.DateField(label=_("au"), required=False, widget=_DateInput())
+    facture_au = forms.DateField(label=_("Date de facture au"), required=False, widget=_DateInput())
     montant_min = forms.DecimalField(
         label=_("Montant TTC minimum (€)"), required=False, max_digits=17, decimal_places=2
     )
