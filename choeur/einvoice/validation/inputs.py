@@ -88,7 +88,11 @@ def _extract_from_pdf(data: bytes) -> bytes | Refusal:
 
 
 def level_of(specification_id: str | None) -> str | None:
-    """The Factur-X / ZUGFeRD 2.x profile a BT-24 value declares, None for plain EN 16931."""
+    """The Factur-X / ZUGFeRD 2.x profile a BT-24 value declares, None for plain EN 16931.
+
+    Unlike `model.profile_of`, the norm's own id (urn:cen.eu:en16931:2017) gives None here:
+    validation needs to know whether a bare CII file claims to be Factur-X at all.
+    """
     if not specification_id:
         return None
     spec = specification_id.strip().lower()
