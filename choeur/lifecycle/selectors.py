@@ -239,6 +239,14 @@ def days_waiting(invoice: Invoice, today: dt.date | None = None) -> int:
     return (today - timezone.localtime(invoice.created_at).date()).days
 
 
+def is_overdue(invoice: Invoice, today: dt.date | None = None) -> bool:
+    """Still waiting for its payment after the legal delay (highlighted in the pages)."""
+    return (
+        invoice.status in {s.value for s in WAITING_STATUSES}
+        and days_waiting(invoice, today) > payment_delay_days()
+    )
+
+
 def status_label(value: str) -> str:
     try:
         return LABELS[Status(value)]

@@ -109,6 +109,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             "label": selectors.status_label(invoice.status),
             "badge": _badge(invoice.status),
             "processable": invoice.pk in processable,
+            "overdue": selectors.is_overdue(invoice),
         }
         for invoice in page.object_list
     ]
@@ -224,6 +225,8 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
             "downloaded_at": processing.downloaded_at if processing else None,
             "mandat_number": processing.mandat_number if processing else "",
             "days_waiting": selectors.days_waiting(invoice),
+            "overdue": selectors.is_overdue(invoice),
+            "delay_days": selectors.payment_delay_days(),
         },
     )
 

@@ -376,3 +376,26 @@ def test_late_status_is_offered_and_recorded_without_moving_back(client, world, 
 def test_espace_menu_links_to_received_invoices(client, world):
     body = _login(client, world.agent).get("/factures-recues/").content.decode()
     assert 'href="/factures-recues/" aria-current="page">Factures reçues</a>' in body
+
+
+def test_overdue_invoices_are_highlighted_in_list_and_page(client, world, settings):
+    settings.PAYMENT_DELAY_DAYS = 30
+    old = f.invoice(
+        supplier=world.supplier, recipient=world.recipient, number="VIEILLE", age_days=40
+    )
+    f.invoice(supplier=world.supplier, recipient=world.recipient, number="RECENTE", age_days=3)
+    f.invoice(
+        supplier=world.supplier,
+        recipient=world.recipient,
+        number="PAYEE",
+        status="MISE_EN_PAIEMENT",
+        age_days=90,
+    )
+    client = _login(client, world.manager)
+    body = client.get("/factures-recues/").content.decode()
+    assert body.count("Hors délai") == 1
+    # Newest first: RECENTE, VIEILLE (overdue), PAYEE (paid: never overdue).
+    assert body.index("RECENTE</a>") < body.index("VIEILLE</a>") < body.index("Hors délai")
+    assert body.index("Hors délai") < body.index("PAYEE</a>")
+    page = client.get(f"/factures-recues/{old.pk}/").content.decode()
+    assert "Délai de paiement de 30 jours dépassé" in page
