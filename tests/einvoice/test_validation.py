@@ -599,3 +599,14 @@ def test_a_forked_worker_compiles_its_own_engines() -> None:
     os.close(read_end)
     assert (answer, os.waitstatus_to_exitcode(status)) == (b"valid", 0)
     assert validate(data).is_valid
+
+
+@needs_corpus
+def test_threads_share_the_engines_safely() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    inputs = [corpus(UBL_VALID), corpus(CII_VALID), corpus(FACTURX_VALID), b"<x"] * 4
+    expected = [validate(data) for data in inputs]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(validate, inputs))
+    assert got == expected
