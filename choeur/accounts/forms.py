@@ -35,11 +35,10 @@ class LoginForm(BaseForm, AuthenticationForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     error_messages = {
-        "invalid_login": (
-            _(
-                "Adresse électronique ou mot de passe incorrect. Après 5 essais infructueux, "
-                "le compte est bloqué pendant une heure."
-            )
+        "invalid_login": _(
+            "Adresse électronique ou mot de passe incorrect. Après 5 essais infructueux, le "
+            "compte est bloqué pendant une heure. Vous venez de vous inscrire ? Activez d'abord "
+            "votre compte avec le lien reçu par courriel."
         ),
         "inactive": _("Ce compte n'est pas activé. Utilisez le lien reçu par courriel."),
     }
@@ -63,7 +62,9 @@ class RegistrationSiretForm(BaseForm):
     )
     siret = forms.CharField(
         label=_("N° SIRET de votre structure"),
-        help_text=_("14 chiffres, sans espace. Il figure sur votre extrait Kbis ou avis INSEE."),
+        help_text=_(
+            "14 chiffres. Il figure sur votre extrait Kbis ou votre avis de situation INSEE."
+        ),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"required": _("Saisissez le numéro SIRET de votre structure.")},

@@ -46,6 +46,7 @@ def test_wrong_password_and_unknown_email_get_the_same_message(client: Client) -
     wrong = text(login(client, "lea@exemple.fr", "Mauvais-2026"))
     unknown = text(login(client, "personne@exemple.fr", "Mauvais-2026"))
     assert GENERIC in wrong and GENERIC in unknown
+    assert "Activez d'abord votre compte avec le lien reçu par courriel" in unknown
     assert "n'est pas activé" not in wrong + unknown
 
 
