@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -291,6 +292,18 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notifications-outbox-flush": {"task": "notifications.outbox_flush", "schedule": 60.0},
+    # Re-queue flux stuck in a non-final state (a lost task, a killed worker): nothing is lost.
+    "invoices.flux_sweep": {"task": "invoices.flux_sweep", "schedule": 300.0},
+    # Forget registrations abandoned before activation, so they block no later attempt.
+    "accounts.registration_purge": {
+        "task": "accounts.registration_purge",
+        "schedule": crontab(minute=15),
+    },
+    # Warn the managers 15 days before a technical account's password expires.
+    "structures.technical_password_reminders": {
+        "task": "structures.technical_password_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 
 # --- INSEE API ----------------------------------------------------------------------------------

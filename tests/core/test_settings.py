@@ -47,3 +47,18 @@ def test_malformed_boolean_is_refused_clearly() -> None:
     result = _manage("check", env={**PRODUCTION_ENV, "DEBUG": "peut-être"})
     assert result.returncode != 0
     assert "DEBUG doit valoir true ou false" in result.stderr
+
+
+def test_every_periodic_job_named_in_beat_exists() -> None:
+    from django.conf import settings
+
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, f"{name}: tâche {entry['task']} introuvable"
+    assert {
+        "invoices.flux_sweep",
+        "notifications.outbox_flush",
+        "structures.technical_password_reminders",
+    } <= {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
