@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.parsers import JSONParser
@@ -8,6 +11,13 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from choeur.api.auth import CproAccountAuthentication
+from choeur.api.envelope import FILE_TOO_LARGE
+
+# A flux may weigh 120 MB (reference C.6), 4/3 more once in base 64, plus the JSON around it.
+# Django's DATA_UPLOAD_MAX_MEMORY_SIZE (10 MB, for the pages' forms) would answer an HTML 400
+# to any larger JSON body, which no client can read.
+API_BODY_MAX_BYTES = 120 * 1024 * 1024 * 4 // 3 + 1024 * 1024
+BODY_TOO_LARGE = "Requête trop volumineuse : 120 Mo de fichier au plus (encodé en base 64)."
 
 CPRO_ACCOUNT = OpenApiParameter(
     name="cpro-account",
@@ -29,3 +39,17 @@ class CproView(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser]
     renderer_classes = [JSONRenderer]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > API_BODY_MAX_BYTES:
+            return JsonResponse(
+                {"codeRetour": FILE_TOO_LARGE, "libelle": BODY_TOO_LARGE}, status=413
+            )
+        if length and not hasattr(request, "_body"):
+            # Read the body here, bounded above, so that Django's form-sized limit does not apply.
+            request._body = request.read()
+        return super().dispatch(request, *args, **kwargs)

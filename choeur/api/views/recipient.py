@@ -199,5 +199,3 @@ class ConsulterHistorique(CproView):
                 "totalEvenement": 0,
             },
         )
-
-
