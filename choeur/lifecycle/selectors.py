@@ -88,6 +88,9 @@ class ReceivedFilters:
     number: str = ""
     engagement: str = ""
     not_downloaded: bool = False
+    # `periodeDateHeureEtatCourantDu/Au` (C.10): how integrations poll for changes.
+    status_changed_from: dt.datetime | None = None
+    status_changed_to: dt.datetime | None = None
     sort: str = DEFAULT_SORT
 
 
@@ -139,6 +142,10 @@ def invoice_list_for_recipient(*, user: Any, filters: ReceivedFilters) -> QueryS
         found = found.filter(engagement_number__icontains=filters.engagement.strip())
     if filters.not_downloaded:
         found = found.filter(is_downloaded=False)
+    if filters.status_changed_from:
+        found = found.filter(status_changed_at__gte=filters.status_changed_from)
+    if filters.status_changed_to:
+        found = found.filter(status_changed_at__lte=filters.status_changed_to)
     return found.order_by(*_ordering(filters.sort))
 
 
