@@ -91,3 +91,16 @@ def test_supplier_types_an_invoice_fixes_the_service_code_and_gets_a_valid_factu
     report = einvoice.validate(pdf)
     assert report.is_valid, [(f.rule_id, f.message_fr) for f in report.errors]
     assert einvoice.read(pdf).buyer_reference == "SERVICE_DEST_SERV_OBL"
+
+    # The invoice is in « Factures émises », its flux in « Suivi des flux » with its compte rendu.
+    page.goto(f"{live_server.url}/factures/")
+    assert "WEB-2026-042" in page.locator("#invoices-table").inner_text()
+    check_accessibility(page)
+    page.get_by_role("link", name="Suivi des flux").first.click()
+    page.get_by_role("link", name=invoice.flux.numero).click()
+    assert "Intégré" in page.locator("#flux-status").inner_text()
+    assert "Intégrée" in page.locator("#report-table").inner_text()
+    check_accessibility(page)
+    page.goto(f"{live_server.url}/factures/synthese/")
+    assert "Mise à disposition" in page.locator("#synthese-statuts").inner_text()
+    check_accessibility(page)

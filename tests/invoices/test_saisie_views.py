@@ -46,7 +46,11 @@ def form_data(world, **overrides) -> dict[str, str]:  # type: ignore[no-untyped-
         "lines-MAX_NUM_FORMS": "200",
         "idem": "abc",
     }
-    rows = [("Conseil", "3", "HUR", "33.333", "1.50", "20.00"), ("Livre", "2", "C62", "10", "", "5.50"), ("Frais", "1", "C62", "7.77", "", "0.00")]
+    rows = [
+        ("Conseil", "3", "HUR", "33.333", "1.50", "20.00"),
+        ("Livre", "2", "C62", "10", "", "5.50"),
+        ("Frais", "1", "C62", "7.77", "", "0.00"),
+    ]
     for i, (designation, quantity, unit, price, discount, rate) in enumerate(rows):
         data.update(
             {
@@ -69,7 +73,9 @@ def test_saisie_page_renders(client_in) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_missing_service_code_is_shown_in_the_form(client_in, world) -> None:  # type: ignore[no-untyped-def]
-    response = client_in.post(reverse("invoices:saisie"), form_data(world, service_code="", action="submit"))
+    response = client_in.post(
+        reverse("invoices:saisie"), form_data(world, service_code="", action="submit")
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "code service est obligatoire" in page
@@ -77,7 +83,9 @@ def test_missing_service_code_is_shown_in_the_form(client_in, world) -> None:  #
 
 
 def test_compute_shows_server_totals_without_errors(client_in, world) -> None:  # type: ignore[no-untyped-def]
-    response = client_in.post(reverse("invoices:saisie"), form_data(world, number="", action="compute"))
+    response = client_in.post(
+        reverse("invoices:saisie"), form_data(world, number="", action="compute")
+    )
     page = response.content.decode()
     assert "147,07" in page  # EN 16931 rounding, see test_saisie
     assert "corrigez les champs" not in page
@@ -88,7 +96,9 @@ def test_add_line(client_in, world) -> None:  # type: ignore[no-untyped-def]
     assert 'id="line-3"' in response.content.decode()
 
 
-def test_draft_save_come_back_and_submit(client_in, world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_draft_save_come_back_and_submit(
+    client_in, world, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     response = client_in.post(
         reverse("invoices:saisie"),
         form_data(world, action="save", attachments=SimpleUploadedFile("bon.pdf", b"%PDF-1.4 bon")),
@@ -124,7 +134,9 @@ def test_draft_save_come_back_and_submit(client_in, world, django_capture_on_com
     )
 
 
-def test_submit_twice_with_the_same_form_token_makes_one_flux(client_in, world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_submit_twice_with_the_same_form_token_makes_one_flux(
+    client_in, world, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     with django_capture_on_commit_callbacks(execute=True):
         client_in.post(reverse("invoices:saisie"), form_data(world, action="submit"))
         client_in.post(reverse("invoices:saisie"), form_data(world, action="submit"))
@@ -132,10 +144,14 @@ def test_submit_twice_with_the_same_form_token_makes_one_flux(client_in, world, 
     assert Invoice.objects.count() == 1
 
 
-def test_duplicate_number_is_shown_in_the_form(client_in, world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_number_is_shown_in_the_form(
+    client_in, world, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     with django_capture_on_commit_callbacks(execute=True):
         client_in.post(reverse("invoices:saisie"), form_data(world, action="submit"))
-    again = client_in.post(reverse("invoices:saisie"), form_data(world, action="submit", idem="other"))
+    again = client_in.post(
+        reverse("invoices:saisie"), form_data(world, action="submit", idem="other")
+    )
     assert "existe déjà" in again.content.decode()
     assert Invoice.objects.count() == 1
 
@@ -166,13 +182,16 @@ def test_pdf_deposit_refuses_a_protected_pdf(client_in, world) -> None:  # type:
     assert not InvoiceDraft.objects.exists()
 
 
-def test_pdf_deposit_prefills_and_keeps_the_pdf_as_main_document(client_in, world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_pdf_deposit_prefills_and_keeps_the_pdf_as_main_document(
+    client_in, world, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     pdf = text_pdf(
         f"Facture n° PDF-77 du 05/11/2026<br>SIRET client : {PUBLIC_SIRET[:3]} {PUBLIC_SIRET[3:6]} "
         f"{PUBLIC_SIRET[6:9]} {PUBLIC_SIRET[9:]}<br>Total HT : 1 000,00 €<br>Total TTC : 1 200,00 €"
     )
     response = client_in.post(
-        reverse("invoices:upload_pdf"), {"supplier": world.supplier.pk, "file": SimpleUploadedFile("f.pdf", pdf)}
+        reverse("invoices:upload_pdf"),
+        {"supplier": world.supplier.pk, "file": SimpleUploadedFile("f.pdf", pdf)},
     )
     draft = InvoiceDraft.objects.get()
     assert draft.data["recipient"] == PUBLIC_SIRET
@@ -183,7 +202,16 @@ def test_pdf_deposit_prefills_and_keeps_the_pdf_as_main_document(client_in, worl
     page = client_in.get(response["Location"]).content.decode()
     assert "f.pdf" in page and 'value="PDF-77"' in page
     data = form_data(world, action="submit", number="PDF-77", issue_date="2026-11-05")
-    data.update({"lines-TOTAL_FORMS": "1", "lines-0-designation": "Selon facture jointe", "lines-0-quantity": "1", "lines-0-unit_price": "1000.00", "lines-0-discount": "", "lines-0-vat_rate": "20.00"})
+    data.update(
+        {
+            "lines-TOTAL_FORMS": "1",
+            "lines-0-designation": "Selon facture jointe",
+            "lines-0-quantity": "1",
+            "lines-0-unit_price": "1000.00",
+            "lines-0-discount": "",
+            "lines-0-vat_rate": "20.00",
+        }
+    )
     with django_capture_on_commit_callbacks(execute=True):
         client_in.post(response["Location"], data)
     invoice = Invoice.objects.get()
@@ -196,7 +224,9 @@ def test_pdf_deposit_prefills_and_keeps_the_pdf_as_main_document(client_in, worl
 def test_facturx_pdf_fills_the_form(client_in, world) -> None:  # type: ignore[no-untyped-def]
     from pathlib import Path
 
-    path = sorted(Path("/work/shared/corpus/zugferd-corpus/facturx/fnfe-examples").glob("*EN16931*.pdf"))[0]
+    path = sorted(
+        Path("/work/shared/corpus/zugferd-corpus/facturx/fnfe-examples").glob("*EN16931*.pdf")
+    )[0]
     response = client_in.post(
         reverse("invoices:upload_pdf"),
         {"supplier": world.supplier.pk, "file": SimpleUploadedFile(path.name, path.read_bytes())},

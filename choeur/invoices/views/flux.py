@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -66,6 +68,7 @@ def flux_list(request: HttpRequest) -> HttpResponse:
         "statuses": FluxStatus.choices,
         "status": status,
         "numero": request.GET.get("numero", ""),
+        "query": urlencode({"etat": status, "numero": request.GET.get("numero", "")}),
     }
     return render(request, "invoices/flux_list.html", context)
 

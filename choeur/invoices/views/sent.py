@@ -29,6 +29,11 @@ from choeur.invoices.services.supplier import (
 from choeur.invoices.views._common import menu, upload_of
 
 PAGE_SIZE = 25
+SUPPLIER_STATUSES = {
+    InvoiceStatus.DEPOSEE,
+    InvoiceStatus.COMPLETEE,
+    InvoiceStatus.MISE_A_DISPOSITION,
+}
 COLUMNS = [
     ("numero", _("Numéro")),
     ("date", _("Date de facture")),
@@ -167,8 +172,9 @@ def _detail_context(request: HttpRequest, invoice: Invoice) -> dict[str, Any]:
         "lines": list(invoice.lines.all()),
         "attachments": list(invoice.attachments.select_related("file")),
         "history": history,
+        # The recipient's word: reasons given with the statuses he sets (suspension, rejection...).
         "recipient_comments": [
-            h for h in history if h.reason and h.actor_id != invoice.deposited_by_id
+            h for h in history if h.reason and h.to_status not in SUPPLIER_STATUSES
         ],
         "can_complete": can_act and invoice.status == InvoiceStatus.SUSPENDUE,
         "can_recycle": can_act and invoice.status == InvoiceStatus.A_RECYCLER,
