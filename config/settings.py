@@ -306,6 +306,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
+# --- invoices ---------------------------------------------------------------------------------
+
+# Legal payment delay in days, highlighted in the recipient's « Synthèse » (30 for the State,
+# 50 for public hospitals).
+PAYMENT_DELAY_DAYS = env_int("PAYMENT_DELAY_DAYS", 30)
+
 # --- INSEE API ----------------------------------------------------------------------------------
 
 INSEE_API_KEY = env_str("INSEE_API_KEY")
