@@ -306,6 +306,28 @@ def _report_text(flux: Flux) -> str:
     return " ".join(messages[:10])
 
 
+def _answer(flux: Flux, supplier: Structure, number: str = "") -> Response:
+    # Integration runs after the commit (in this process without a broker).
+    flux.refresh_from_db()
+    invoice = flux.invoices.order_by("flux_position").first()
+    if invoice is None and flux.status in (FluxStatus.IN_REJETE, FluxStatus.IN_INCIDENTE):
+        raise ApiError(
+            BAD_REQUEST,
+            f"La facture a été rejetée (flux {flux.numero}) : {_report_text(flux)}".strip(),
+        )
+    return ok(
+        LIBELLE_OK,
+        identifiantFactureCPP=invoice.pk if invoice else 0,
+        numeroFacture=invoice.number if invoice else number,
+        dateDepot=f"{timezone.localdate(flux.created_at):%Y-%m-%d}",
+        # Without an in-process integration the invoice is still being integrated.
+        statutFacture=invoice.status if invoice else "DEPOSEE",
+        identifiantStructure=supplier.identifier,
+        empreinteCertificatDepot=invoice.fingerprint if invoice else flux.original.sha256,
+        numeroFluxDepot=flux.numero,
+    )
+
+
 class Soumettre(CproView):
     """« Saisie API »: an invoice described in JSON becomes the EN 16931 pivot and is deposited
     as the web saisie does (`invoice_submit`). With a principal PDF (`DEPOT_PDF_API`), the PDF is
@@ -314,6 +336,13 @@ class Soumettre(CproView):
     def post(self, request: Request) -> Response:
         data = body(request)
         supplier = _supplier(request, data)
+        key = request.headers.get("Idempotency-Key", "")[:MAX_IDEMPOTENCY_KEY].strip()
+        if key:
+            # A retried request (its answer was lost) gets the first answer, before any check
+            # that the first deposit itself would now fail (its number is taken).
+            first = Flux.objects.filter(depositor=request.user.pk, idempotency_key=key).first()
+            if first is not None:
+                return _answer(first, first.supplier)
         mode = _choice(data, "modeDepot", [ModeDepot.SAISIE_API, ModeDepot.DEPOT_PDF_API], "")
         principal_id = _principal_id(data)
         if mode == ModeDepot.DEPOT_PDF_API and principal_id is None:
@@ -334,7 +363,6 @@ class Soumettre(CproView):
         _check_declared_totals(data, build_pivot(supplier=supplier, saisie=saisie))
         principal = _pieces(request, [principal_id])[0] if principal_id is not None else None
         extras = _pieces(request, _complementary_ids(data))
-        key = request.headers.get("Idempotency-Key", "")[:MAX_IDEMPOTENCY_KEY]
         try:
             with transaction.atomic():
                 draft = None
@@ -360,25 +388,7 @@ class Soumettre(CproView):
                 )
         except SaisieError as exc:
             raise ApiError(BAD_REQUEST, exc.message) from None
-        # Integration runs after the commit (in this process without a broker).
-        flux.refresh_from_db()
-        invoice = flux.invoices.order_by("flux_position").first()
-        if invoice is None and flux.status in (FluxStatus.IN_REJETE, FluxStatus.IN_INCIDENTE):
-            raise ApiError(
-                BAD_REQUEST,
-                f"La facture a été rejetée (flux {flux.numero}) : {_report_text(flux)}".strip(),
-            )
-        return ok(
-            LIBELLE_OK,
-            identifiantFactureCPP=invoice.pk if invoice else 0,
-            numeroFacture=saisie.number,
-            dateDepot=f"{timezone.localdate(flux.created_at):%Y-%m-%d}",
-            # Without an in-process integration the invoice is still being integrated.
-            statutFacture=invoice.status if invoice else "DEPOSEE",
-            identifiantStructure=supplier.identifier,
-            empreinteCertificatDepot=invoice.fingerprint if invoice else flux.original.sha256,
-            numeroFluxDepot=flux.numero,
-        )
+        return _answer(flux, supplier, saisie.number)
 
 
 class Completer(CproView):

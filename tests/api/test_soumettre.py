@@ -1,0 +1,285 @@
+"""soumettre: the « saisie API », built into the EN 16931 pivot and deposited as the web saisie."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from choeur.api.models import UploadedPiece
+from choeur.invoices.models import Attachment, Flux, Invoice, InvoiceDraft
+from tests.api.conftest import RECIPIENT_SIRET, other_supplier_account
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+S = "/cpro/factures/v1/soumettre"
+
+
+def payload(**changes: Any) -> dict[str, Any]:
+    """A whole request as GO marshals it: every non-omitempty key, empty ones included."""
+    body: dict[str, Any] = {
+        "idUtilisateurCourant": 0,
+        "modeDepot": "SAISIE_API",
+        "numeroFactureSaisi": "API-2026-001",
+        "dateFacture": "2026-11-02",
+        "destinataire": {"codeDestinataire": RECIPIENT_SIRET, "codeServiceExecutant": ""},
+        "fournisseur": {
+            "codeCoordonneesBancairesFournisseur": 0,
+            "idFournisseur": 0,
+            "idServiceFournisseur": 0,
+        },
+        "cadreDeFacturation": {
+            "codeCadreFacturation": "A1_FACTURE_FOURNISSEUR",
+            "codeServiceValideur": "",
+            "codeStructureValideur": "",
+        },
+        "references": {
+            "deviseFacture": "EUR",
+            "modePaiement": "VIREMENT",
+            "motifExonerationTva": "",
+            "numeroBonCommande": "",
+            "numeroFactureOrigine": "",
+            "numeroMarche": "",
+            "typeFacture": "FACTURE",
+            "typeTva": "TVA_SUR_DEBIT",
+        },
+        "lignePoste": [
+            {
+                "lignePosteNumero": 1,
+                "lignePosteReference": "POSE",
+                "lignePosteDenomination": "Pose de fenêtres",
+                "lignePosteQuantite": 2,
+                "lignePosteUnite": "HUR",
+                "lignePosteMontantUnitaireHT": 45.5,
+                "lignePosteMontantRemiseHT": 0,
+                "lignePosteTauxTva": "TVA20",
+                "lignePosteTauxTvaManuel": 0,
+            },
+            {
+                "lignePosteNumero": 2,
+                "lignePosteReference": "",
+                "lignePosteDenomination": "Fenêtre",
+                "lignePosteQuantite": 1,
+                "lignePosteUnite": "C62",
+                "lignePosteMontantUnitaireHT": 300,
+                "lignePosteMontantRemiseHT": 9,
+                "lignePosteTauxTva": "",
+                "lignePosteTauxTvaManuel": 20,
+            },
+        ],
+        "ligneTva": [
+            {
+                "ligneTvaTaux": "TVA20",
+                "ligneTvaTauxManuel": 0,
+                "ligneTvaMontantBaseHtParTaux": 382,
+                "ligneTvaMontantTvaParTaux": 76.4,
+            }
+        ],
+        "montantTotal": {
+            "montantHtTotal": 382,
+            "montantTVA": 76.4,
+            "montantTtcTotal": 458.4,
+            "montantRemiseGlobaleTTC": 0,
+            "motifRemiseGlobaleTTC": "",
+            "montantAPayer": 458.4,
+        },
+        "pieceJointePrincipale": {},
+        "pieceJointeComplementaire": None,
+        "commentaire": "",
+    }
+    body.update(changes)
+    return body
+
+
+def test_a_typed_invoice_is_deposited_and_made_available(
+    api_account: Any, recipient_account: Any
+) -> None:
+    response = api_account.post(S, payload(commentaire="Chantier de la mairie"))
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["codeRetour"] == 0 and body["libelle"] == "TRA_MSG_00.000"
+    assert body["numeroFacture"] == "API-2026-001"
+    assert body["statutFacture"] == "MISE_A_DISPOSITION"
+    assert body["identifiantStructure"] == api_account.structure.identifier
+    assert re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", body["dateDepot"])
+    assert re.fullmatch(r"[0-9a-f]{64}", body["empreinteCertificatDepot"])
+    invoice = Invoice.objects.get(pk=body["identifiantFactureCPP"])
+    assert body["empreinteCertificatDepot"] == invoice.fingerprint
+    assert (invoice.supplier, invoice.recipient.identifier) == (
+        api_account.structure,
+        RECIPIENT_SIRET,
+    )
+    assert str(invoice.total_ttc) == "458.40"
+
+    seen = recipient_account.post(
+        "/cpro/factures/v1/consulter/recipiendaire",
+        {"identifiantFactureCPP": invoice.pk},
+    ).json()["facture"]
+    assert [line["lignePosteDenomination"] for line in seen["lignesDePoste"]["lignePoste"]] == [
+        "Pose de fenêtres",
+        "Fenêtre",
+    ]
+    assert seen["lignesDePoste"]["lignePoste"][1]["lignePosteMontantRemiseHT"] == 9.0
+    assert seen["montantTotal"]["montantTVA"] == 76.4
+    assert seen["commentaire"] == "Chantier de la mairie"
+
+
+def _count() -> tuple[int, int, int]:
+    return Flux.objects.count(), Invoice.objects.count(), InvoiceDraft.objects.count()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"numeroFactureSaisi": ""}, "Le numéro de facture (numeroFactureSaisi) est obligatoire."),
+        ({"dateFacture": "02/11/2026"}, "Le champ dateFacture doit être une date AAAA-MM-JJ."),
+        (
+            {"destinataire": {"codeDestinataire": "40483304800022"}},
+            "Le destinataire 40483304800022 n'est pas référencé dans l'annuaire",
+        ),
+        ({"lignePoste": []}, "Ajoutez au moins une ligne de poste (lignePoste)."),
+        (
+            {"montantTotal": {"montantTtcTotal": 500}},
+            "Montant total incohérent : montantTtcTotal vaut 500 alors que les lignes de poste "
+            "donnent 458.40.",
+        ),
+        (
+            {
+                "cadreDeFacturation": {
+                    "codeCadreFacturation": "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR"
+                }
+            },
+            "Le cadre de facturation « A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR » n'est pas accepté",
+        ),
+        ({"modeDepot": "EDI"}, "Valeur « EDI » inconnue pour modeDepot"),
+        (
+            {"modeDepot": "DEPOT_PDF_API"},
+            "Le mode DEPOT_PDF_API demande la facture PDF en pièce jointe principale",
+        ),
+        (
+            {"montantTotal": {"montantRemiseGlobaleTTC": 10}},
+            "La remise globale TTC n'est pas prise en charge",
+        ),
+    ],
+)
+def test_bad_input_is_refused_in_french_and_writes_nothing(
+    api_account: Any, recipient_account: Any, changes: dict[str, Any], message: str
+) -> None:
+    before = _count()
+    response = api_account.post(S, payload(**changes))
+    assert response.status_code == 400, response.content
+    assert response.json()["codeRetour"] == 20001
+    assert message in response.json()["libelle"]
+    assert _count() == before
+
+
+def test_recipient_rules_are_the_platforms(api_account: Any, public_structure: Any) -> None:
+    before = _count()
+    response = api_account.post(
+        S, payload(destinataire={"codeDestinataire": public_structure.identifier})
+    )
+    assert response.status_code == 400
+    assert "Le code service est obligatoire pour le destinataire" in response.json()["libelle"]
+    assert _count() == before
+
+
+def test_a_number_already_used_this_year_is_refused(
+    api_account: Any, recipient_account: Any
+) -> None:
+    assert api_account.post(S, payload()).status_code == 200
+    before = _count()
+    again = api_account.post(S, payload())
+    assert again.status_code == 400
+    assert "Une facture n° API-2026-001 de cette structure existe déjà" in again.json()["libelle"]
+    assert _count() == before
+
+
+def test_the_same_idempotency_key_answers_the_first_deposit(
+    api_account: Any, recipient_account: Any
+) -> None:
+    first = api_account.post(S, payload(), HTTP_IDEMPOTENCY_KEY="cle-1").json()
+    # A retry after a lost answer: the number now exists, yet the retry gets the first answer.
+    flux_count = Flux.objects.count()
+    second = api_account.post(S, payload(), HTTP_IDEMPOTENCY_KEY="cle-1").json()
+    assert second == first
+    assert Flux.objects.count() == flux_count
+
+
+def _pdf() -> bytes:
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _piece(account: Any, name: str, data: bytes) -> int:
+    response = account.post(
+        "/cpro/transverses/v1/ajouter/fichier",
+        {
+            "pieceJointeNom": name,
+            "pieceJointeExtension": "",
+            "pieceJointeTypeMime": "application/pdf",
+            "pieceJointeFichier": base64.b64encode(data).decode(),
+        },
+    )
+    assert response.status_code == 200, response.content
+    return int(response.json()["pieceJointeId"])
+
+
+def test_a_pdf_deposit_with_its_pieces_principal_as_an_array(
+    api_account: Any, recipient_account: Any
+) -> None:
+    principal = _piece(api_account, "facture.pdf", _pdf())
+    annexe = _piece(api_account, "annexe.txt", b"Planning du chantier")
+    response = api_account.post(
+        S,
+        payload(
+            modeDepot="DEPOT_PDF_API",
+            pieceJointePrincipale=[
+                {"pieceJointePrincipaleId": principal, "pieceJointePrincipaleDesignation": "F"}
+            ],
+            pieceJointeComplementaire=[
+                {"pieceJointeComplementaireId": annexe, "pieceJointeComplementaireType": "ANNEXE"}
+            ],
+        ),
+    )
+    assert response.status_code == 200, response.content
+    invoice = Invoice.objects.get(pk=response.json()["identifiantFactureCPP"])
+    assert invoice.main_document is not None
+    assert invoice.main_document.read() == UploadedPiece.objects.get(pk=principal).file.read()
+    assert "annexe.txt" in [a.name for a in Attachment.objects.filter(invoice=invoice)]
+
+
+def test_a_piece_of_another_account_is_not_found_and_nothing_is_written(
+    api_account: Any, recipient_account: Any
+) -> None:
+    other = other_supplier_account(Client())
+    foreign = _piece(other, "annexe.txt", b"secret")
+    before = _count()
+    response = api_account.post(
+        S, payload(pieceJointeComplementaire=[{"pieceJointeComplementaireId": foreign}])
+    )
+    assert response.status_code == 400
+    assert response.json()["codeRetour"] == 20002
+    assert _count() == before
+
+
+def test_depositing_for_another_structure_is_not_found(
+    api_account: Any, recipient_account: Any
+) -> None:
+    other = other_supplier_account(Client())
+    before = _count()
+    response = api_account.post(
+        S,
+        payload(fournisseur={"idFournisseur": other.structure.pk, "idServiceFournisseur": 0}),
+    )
+    assert response.status_code == 400
+    assert response.json()["codeRetour"] == 20002
+    assert _count() == before
