@@ -226,3 +226,16 @@ def recipient_lookup(text: str) -> tuple[Structure | None, list[Structure]]:
 
 def active_services_of(structure: Structure) -> list[Service]:
     return list(Service.objects.filter(structure=structure, is_active=True).order_by("code"))
+
+
+def invoices_awaiting_supplier(*, user: Any) -> dict[str, int]:
+    """What waits for the supplier (C.9: rejected and suspended invoices are shown at login until
+    processed): counts of SUSPENDUE, A_RECYCLER and REJETEE whose rejection is not processed."""
+    base = Invoice.objects.filter(supplier_id__in=_structure_ids(user))
+    return {
+        "SUSPENDUE": base.filter(status=InvoiceStatus.SUSPENDUE).count(),
+        "A_RECYCLER": base.filter(status=InvoiceStatus.A_RECYCLER).count(),
+        "REJETEE": base.filter(
+            status=InvoiceStatus.REJETEE, rejection_processed_at__isnull=True
+        ).count(),
+    }

@@ -295,3 +295,46 @@ def test_good_attachment_follows_the_invoice(world) -> None:  # type: ignore[no-
 def test_credit_note_type(world) -> None:  # type: ignore[no-untyped-def]
     deposit(world, Sample(SUPPLIER, PUBLIC_FREE_SIRET, type_code="381").cii())
     assert Invoice.objects.get().type == "AVOIR"
+
+
+def _pivot_bytes(world, writer: str) -> bytes:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    from decimal import Decimal
+
+    import choeur.einvoice as einvoice
+    from choeur.invoices.services.drafts import Saisie, SaisieLine, build_pivot
+
+    saisie = Saisie(
+        recipient=world.recipient,
+        number=f"{writer.upper()}-1",
+        issue_date=dt.date(2026, 11, 2),
+        due_date=dt.date(2026, 12, 2),
+        service_code="SERVICE_DEST_SERV_OBL",
+        lines=[SaisieLine("Conseil", Decimal("2"), "HUR", Decimal("80"), Decimal("20"))],
+    )
+    pivot = build_pivot(supplier=world.supplier, saisie=saisie)
+    data: bytes = getattr(einvoice, f"write_{writer}")(pivot)
+    return data
+
+
+def test_ubl_flux_with_its_declared_syntax(world) -> None:  # type: ignore[no-untyped-def]
+    from choeur.invoices.enums import SyntaxeFlux
+
+    data = _pivot_bytes(world, "ubl")
+    flux = deposit(world, data, declared_syntax=SyntaxeFlux.IN_DP_E1_UBL_INVOICE)
+    assert flux.status == FluxStatus.IN_INTEGRE, flux.report
+    invoice = Invoice.objects.get()
+    assert invoice.syntax == SyntaxeFlux.IN_DP_E1_UBL_INVOICE
+    assert invoice.main_document is None and invoice.xml.read() == data
+
+
+def test_facturx_flux_keeps_the_pdf_and_its_xml(world) -> None:  # type: ignore[no-untyped-def]
+    import choeur.einvoice as einvoice
+
+    data = _pivot_bytes(world, "facturx")
+    flux = deposit(world, data, name="facture.pdf")
+    assert flux.status == FluxStatus.IN_INTEGRE, flux.report
+    invoice = Invoice.objects.get()
+    assert invoice.main_document.read() == data
+    assert invoice.fingerprint == invoice.main_document.sha256
+    assert einvoice.read(invoice.xml.read()).number == "FACTURX-1"

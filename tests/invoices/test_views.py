@@ -234,3 +234,15 @@ def test_anonymous_is_sent_to_login(client) -> None:  # type: ignore[no-untyped-
         and "connexion" in response["Location"]
         or "login" in response["Location"]
     )
+
+
+def test_list_shows_what_waits_for_the_supplier(client_in, world) -> None:  # type: ignore[no-untyped-def]
+    suspended = make(world, number="W-1")
+    rejected = make(world, number="W-2")
+    invoice_set_status(invoice=suspended, to=InvoiceStatus.SUSPENDUE, actor=None, reason="PV")
+    invoice_set_status(invoice=rejected, to=InvoiceStatus.REJETEE, actor=None, reason="non")
+    page = client_in.get(reverse("invoices:list")).content.decode()
+    assert "1 facture suspendue à compléter" in page and "1 rejet à traiter" in page
+    client_in.post(reverse("invoices:acknowledge", args=[rejected.pk]))
+    page = client_in.get(reverse("invoices:list")).content.decode()
+    assert "rejet à traiter" not in page

@@ -90,6 +90,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
         "export_url": "export.csv?" + urlencode({**params, "tri": sort}),
         "can_deposit": bool(perms.sendable_structures(request.user)),
         "has_structures": bool(perms.readable_structures(request.user)),
+        "awaiting": selectors.invoices_awaiting_supplier(user=request.user),
     }
     return render(request, "invoices/list.html", context)
 
