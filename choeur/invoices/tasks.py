@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 
 from choeur.invoices.services.integration import flux_integrate, flux_sweep
 
+logger = logging.getLogger(__name__)
+
 
 @shared_task(name="invoices.flux_integrate")
 def flux_integrate_task(flux_id: int) -> str | None:
-    flux = flux_integrate(flux_id=flux_id)
+    try:
+        flux = flux_integrate(flux_id=flux_id)
+    except Exception:
+        # The flux is stored and stays in a non-final state: the sweeper queues it again. Without
+        # a broker this runs inside the deposit request, whose answer must not become a 500.
+        logger.exception("integration of flux %s failed; the sweeper will retry it", flux_id)
+        return None
     return flux.status if flux is not None else None
 
 

@@ -338,3 +338,21 @@ def test_facturx_flux_keeps_the_pdf_and_its_xml(world) -> None:  # type: ignore[
     assert invoice.main_document.read() == data
     assert invoice.fingerprint == invoice.main_document.sha256
     assert einvoice.read(invoice.xml.read()).number == "FACTURX-1"
+
+
+def test_a_crashing_integration_leaves_the_flux_for_the_sweeper(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from choeur.invoices.tasks import flux_integrate_task
+
+    flux = flux_deposit(
+        user=world.user,
+        supplier=world.supplier,
+        upload=Upload("a.xml", Sample(SUPPLIER, PUBLIC_FREE_SIRET).cii()),
+    )
+
+    def boom(**kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr("choeur.invoices.tasks.flux_integrate", boom)
+    assert flux_integrate_task(flux.pk) is None
+    flux.refresh_from_db()
+    assert flux.status == FluxStatus.IN_RECU  # not final: flux_sweep will queue it again
