@@ -343,7 +343,9 @@ class Soumettre(CproView):
             first = Flux.objects.filter(depositor=request.user.pk, idempotency_key=key).first()
             if first is not None:
                 return _answer(first, first.supplier)
-        mode = _choice(data, "modeDepot", [ModeDepot.SAISIE_API, ModeDepot.DEPOT_PDF_API], "")
+        mode = _choice(
+            data, "modeDepot", [ModeDepot.SAISIE_API, ModeDepot.DEPOT_PDF_API], ModeDepot.SAISIE_API
+        )
         principal_id = _principal_id(data)
         if mode == ModeDepot.DEPOT_PDF_API and principal_id is None:
             raise ApiError(
