@@ -8,7 +8,8 @@ reported with line numbers and leaves the base as it was. With `skip_invalid`, b
 skipped (and listed) instead; a file-level fault still aborts.
 
 On PostgreSQL each batch is loaded with COPY into a temporary table, then merged with
-INSERT ... ON CONFLICT; elsewhere (SQLite) an executemany upsert is used.
+INSERT ... ON CONFLICT (into an empty table, the secondary indexes are built once at the end);
+elsewhere (SQLite) an executemany upsert is used.
 """
 
 from __future__ import annotations
@@ -418,6 +419,7 @@ class _Writer:
         current = ", ".join(f't."{f}"' for f in others)
         incoming = ", ".join(f'excluded."{f}"' for f in others)
         self.columns = names
+        self.deferred_indexes: list[tuple[str, str]] = []
         if self.postgres:
             self.merge = (
                 f'WITH merged AS (INSERT INTO "{self.table}" AS t ({names}) '  # noqa: S608
@@ -446,6 +448,29 @@ class _Writer:
                 f'FROM "{self.table}" WITH NO DATA'
             )
             cursor.execute('ALTER TABLE "sirene_load" ADD COLUMN "line" bigint')
+            cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{self.table}")')  # noqa: S608
+            empty = not cursor.fetchone()[0]
+            if empty:
+                # A first load: building the secondary indexes once at the end is much faster
+                # than maintaining them row by row. DDL is transactional in PostgreSQL, so a
+                # failed import rolls the indexes back with the rows.
+                cursor.execute(
+                    "SELECT i.indexname, i.indexdef FROM pg_indexes i JOIN pg_index x "
+                    "ON x.indexrelid = format('%%I.%%I', i.schemaname, i.indexname)::regclass "
+                    "WHERE i.schemaname = current_schema() AND i.tablename = %s "
+                    "AND NOT x.indisunique AND NOT x.indisprimary",
+                    [self.table],
+                )
+                self.deferred_indexes = list(cursor.fetchall())
+                for name, _definition in self.deferred_indexes:
+                    cursor.execute(f'DROP INDEX "{name}"')
+
+    def finish(self) -> None:
+        """Rebuild the indexes set aside for a first load."""
+        if self.deferred_indexes:
+            with connection.cursor() as cursor:
+                for _name, definition in self.deferred_indexes:
+                    cursor.execute(definition)
 
     def write(self, batch: list[tuple[int, list[Any]]]) -> None:
         if not batch:
@@ -537,6 +562,7 @@ def import_stock_file(
                     strict_errors[:MAX_ERRORS_SHOWN],
                 )
             writer.write(batch)
+            writer.finish()
             if progress:
                 progress(len(batch))
         result.created, result.updated = writer.created, writer.updated

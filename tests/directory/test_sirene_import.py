@@ -127,6 +127,12 @@ def test_wrong_encoding_names_the_line_and_writes_nothing(tmp_path: Path) -> Non
     with pytest.raises(SireneImportError, match="Ligne 4 : le fichier n'est pas en UTF-8"):
         import_stock_file(path, batch_size=1)
     assert not Etablissement.objects.exists()
+    # The indexes a first load sets aside (PostgreSQL) come back with the rollback.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "directory_etablissement")
+    assert {"etablissement_siren", "etablissement_search_name"} <= set(constraints)
 
 
 def test_truncated_and_absurd_rows_are_listed_by_line_and_nothing_is_written(
@@ -200,3 +206,13 @@ def test_database_refuses_a_malformed_siret() -> None:
 
     with pytest.raises(IntegrityError):
         Etablissement.objects.create(siret="1234", siren="123456789", nic="1")
+
+
+def test_indexes_are_in_place_after_a_first_load(tmp_path: Path) -> None:
+    from django.db import connection
+
+    import_stock_file(write_csv(tmp_path / "e.csv", ETAB_HEADER, [etab_row(SIRET_A)]))
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "directory_etablissement")
+    assert {"etablissement_siren", "etablissement_search_name"} <= set(constraints)
+    assert Etablissement.objects.filter(siren=SIRET_A[:9]).exists()
