@@ -94,6 +94,21 @@ def test_line_paging_follows_the_suffixed_keys(api_account: Any, invoice_id: int
     assert facture["lignesDePoste"]["pageCouranteLignesPoste"] == 2
 
 
+def test_vat_recap_paging_reads_gos_doubled_key(recipient_account: Any, invoice_id: int) -> None:
+    facture = recipient_account.post(
+        "/cpro/factures/v1/consulter/recipiendaire",
+        {
+            "identifiantFactureCPP": invoice_id,
+            "rechercheligneTvaRecap": {
+                "nbResultatsParPageListeListeRecapitulatifTVA": 7,
+                "pageResultatDemandeeListeRecapitulatifTVA": 1,
+            },
+        },
+    ).json()["facture"]
+    assert facture["recapitulatifDeTva"]["nbResultatsParPageLignesRecapitulativesTVA"] == 7
+    assert len(facture["recapitulatifDeTva"]["ligneTva"]) == 1
+
+
 def test_another_structures_invoice_is_not_found(
     api_account: Any, recipient_account: Any, invoice_id: int
 ) -> None:

@@ -65,8 +65,13 @@ def _number(raw: Any) -> float:
 
 
 def _sub_page(params: Any, suffix: str, total: int) -> tuple[int, int, dict[str, int]]:
-    """Paging of a sub-list with the suffixed keys GO sends (`nbResultatsParPageLignesPoste`...)."""
-    size = integer(params, f"nbResultatsParPage{suffix}") or SUB_PAGE_SIZE
+    """Paging of a sub-list with the suffixed keys GO sends (`nbResultatsParPageLignesPoste`...).
+    GO doubles a word in one of them (`nbResultatsParPageListeListeRecapitulatifTVA`): both read."""
+    size = (
+        integer(params, f"nbResultatsParPage{suffix}")
+        or integer(params, f"nbResultatsParPage{suffix.replace('Liste', 'ListeListe', 1)}")
+        or SUB_PAGE_SIZE
+    )
     size = max(1, min(size, 1000))
     page = max(integer(params, f"pageResultatDemandee{suffix}") or 1, 1)
     start = (page - 1) * size
