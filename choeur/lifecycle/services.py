@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from choeur.core.audit import audit_log_write
+from choeur.core.formats import format_amount
 from choeur.invoices.enums import InvoiceStatus
 from choeur.invoices.models import Invoice, InvoiceStatusChange
 from choeur.invoices.services.status import invoice_set_status
@@ -312,18 +313,25 @@ def _status_label(value: str) -> str:
         return str(InvoiceStatus(value).label) if value in InvoiceStatus.values else value
 
 
+def supplier_users(invoice: Invoice) -> list[Any]:
+    """The person who deposited the invoice, while his account is active. A technical
+    account (API deposit) is nobody to tell: its login is not a mailbox."""
+    user = invoice.deposited_by
+    if user is not None and user.is_active and not user.is_technical:
+        return [user]
+    return []
+
+
 def supplier_addresses(invoice: Invoice) -> list[str]:
     """The supplier's contact (C.9: « l'adresse de contact du fournisseur »): the depositor's
     contact address, else the supplier structure's address."""
-    user = invoice.deposited_by
-    if user is not None and user.is_active:
-        address = getattr(user, "notification_email", "") or user.email
-        if address:
-            return [address]
+    users = supplier_users(invoice)
+    if users:
+        return [users[0].notification_email]
     return [invoice.supplier.email] if invoice.supplier.email else []
 
 
-def recipient_addresses(invoice: Invoice) -> list[str]:
+def recipient_users(invoice: Invoice) -> list[Any]:
     """The recipient's users who read this invoice (espace « Factures reçues », its service)."""
     from choeur.structures.enums import Espace, RattachementStatus
     from choeur.structures.models import EspaceSubscription
@@ -336,16 +344,19 @@ def recipient_addresses(invoice: Invoice) -> list[str]:
         user__rattachements__structure=invoice.recipient,
         user__rattachements__status=RattachementStatus.VALIDEE,
     ).select_related("user")
-    addresses = []
-    for subscription in subscriptions:
-        user = subscription.user
-        if perms.can_view_received(user, invoice):
-            addresses.append(user.notification_email)
-    return sorted(set(addresses))
+    users = {s.user.pk: s.user for s in subscriptions if perms.can_view_received(s.user, invoice)}
+    return [users[pk] for pk in sorted(users)]
+
+
+def recipient_addresses(invoice: Invoice) -> list[str]:
+    return sorted({user.notification_email for user in recipient_users(invoice)})
 
 
 def _notify(*, invoice: Invoice, rule: Rule, before: str, reason: str) -> None:
-    from choeur.notifications.services import email_queue
+    """Tell the supplier about a status change and the recipient's users about an invoice to
+    process, through `notify`: in their « Notifications » list, and by email as each chose."""
+    from choeur.notifications.enums import NotificationKind
+    from choeur.notifications.services import email_queue, notify
 
     context = {
         "number": invoice.number,
@@ -357,27 +368,46 @@ def _notify(*, invoice: Invoice, rule: Rule, before: str, reason: str) -> None:
         "acknowledge": Effect.SUPPLIER_ACKNOWLEDGES in rule.effects,
         "total_ttc": invoice.total_ttc,
     }
+    amount = f"{format_amount(invoice.total_ttc)} TTC"
     if Effect.NOTIFY_SUPPLIER in rule.effects:
-        to = supplier_addresses(invoice)
-        if to:
-            email_queue(
-                to=to,
-                subject=f"Votre facture {invoice.number} : {_status_label(invoice.status)}",
+        title = f"Votre facture {invoice.number} : {_status_label(invoice.status)}"
+        path = f"/factures/{invoice.pk}/"
+        body = f"Adressée à {invoice.recipient.raison_sociale}, {amount}."
+        if reason:
+            body += f"\nMotif : {reason}"
+        users = supplier_users(invoice)
+        if users:
+            notify(
+                users=users,
+                kind=NotificationKind.INVOICE_STATUS,
+                title=title,
+                body=body,
                 template="lifecycle/emails/status_changed",
-                context={**context, "url": f"{settings.SITE_URL}/factures/{invoice.pk}/"},
+                context=context,
+                url=path,
+            )
+        elif invoice.supplier.email:
+            # Nobody to show it to in the application: the structure's contact address.
+            email_queue(
+                to=invoice.supplier.email,
+                subject=title,
+                template="lifecycle/emails/status_changed",
+                context={**context, "url": settings.SITE_URL + path},
             )
     if Effect.NOTIFY_RECIPIENT in rule.effects:
-        to = recipient_addresses(invoice)
-        if to:
-            url = settings.SITE_URL + reverse("lifecycle:detail", args=[invoice.pk])
+        users = recipient_users(invoice)
+        if users:
             completed = invoice.status == InvoiceStatus.COMPLETEE
-            email_queue(
-                to=to,
-                subject=(
+            notify(
+                users=users,
+                kind=NotificationKind.INVOICE_RECEIVED,
+                title=(
                     f"Facture {invoice.number} complétée par {invoice.supplier.raison_sociale}"
                     if completed
                     else f"Nouvelle facture reçue : {invoice.number}"
                 ),
+                body=f"De {invoice.supplier.raison_sociale}, {amount}.",
                 template="lifecycle/emails/invoice_received",
-                context={**context, "url": url, "completed": completed},
+                context={**context, "completed": completed},
+                url=reverse("lifecycle:detail", args=[invoice.pk]),
             )

@@ -1,9 +1,14 @@
-"""The email outbox: every email is a row first, sent by a task, retried until it leaves."""
+"""The email outbox (every email is a row first, sent by a task, retried until it leaves) and
+the in-app notifications with each user's delivery preferences."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from choeur.notifications.enums import Delivery, NotificationKind
 
 
 class OutboxStatus(models.TextChoices):
@@ -38,3 +43,66 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+class Notification(models.Model):
+    """One thing a user is told about: shown in his list, emailed as his preference says."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utilisateur"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("type"), max_length=30, choices=NotificationKind.choices)
+    title = models.CharField(_("titre"), max_length=255)
+    body = models.TextField(_("texte"), blank=True)
+    url = models.CharField(_("lien"), max_length=500, blank=True)
+    # The user's choice when the notification was made: a later change of preference never
+    # sends an old notification again, nor drops one waiting for the digest.
+    delivery = models.CharField(_("envoi"), max_length=20, choices=Delivery.choices)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
+    digested_at = models.DateTimeField(_("envoyée dans le résumé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_user_unread"),
+            models.Index(fields=["delivery", "digested_at"], name="notification_digest_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(url="") | models.Q(url__startswith="/"),
+                name="notification_url_is_a_path",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NotificationPreference(models.Model):
+    """How a user wants one kind of notification; no row means IMMEDIATE."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utilisateur"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("type"), max_length=30, choices=NotificationKind.choices)
+    choice = models.CharField(_("envoi"), max_length=20, choices=Delivery.choices)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("préférence de notification")
+        verbose_name_plural = _("préférences de notification")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.kind} : {self.choice}"

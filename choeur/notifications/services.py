@@ -1,19 +1,32 @@
-"""Queue emails through the outbox; a task sends them after commit and retries on failure."""
+"""Queue emails through the outbox (a task sends them after commit and retries on failure), and
+tell users things through `notify`: an in-app notification plus the email their preference asks."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
+from choeur.core.audit import audit_log_write
 from choeur.core.tasks import dispatch
-from choeur.notifications.models import OutboxEmail, OutboxStatus
+from choeur.notifications.enums import INVOICING_KINDS, Delivery, NotificationKind
+from choeur.notifications.models import (
+    Notification,
+    NotificationPreference,
+    OutboxEmail,
+    OutboxStatus,
+)
+from choeur.notifications.perms import effective_choice, kind_rule, managed_user_ids
 
 logger = logging.getLogger(__name__)
 
@@ -97,3 +110,168 @@ def outbox_flush(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     due = OutboxEmail.objects.filter(status=OutboxStatus.PENDING).exclude(next_attempt_at__gt=now)
     return sum(outbox_send_one(email_id=pk) for pk in due.values_list("pk", flat=True))
+
+
+# --- in-app notifications and their delivery ---------------------------------------------------
+
+
+def _absolute(url: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{url}" if url else settings.SITE_URL
+
+
+def notify(
+    *,
+    users: Iterable[Any],
+    kind: str,
+    title: str,
+    template: str,
+    context: dict[str, Any] | None = None,
+    url: str = "",
+    body: str = "",
+) -> list[Notification]:
+    """Tell `users` about something: one in-app notification each, and the email as each one's
+    preference says (now, in tomorrow's digest, or not at all).
+
+    Runs in the caller's transaction: if his change rolls back, nobody is told. `url` is the
+    path of the object (« /factures/12/ »); templates get it as an absolute `url`. Every user
+    who wants it now gets the same email: one outbox row to all of their addresses.
+    """
+    kind = NotificationKind(kind)
+    if url and (not url.startswith("/") or url.startswith("//")):
+        raise ValueError(f"Le lien d'une notification est un chemin du site : {url!r}")
+    people = {user.pk: user for user in users if user is not None and user.is_active}
+    if not people:
+        return []
+    title = title.strip().replace("\n", " ")[:255]
+    stored = dict(
+        NotificationPreference.objects.filter(user_id__in=people, kind=kind).values_list(
+            "user_id", "choice"
+        )
+    )
+    managers = managed_user_ids(people) if kind in INVOICING_KINDS else set()
+    now = timezone.now()
+    created = []
+    immediate: list[str] = []
+    with transaction.atomic():
+        for user_id, user in sorted(people.items()):
+            delivery = effective_choice(kind, stored.get(user_id), is_manager=user_id in managers)
+            created.append(
+                Notification(
+                    user=user,
+                    kind=kind,
+                    title=title,
+                    body=body,
+                    url=url,
+                    delivery=delivery,
+                    created_at=now,
+                )
+            )
+            if delivery == Delivery.IMMEDIATE and user.notification_email:
+                immediate.append(user.notification_email)
+        Notification.objects.bulk_create(created)
+        if immediate:
+            email_queue(
+                to=sorted(set(immediate)),
+                subject=title,
+                template=template,
+                context={"url": _absolute(url), "title": title, **(context or {})},
+            )
+    return created
+
+
+def notification_mark_read(*, user: Any, notification_id: int) -> Notification:
+    """Mark one of the user's notifications read; another user's is not found (404)."""
+    with transaction.atomic():
+        notification = get_object_or_404(
+            Notification.objects.select_for_update(), pk=notification_id, user=user
+        )
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notification_mark_all_read(*, user: Any) -> int:
+    with transaction.atomic():
+        return Notification.objects.filter(user=user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+
+
+def preferences_save(*, user: Any, choices: dict[str, str]) -> None:
+    """Record the user's choices; a choice the rules forbid is refused, nothing is written."""
+    is_manager = bool(managed_user_ids([user.pk]))
+    for kind, choice in choices.items():
+        rule = kind_rule(kind, is_manager=is_manager)
+        if Delivery(choice) not in rule.allowed:
+            raise ValueError(rule.reason or f"Choix impossible : {kind} {choice}")
+    with transaction.atomic():
+        for kind, choice in choices.items():
+            NotificationPreference.objects.update_or_create(
+                user=user, kind=kind, defaults={"choice": choice}
+            )
+        audit_log_write(actor=user, action="notifications.preferences", obj=user, after=choices)
+
+
+DIGEST_TEMPLATE = "notifications/emails/digest"
+
+
+def digest_send_all(*, now: dt.datetime | None = None) -> int:
+    """Send each user one email listing his notifications kept for the digest, and mark them
+    digested in the same transaction: run twice, it sends nothing the second time. Returns how
+    many digests were queued."""
+    now = now or timezone.now()
+    due = Notification.objects.filter(
+        delivery=Delivery.DAILY_DIGEST, digested_at__isnull=True, created_at__lte=now
+    )
+    sent = 0
+    for user_id in sorted(set(due.values_list("user_id", flat=True))):
+        sent += _digest_send_one(user_id=user_id, now=now)
+    return sent
+
+
+def _digest_send_one(*, user_id: int, now: dt.datetime) -> int:
+    with transaction.atomic():
+        items = list(
+            Notification.objects.select_for_update()
+            .filter(
+                user_id=user_id,
+                delivery=Delivery.DAILY_DIGEST,
+                digested_at__isnull=True,
+                created_at__lte=now,
+            )
+            .select_related("user")
+            .order_by("created_at", "pk")
+        )
+        if not items:
+            return 0  # another run took them
+        Notification.objects.filter(pk__in=[item.pk for item in items]).update(digested_at=now)
+        user = items[0].user
+        if not (user.is_active and user.notification_email):
+            return 0
+        count = len(items)
+        email_queue(
+            to=user.notification_email,
+            subject=ngettext(
+                "Votre résumé du jour : %(count)d notification",
+                "Votre résumé du jour : %(count)d notifications",
+                count,
+            )
+            % {"count": count},
+            template=DIGEST_TEMPLATE,
+            context={
+                "items": [
+                    {
+                        "title": item.title,
+                        "body": item.body,
+                        "url": _absolute(item.url) if item.url else "",
+                        "created_at": item.created_at,
+                    }
+                    for item in items
+                ],
+                "count": count,
+                "list_url": _absolute(reverse("notifications:list")),
+                "preferences_url": _absolute(reverse("notifications:preferences")),
+            },
+        )
+        return 1

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from choeur.notifications.services import outbox_flush, outbox_send_one
+from choeur.notifications.services import digest_send_all, outbox_flush, outbox_send_one
 
 
 @shared_task(name="notifications.outbox_send")
@@ -13,3 +13,8 @@ def outbox_send(email_id: int) -> bool:
 @shared_task(name="notifications.outbox_flush")
 def outbox_flush_task() -> int:
     return outbox_flush()
+
+
+@shared_task(name="notifications.digest_send")
+def digest_send_task() -> int:
+    return digest_send_all()
