@@ -101,3 +101,32 @@ def test_draft_is_kept_as_brouillon(world) -> None:  # type: ignore[no-untyped-d
     draft.refresh_from_db()
     assert draft.number == "F-10"
     assert draft.total_ttc is None
+
+
+def test_bank_account_becomes_the_credit_transfer() -> None:
+    from choeur.structures.models import BankAccount
+
+    supplier, _ = structures()
+    account = BankAccount(
+        label="Compte", holder="MENUISERIE", iban="FR7630006000011234567890189", bic="AGRIFRPP"
+    )
+    pivot = build_pivot(supplier=supplier, saisie=saisie(bank_account=account))
+    assert pivot.payment_instructions is not None
+    assert (
+        pivot.payment_instructions.credit_transfers[0].account_id == "FR7630006000011234567890189"
+    )
+    report = einvoice.validate(einvoice.write_cii(pivot))
+    assert report.is_valid, [(f.rule_id, f.message_fr) for f in report.errors]
+    assert (
+        einvoice.read(einvoice.write_cii(pivot))
+        .payment_instructions.credit_transfers[0]
+        .account_id.endswith("0189")
+    )
+
+
+def test_credit_note_with_its_preceding_invoice() -> None:
+    supplier, _ = structures()
+    pivot = build_pivot(supplier=supplier, saisie=saisie(type="AVOIR", preceding_number="F-0"))
+    assert pivot.type_code.value == "381"
+    report = einvoice.validate(einvoice.write_cii(pivot))
+    assert report.is_valid, [(f.rule_id, f.message_fr) for f in report.errors]
