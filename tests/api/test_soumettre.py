@@ -283,3 +283,17 @@ def test_depositing_for_another_structure_is_not_found(
     assert response.status_code == 400
     assert response.json()["codeRetour"] == 20002
     assert _count() == before
+
+
+def test_an_invoice_the_norm_rejects_answers_the_report(
+    api_account: Any, recipient_account: Any
+) -> None:
+    references = payload()["references"] | {"deviseFacture": "ZZZ"}
+    response = api_account.post(S, payload(references=references))
+    assert response.status_code == 400, response.content
+    libelle = response.json()["libelle"]
+    assert libelle.startswith("La facture a été rejetée (flux CPP")
+    assert "InvoiceCurrencyCode" in libelle
+    assert not Invoice.objects.exists()
+    # The deposit itself is kept, as every deposit, with its compte rendu.
+    assert Flux.objects.get().status == "IN_REJETE"
