@@ -142,6 +142,11 @@ def _count() -> tuple[int, int, int]:
             "Le destinataire 40483304800022 n'est pas référencé dans l'annuaire",
         ),
         ({"lignePoste": []}, "Ajoutez au moins une ligne de poste (lignePoste)."),
+        ({"references": {"deviseFacture": "E1"}}, "Devise « E1 » illisible"),
+        (
+            {"references": {"typeFacture": "PROFORMA"}},
+            "Valeur « PROFORMA » inconnue pour typeFacture",
+        ),
         (
             {"montantTotal": {"montantTtcTotal": 500}},
             "Montant total incohérent : montantTtcTotal vaut 500 alors que les lignes de poste "
@@ -297,3 +302,13 @@ def test_an_invoice_the_norm_rejects_answers_the_report(
     assert not Invoice.objects.exists()
     # The deposit itself is kept, as every deposit, with its compte rendu.
     assert Flux.objects.get().status == "IN_REJETE"
+
+
+def test_a_date_marshalled_as_rfc3339_is_read_as_the_day(
+    api_account: Any, recipient_account: Any
+) -> None:
+    # Go's time.Time marshals an invoice date as RFC 3339 (fixture note on dateFacture).
+    response = api_account.post(S, payload(dateFacture="2026-11-02T00:00:00Z"))
+    assert response.status_code == 200, response.content
+    invoice = Invoice.objects.get(pk=response.json()["identifiantFactureCPP"])
+    assert str(invoice.issue_date) == "2026-11-02"

@@ -275,6 +275,9 @@ def _saisie(request: Request, data: dict[str, Any], supplier: Structure) -> Sais
         if bank is None:
             raise ApiError(NOT_FOUND, f"Coordonnées bancaires {bank_id} inconnues ou non valides.")
     regime = _choice(references, "typeTva", list(TvaRegime.values), TvaRegime.TVA_SUR_DEBIT)
+    currency = _text(references, "deviseFacture", 3).upper() or "EUR"
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        raise ApiError(BAD_REQUEST, f"Devise « {currency} » illisible : un code ISO 4217 (EUR).")
     return Saisie(
         recipient=recipient,
         number=number,
@@ -285,7 +288,7 @@ def _saisie(request: Request, data: dict[str, Any], supplier: Structure) -> Sais
         engagement_number=engagement,
         cadre=cadre.value,
         type=_choice(references, "typeFacture", list(InvoiceType.values), InvoiceType.FACTURE),
-        currency=_text(references, "deviseFacture", 3).upper() or "EUR",
+        currency=currency,
         tva_regime=regime,
         exemption_reason=_text(references, "motifExonerationTva", 200),
         bank_account=bank,
