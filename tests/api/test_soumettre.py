@@ -144,6 +144,18 @@ def _count() -> tuple[int, int, int]:
         ({"lignePoste": []}, "Ajoutez au moins une ligne de poste (lignePoste)."),
         ({"references": {"deviseFacture": "E1"}}, "Devise « E1 » illisible"),
         (
+            {
+                "lignePoste": [
+                    {
+                        "lignePosteDenomination": "X",
+                        "lignePosteQuantite": 1e30,
+                        "lignePosteMontantUnitaireHT": 1e30,
+                    }
+                ]
+            },
+            "Ligne de poste 1 : le champ lignePosteQuantite dépasse 100 000 000 000",
+        ),
+        (
             {"references": {"typeFacture": "PROFORMA"}},
             "Valeur « PROFORMA » inconnue pour typeFacture",
         ),

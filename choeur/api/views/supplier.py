@@ -60,6 +60,7 @@ MAX_IDEMPOTENCY_KEY = 255
 UNITS = re.compile(r"\A[A-Z0-9]{1,3}\Z")
 RATE = re.compile(r"([0-9]+(?:[.,][0-9]+)?)")
 CENT = Decimal("0.01")
+AMOUNT_MAX = Decimal(10) ** 11
 
 
 def _text(data: Any, key: str, limit: int) -> str:
@@ -82,6 +83,15 @@ def _amount(data: Any, key: str, *, where: str) -> Decimal | None:
         raise ApiError(BAD_REQUEST, f"{where} : le champ {key} doit être un nombre.") from None
     if not amount.is_finite() or amount < 0:
         raise ApiError(BAD_REQUEST, f"{where} : le champ {key} doit être un nombre positif.")
+    # The web form's bounds (15 digits, 4 decimals): the pivot and the database hold them.
+    exponent = amount.as_tuple().exponent
+    if amount >= AMOUNT_MAX or (isinstance(exponent, int) and exponent < -4):
+        raise ApiError(
+            BAD_REQUEST,
+            f"{where} : le champ {key} dépasse {AMOUNT_MAX:,} ou compte plus de 4 décimales.".replace(
+                ",", " "
+            ),
+        )
     return amount
 
 
