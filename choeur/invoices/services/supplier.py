@@ -1,5 +1,9 @@
 """The supplier's actions on a sent invoice (reference C.9): « Compléter » a SUSPENDUE invoice,
-« Recycler » an A_RECYCLER one, « Traiter le rejet » of a REJETEE one."""
+« Recycler » an A_RECYCLER one, « Traiter le rejet » of a REJETEE one.
+
+The status moves go through the lifecycle's `invoice_apply_action` (its transition table, rights,
+history, audit and the recipient's emails); the data these actions carry (attachments, routing)
+is written here, in the same transaction."""
 
 from __future__ import annotations
 
@@ -17,7 +21,6 @@ from choeur.invoices.models import Attachment, Invoice
 from choeur.invoices.services.checks import check_recipient_data
 from choeur.invoices.services.deposit import Upload
 from choeur.invoices.services.rules import attachment_problems
-from choeur.invoices.services.status import invoice_set_status
 
 
 class InvoiceActionError(Exception):
@@ -76,9 +79,7 @@ def invoice_complete(
                 added_by=actor,
                 added_on_status=InvoiceStatus.SUSPENDUE,
             )
-        invoice_set_status(
-            invoice=locked, to=InvoiceStatus.COMPLETEE, actor=actor, reason=comment, notify=False
-        )
+        _apply(locked, InvoiceStatus.COMPLETEE, actor, "SUPPLIER", comment, InvoiceStatus.SUSPENDUE)
     invoice.refresh_from_db()
     return invoice
 
@@ -120,18 +121,28 @@ def invoice_recycle(
                 "engagement": locked.engagement_number,
             },
         )
-        invoice_set_status(
-            invoice=locked,
-            to=InvoiceStatus.DEPOSEE,
-            actor=actor,
-            reason="Recyclage : " + locked.recipient.raison_sociale,
-            notify=False,
-        )
-        invoice_set_status(
-            invoice=locked, to=InvoiceStatus.MISE_A_DISPOSITION, actor=None, notify=False
-        )
+        reason = "Recyclage : " + locked.recipient.raison_sociale
+        _apply(locked, InvoiceStatus.DEPOSEE, actor, "SUPPLIER", reason, InvoiceStatus.A_RECYCLER)
+        # Routed again at once: the new recipient was checked above.
+        _apply(locked, InvoiceStatus.MISE_A_DISPOSITION, None, "SYSTEM", "", InvoiceStatus.DEPOSEE)
     invoice.refresh_from_db()
     return invoice
+
+
+def _apply(invoice: Invoice, to: str, actor: Any, kind: str, reason: str, expected: str) -> None:
+    from choeur.lifecycle.services import ActionRefused, invoice_apply_action
+
+    try:
+        invoice_apply_action(
+            invoice=invoice,
+            to_status=to,
+            actor_user=actor,
+            actor_kind=kind,
+            reason=reason,
+            expected_status=expected,
+        )
+    except ActionRefused as exc:
+        raise InvoiceActionError(exc.message) from exc
 
 
 def invoice_acknowledge_rejection(*, invoice: Invoice, actor: Any) -> Invoice:
