@@ -30,6 +30,11 @@ def value(data: dict[str, Any] | None, key: str) -> Any:
     """The value of `key`, or None when absent or empty ("", 0, false, null, [], {})."""
     if not data:
         return None
+    if not isinstance(data, dict):
+        # A string or a list where the client should send an object (`"destinataire": "x"`).
+        raise ApiError(
+            BAD_REQUEST, f"Requête mal formulée : le champ {key} doit être dans un objet JSON."
+        )
     raw = data.get(key)
     if raw in ("", 0, False, None, [], {}):
         return None

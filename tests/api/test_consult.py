@@ -203,3 +203,12 @@ def test_group_download_with_another_structures_invoice_marks_nothing(
     assert empty.status_code == 400
     assert "listeFacture" in empty.json()["libelle"]
     assert not RecipientProcessing.objects.filter(downloaded_at__isnull=False).exists()
+
+
+def test_paging_given_as_a_string_is_a_400(api_account: Any, invoice_id: int) -> None:
+    response = api_account.post(
+        "/cpro/factures/v1/consulter/fournisseur",
+        {"identifiantFactureCPP": invoice_id, "pLignesPoste": "10"},
+    )
+    assert response.status_code == 400
+    assert "doit être dans un objet JSON" in response.json()["libelle"]

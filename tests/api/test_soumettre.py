@@ -324,3 +324,20 @@ def test_a_date_marshalled_as_rfc3339_is_read_as_the_day(
     assert response.status_code == 200, response.content
     invoice = Invoice.objects.get(pk=response.json()["identifiantFactureCPP"])
     assert str(invoice.issue_date) == "2026-11-02"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"destinataire": "12345678200051"}, "le champ codeDestinataire doit être dans un objet"),
+        ({"references": ["EUR"]}, "le champ numeroBonCommande doit être dans un objet"),
+        ({"fournisseur": 12}, "le champ idFournisseur doit être dans un objet"),
+    ],
+)
+def test_a_value_where_an_object_is_expected_is_a_400(
+    api_account: Any, recipient_account: Any, changes: dict[str, Any], message: str
+) -> None:
+    response = api_account.post(S, payload(**changes))
+    assert response.status_code == 400, response.content
+    assert message in response.json()["libelle"]
+    assert _count() == (0, 0, 0)
