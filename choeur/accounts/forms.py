@@ -660,7 +660,9 @@ class SecurityQuestionMixin(forms.Form):
 
 
 class ActivationForm(BaseForm, NewPasswordMixin, SecurityQuestionMixin):
-    """Step 4, « finalisation de l'inscription »."""
+    """Step 4, « finalisation de l'inscription »: the password, then the security question."""
+
+    field_order = ["password1", "password2", "question_choice", "question_custom", "answer"]
 
     def __init__(self, *args: Any, email: str, first_name: str, last_name: str, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -727,6 +729,8 @@ class ProfileForm(BaseForm):
 
 
 class PasswordChangeForm(BaseForm, CurrentPasswordMixin, NewPasswordMixin):
+    field_order = ["current_password", "password1", "password2"]
+
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.account_user = user
@@ -734,12 +738,16 @@ class PasswordChangeForm(BaseForm, CurrentPasswordMixin, NewPasswordMixin):
 
 
 class SecurityQuestionForm(BaseForm, CurrentPasswordMixin, SecurityQuestionMixin):
+    field_order = ["current_password", "question_choice", "question_custom", "answer"]
+
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.account_user = user
 
 
 class EmailChangeForm(BaseForm, CurrentPasswordMixin):
+    field_order = ["new_email", "current_password"]
+
     new_email = forms.EmailField(
         label=_("Nouvelle adresse électronique de connexion"),
         help_text=_(
@@ -764,6 +772,8 @@ class EmailChangeForm(BaseForm, CurrentPasswordMixin):
 
 
 class DeactivateForm(BaseForm, CurrentPasswordMixin):
+    field_order = ["current_password", "confirm"]
+
     confirm = forms.BooleanField(
         label=_("Je souhaite désactiver mon compte"),
         help_text=_("Vous ne pourrez plus vous connecter. Seul le support pourra le réactiver."),

@@ -372,6 +372,13 @@ def test_activation_creates_user_structure_manager_and_espaces(client: Client) -
     link = activation_link("nouveau@exemple.fr")
     html = page(client, link)
     assert "Finalisation de l'inscription" in html
+    # The password first, then the security question (reference text, step 4).
+    assert (
+        html.index('name="password1"')
+        < html.index('name="password2"')
+        < html.index('name="question_choice"')
+        < html.index('name="answer"')
+    )
     assert "Étape 4 sur 4" in html
     response = client.post(link, ACTIVATION)
     assert response.status_code == 302
