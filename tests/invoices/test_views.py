@@ -246,3 +246,25 @@ def test_list_shows_what_waits_for_the_supplier(client_in, world) -> None:  # ty
     client_in.post(reverse("invoices:acknowledge", args=[rejected.pk]))
     page = client_in.get(reverse("invoices:list")).content.decode()
     assert "rejet à traiter" not in page
+
+
+def test_structured_invoice_pdf_is_rendered_from_its_xml(client_in, world) -> None:  # type: ignore[no-untyped-def]
+    invoice = make(world, number="E1-PDF")
+    assert invoice.main_document is None
+    response = client_in.get(reverse("invoices:pdf", args=[invoice.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"] == 'attachment; filename="facture-E1-PDF.pdf"'
+
+
+def test_draft_can_be_deleted_by_its_structure_only(client_in, world, client) -> None:  # type: ignore[no-untyped-def]
+    from choeur.invoices.models import InvoiceDraft
+    from choeur.invoices.services.drafts import invoice_draft_save
+
+    draft = invoice_draft_save(user=world.user, supplier=world.supplier, data={"number": "D-1"})
+    stranger = member(StructureFactory(identifier="51234567900017", raison_sociale="AUTRE"))
+    client.force_login(stranger)
+    assert client.post(reverse("invoices:draft_delete", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("invoices:draft_edit", args=[draft.pk])).status_code == 404
+    client_in.force_login(world.user)
+    client_in.post(reverse("invoices:draft_delete", args=[draft.pk]))
+    assert not InvoiceDraft.objects.exists()
