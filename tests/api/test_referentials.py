@@ -199,3 +199,14 @@ def test_a_body_over_the_api_limit_is_413_in_the_envelope(
     assert response.json()["codeRetour"] == 20003
     assert "120 Mo" in response.json()["libelle"]
     assert not UploadedPiece.objects.exists()
+
+
+def test_uploaded_pieces_are_listed_in_the_admin(api_account: Any, client: Client) -> None:
+    from choeur.accounts.models import User
+
+    assert _upload(api_account, "devis.pdf", b"%PDF-1.4").status_code == 200
+    admin = User.objects.create_superuser(email="admin@example.org", password="Admin-2026!")
+    client.force_login(admin)
+    response = client.get("/admin/api/uploadedpiece/")
+    assert response.status_code == 200
+    assert "devis.pdf" in response.content.decode()
