@@ -341,3 +341,20 @@ def test_a_value_where_an_object_is_expected_is_a_400(
     assert response.status_code == 400, response.content
     assert message in response.json()["libelle"]
     assert _count() == (0, 0, 0)
+
+
+def test_with_a_broker_the_answer_comes_before_the_integration(
+    api_account: Any, recipient_account: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With real workers the integration has not run yet when the request answers.
+    from choeur.invoices.services import deposit
+
+    monkeypatch.setattr(deposit, "queue_integration", lambda flux: None)
+    response = api_account.post(S, payload())
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["codeRetour"] == 0
+    assert body["identifiantFactureCPP"] == 0
+    assert body["statutFacture"] == "DEPOSEE"
+    assert body["numeroFacture"] == "API-2026-001"
+    assert Flux.objects.get().numero == body["numeroFluxDepot"]
