@@ -356,3 +356,41 @@ def test_a_crashing_integration_leaves_the_flux_for_the_sweeper(world, monkeypat
     assert flux_integrate_task(flux.pk) is None
     flux.refresh_from_db()
     assert flux.status == FluxStatus.IN_RECU  # not final: flux_sweep will queue it again
+
+
+def test_database_constraint_stops_a_duplicate_the_check_missed(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Two workers integrating the same invoice at once both pass the duplicate check; the unique
+    # constraint (supplier, number, year) lets only one invoice exist.
+    data = Sample(SUPPLIER, PUBLIC_FREE_SIRET).cii()
+    deposit(world, data)
+    monkeypatch.setattr(
+        "choeur.invoices.services.integration._duplicate", lambda routing, pivot: None
+    )
+    flux = deposit(world, data)
+    assert flux.status == FluxStatus.IN_REJETE
+    assert "CHOEUR-DOUBLON-01" in rules(flux)
+    assert Invoice.objects.count() == 1
+
+
+def test_encrypted_zip_member_and_tar_bomb_are_refused(world, settings) -> None:  # type: ignore[no-untyped-def]
+    import io
+    import zipfile
+
+    from tests.invoices.samples import targz_of
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.xml", b"<x/>")
+    raw = bytearray(buffer.getvalue())
+    # Set the "encrypted" flag bit in the local header and the central directory entry.
+    raw[6] |= 0x1
+    central = raw.find(b"PK\x01\x02")
+    raw[central + 8] |= 0x1
+    flux = deposit(world, bytes(raw), name="chiffre.zip")
+    assert flux.status == FluxStatus.IN_REJETE and "CHOEUR-ARCH-04" in rules(flux)
+
+    settings.INVOICES_ARCHIVE_MAX_FILE_BYTES = 1024 * 1024
+    bomb = targz_of({"big.xml": bytes(2 * 1024 * 1024)})
+    flux = deposit(world, bomb, name="bombe.tar.gz")
+    assert flux.status == FluxStatus.IN_REJETE and "CHOEUR-ARCH-03" in rules(flux)
+    assert not Invoice.objects.exists()
