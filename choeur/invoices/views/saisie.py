@@ -235,7 +235,9 @@ def _saisie(request: HttpRequest, draft: InvoiceDraft | None) -> HttpResponse:
     action = request.POST.get("action", "")
     idem = request.POST.get("idem", "")[:64] or uuid.uuid4().hex
     files = request.FILES.getlist("attachments")
-    if action in ("save", "submit") and files or action == "save":
+    # Saving keeps the form as a draft; a submission with new files keeps them on a draft too,
+    # so that they travel with the deposit.
+    if action == "save" or (action == "submit" and files):
         try:
             draft = invoice_draft_save(user=request.user, supplier=supplier, data=data, draft=draft)
             for file in files:
