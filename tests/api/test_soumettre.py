@@ -358,3 +358,38 @@ def test_with_a_broker_the_answer_comes_before_the_integration(
     assert body["statutFacture"] == "DEPOSEE"
     assert body["numeroFacture"] == "API-2026-001"
     assert Flux.objects.get().numero == body["numeroFluxDepot"]
+
+
+def test_group_download_with_the_complementary_pieces_and_its_size_limit(
+    api_account: Any, recipient_account: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zipfile
+
+    from choeur.api.views import consult
+    from choeur.lifecycle.models import RecipientProcessing
+
+    annexe = _piece(api_account, "annexe.txt", b"Planning du chantier")
+    invoice_id = api_account.post(
+        S, payload(pieceJointeComplementaire=[{"pieceJointeComplementaireId": annexe}])
+    ).json()["identifiantFactureCPP"]
+    request = {
+        "avecPiecesJointesComplementaires": "OUI",
+        "format": "PIVOT",
+        "listeFacture": [{"idFacture": invoice_id}],
+    }
+    monkeypatch.setattr(consult, "GROUP_MAX_BYTES", 10)
+    too_big = recipient_account.post("/cpro/factures/v1/telecharger/groupe", request)
+    assert too_big.status_code == 413
+    assert "120 Mo" in too_big.json()["libelle"]
+    assert not RecipientProcessing.objects.filter(downloaded_at__isnull=False).exists()
+
+    monkeypatch.setattr(consult, "GROUP_MAX_BYTES", 120 * 1024 * 1024)
+    response = recipient_account.post("/cpro/factures/v1/telecharger/groupe", request)
+    assert response.status_code == 200, response.content
+    data = base64.b64decode(response.json()["fichierResultat"])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        assert names[0] == f"{invoice_id}_API-2026-001.xml"
+        [annex_name] = [n for n in names if n.endswith("annexe.txt")]
+        assert archive.read(annex_name) == b"Planning du chantier"
+    assert RecipientProcessing.objects.get(invoice_id=invoice_id).downloaded_at is not None
