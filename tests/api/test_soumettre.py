@@ -174,6 +174,15 @@ def _count() -> tuple[int, int, int]:
         ),
         ({"modeDepot": "EDI"}, "Valeur « EDI » inconnue pour modeDepot"),
         (
+            {"ligneTva": [{"ligneTvaTaux": "TVA20", "ligneTvaMontantBaseHtParTaux": 380}]},
+            "Ligne de TVA 1 incohérente : la base HT au taux de 20 % vaut 380 alors que les "
+            "lignes de poste donnent 382.00.",
+        ),
+        (
+            {"ligneTva": [{"ligneTvaTauxManuel": 10, "ligneTvaMontantTvaParTaux": 5}]},
+            "Ligne de TVA 1 : aucune ligne de poste n'a le taux de TVA 10 %.",
+        ),
+        (
             {"modeDepot": "DEPOT_PDF_API"},
             "Le mode DEPOT_PDF_API demande la facture PDF en pièce jointe principale",
         ),

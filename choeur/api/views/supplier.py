@@ -236,6 +236,35 @@ def _check_declared_totals(data: dict[str, Any], pivot: Any) -> None:
                 f"Montant total incohérent : {key} vaut {stated} alors que les lignes de poste "
                 f"donnent {expected}.",
             )
+    rows = value(data, "ligneTva") or []
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise ApiError(BAD_REQUEST, "ligneTva doit être une liste d'objets.")
+    by_rate = {(row.rate or Decimal("0")).normalize(): row for row in pivot.vat_breakdown}
+    for index, row in enumerate(rows, start=1):
+        where = f"Ligne de TVA {index}"
+        rate = _amount(row, "ligneTvaTauxManuel", where=where)
+        if rate is None and value(row, "ligneTvaTaux") is not None:
+            found = RATE.search(str(value(row, "ligneTvaTaux")))
+            rate = Decimal(found.group(1).replace(",", ".")) if found else None
+        base = _amount(row, "ligneTvaMontantBaseHtParTaux", where=where)
+        tax = _amount(row, "ligneTvaMontantTvaParTaux", where=where)
+        if base is None and tax is None:
+            continue
+        line = by_rate.get((rate or Decimal("0")).normalize())
+        if line is None:
+            raise ApiError(
+                BAD_REQUEST, f"{where} : aucune ligne de poste n'a le taux de TVA {rate or 0} %."
+            )
+        for label, stated, expected in (
+            ("la base HT", base, line.taxable_amount),
+            ("la TVA", tax, line.tax_amount),
+        ):
+            if stated is not None and stated.quantize(CENT) != expected.quantize(CENT):
+                raise ApiError(
+                    BAD_REQUEST,
+                    f"{where} incohérente : {label} au taux de {rate or 0} % vaut {stated} alors "
+                    f"que les lignes de poste donnent {expected}.",
+                )
 
 
 def _saisie(request: Request, data: dict[str, Any], supplier: Structure) -> Saisie:
