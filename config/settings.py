@@ -196,6 +196,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "choeur.accounts.passwords.ComplexityValidator"},
+    {"NAME": "choeur.accounts.passwords.PersonalDataValidator"},
 ]
 # Reference A.2: the account locks after 5 failed attempts and unlocks after 1 hour.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
@@ -367,6 +368,8 @@ SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8) * 3600
+# Sessions end after SESSION_HOURS without any request: each request renews the cookie.
+SESSION_SAVE_EVERY_REQUEST = True
 SECURE_SSL_REDIRECT = SECURE_HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None

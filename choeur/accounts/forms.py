@@ -41,7 +41,16 @@ class LoginForm(BaseForm, AuthenticationForm):
             "votre compte avec le lien reçu par courriel."
         ),
         "inactive": _("Ce compte n'est pas activé. Utilisez le lien reçu par courriel."),
+        "technical": _(
+            "Ce compte technique sert uniquement à l'API : il ne peut pas se connecter au portail."
+        ),
     }
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        # As on the real platform, a technical account (A.3) is an API user only.
+        if getattr(user, "is_technical", False):
+            raise forms.ValidationError(self.error_messages["technical"], code="technical")
 
 
 # --- step 1 --------------------------------------------------------------------------------------

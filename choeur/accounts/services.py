@@ -305,7 +305,14 @@ def _registration_attach_once(
         obj=rattachement,
         after={"structure": structure.pk, "role": rattachement.role, "status": rattachement.status},
     )
-    for code in [*espaces, Espace.ACTIVITES_GESTIONNAIRE]:
+    from choeur.structures.services import structure_default_espaces
+
+    # Reference B.4: every structure gets the sollicitations espaces, a public one also
+    # « Factures reçues »; its first manager processes what it receives.
+    structure_default_espaces(structure)
+    if structure.is_public:
+        espaces = [*espaces, Espace.FACTURES_RECUES, Espace.SOLLICITATIONS_RECUES]
+    for code in dict.fromkeys([*espaces, Espace.ACTIVITES_GESTIONNAIRE]):
         StructureEspace.objects.update_or_create(
             structure=structure, espace=code, defaults={"is_open": True}
         )

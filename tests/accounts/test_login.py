@@ -100,3 +100,34 @@ def test_sessions_expire(settings: Any, client: Client) -> None:
     settings.SESSION_COOKIE_AGE = 600
     login(client, "lea@exemple.fr", PASSWORD)
     assert client.session.get_expiry_age() == 600
+
+
+def test_a_technical_account_cannot_sign_in_to_the_portal(client: Client) -> None:
+    UserFactory(email="TECH_1_73282932000074@cpro.fr", is_technical=True)
+    response = login(client, "TECH_1_73282932000074@cpro.fr", PASSWORD)
+    assert response.status_code == 200
+    assert "sert uniquement à l'API" in text(response)
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_page_offers_the_support_form_to_people_who_cannot_connect(client: Client) -> None:
+    assert "/sollicitations/contact/" in text(client.get("/compte/connexion/"))
+
+
+def test_each_request_renews_the_session(client: Client) -> None:
+    import time
+
+    UserFactory(email="lea@exemple.fr")
+    login(client, "lea@exemple.fr", PASSWORD)
+    first = client.cookies["sessionid"]["expires"]
+    time.sleep(1.1)
+    client.get("/compte/")
+    assert client.cookies["sessionid"]["expires"] != first
+
+
+def test_profile_links_to_rattachements_and_espace_subscriptions(client: Client) -> None:
+    user = UserFactory(email="lea@exemple.fr")
+    client.force_login(user)
+    page = text(client.get("/compte/"))
+    assert "Mes rattachements" in page
+    assert "Mes abonnements aux espaces" in page

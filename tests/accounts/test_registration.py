@@ -406,7 +406,8 @@ def test_activation_creates_user_structure_manager_and_espaces(client: Client) -
                 "espace", flat=True
             )
         )
-        == subscribed
+        # Reference B.4: the sollicitations espaces are open on every new structure.
+        == subscribed | {"SOLLICITATIONS_RECUES"}
     )
     assert int(client.session["_auth_user_id"]) == user.pk
     actions = set(AuditLog.objects.values_list("action", flat=True))
@@ -729,3 +730,18 @@ def test_a_deactivated_structure_cannot_be_joined(client: Client) -> None:
     response = client.post("/compte/inscription/", {"email": "a@exemple.fr", "siret": SIRET})
     assert "désactivée sur la plateforme" in text(response)
     assert "registration" not in client.session
+
+
+def test_first_user_of_a_public_structure_gets_factures_recues(client: Client) -> None:
+    Structure.objects.create(
+        identifier_type="SIRET", identifier=SIRET, raison_sociale="COMMUNE DE TEST", is_public=True
+    )
+    start(client)
+    register_until_sent(client, details={k: "" for k in DETAILS if k.startswith("structure-")})
+    client.post(activation_link("nouveau@exemple.fr"), ACTIVATION)
+    user = User.objects.get(email="nouveau@exemple.fr")
+    opened = set(StructureEspace.objects.filter(is_open=True).values_list("espace", flat=True))
+    assert {Espace.FACTURES_RECUES, Espace.SOLLICITATIONS_RECUES} <= opened
+    subscribed = set(EspaceSubscription.objects.filter(user=user).values_list("espace", flat=True))
+    assert Espace.FACTURES_RECUES in subscribed
+    assert Espace.SOLLICITATIONS_RECUES in subscribed
