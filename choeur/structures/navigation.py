@@ -43,6 +43,9 @@ def user_espaces(user: Any) -> list[str]:
         .distinct()
     )
     present = set(codes)
+    if getattr(user, "is_staff", False):
+        # Platform operators work the support queue in the « Sollicitations reçues » pages.
+        present.add(Espace.SOLLICITATIONS_RECUES)
     return [code for code in Espace.values if code in present]
 
 

@@ -158,3 +158,12 @@ def test_engagements_tab_leads_to_the_structure_engagements(public) -> None:
     request.user = manager
     current = [item["label"] for item in espace_menu(request)["espace_menu"] if item["current"]]
     assert current == ["Engagements"]
+
+
+def test_platform_operators_get_the_support_queue_tab(db) -> None:  # type: ignore[no-untyped-def]
+    from choeur.accounts.models import User
+
+    operator = User.objects.create_user(email="support@choeur.example", password="x", is_staff=True)
+    assert user_espaces(operator) == [Espace.SOLLICITATIONS_RECUES]
+    simple = User.objects.create_user(email="simple@choeur.example", password="x")
+    assert user_espaces(simple) == []
