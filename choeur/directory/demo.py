@@ -195,6 +195,13 @@ def _public_entries() -> list[tuple[Company, dict[str, Any], list[tuple[str, str
 def load(*, stdout: Any) -> None:
     """Load the demo directory (idempotent: bulk inserts that ignore rows already there)."""
     started = time.perf_counter()
+    if (
+        Structure.objects.filter(identifier=DEMO_STATE_SIRET).exists()
+        and Structure.objects.filter(is_public=True).count() >= PUBLIC_COUNT
+        and UniteLegale.objects.count() >= COMPANY_COUNT
+    ):
+        stdout.write("Annuaire : déjà chargé.\n")
+        return
     fixed_sirens = {c.siren for c in _FIXED_COMPANIES} | {p[0][:9] for p in _FIXED_PUBLIC}
     public = _public_entries()
     fixed_sirens |= {c.siren for c, _p, _s in public}
