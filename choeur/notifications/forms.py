@@ -9,6 +9,8 @@ from choeur.core.forms import BaseForm
 from choeur.notifications.enums import Delivery
 from choeur.notifications.perms import KindRule
 
+RADIO_SNIPPET = "dsfr/form_field_snippets/radioselect_snippet.html"
+
 
 class _RadioWithDisabledChoices(forms.RadioSelect):
     """Shows every choice, the forbidden ones disabled, so the user sees what he cannot do."""
@@ -39,6 +41,8 @@ class PreferencesForm(BaseForm):
                 help_text=rule.reason,
                 disabled=rule.locked,
                 widget=_RadioWithDisabledChoices(disabled_values=disabled),
+                # django-dsfr picks its fieldset snippet by widget class name: say it here.
+                template_name=RADIO_SNIPPET,
             )
 
     def clean(self) -> dict[str, Any]:
