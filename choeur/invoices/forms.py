@@ -19,6 +19,7 @@ from choeur.invoices.enums import (
     TvaRegime,
 )
 from choeur.invoices.services.deposit import FLUX_MAX_BYTES
+from choeur.invoices.services.rules import attachment_problems
 from choeur.structures.models import BankAccount, Structure
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -209,6 +210,13 @@ class SaisieForm(BaseForm):
                 structure=supplier, is_active=True
             )
         self.fields["service_code"].widget.attrs["list"] = "services-destinataire"
+
+    def clean_attachments(self) -> Any:
+        files = self.cleaned_data["attachments"]
+        problems = attachment_problems([(f.name, f.size) for f in files])
+        if problems:
+            raise forms.ValidationError([f"{p.location} : {p.message}" for p in problems])
+        return files
 
     def clean_recipient(self) -> str:
         return " ".join(self.cleaned_data["recipient"].split())

@@ -241,3 +241,29 @@ def test_facturx_pdf_fills_the_form(client_in, world) -> None:  # type: ignore[n
 
 def test_flux_integrate_is_reachable(world) -> None:  # type: ignore[no-untyped-def]
     assert flux_integrate(flux_id=999999) is None
+
+
+def test_submit_with_attachments_at_once(
+    client_in, world, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    data = form_data(
+        world, action="submit", attachments=SimpleUploadedFile("devis.pdf", b"%PDF-1.4 devis")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client_in.post(reverse("invoices:saisie"), data)
+    invoice = Invoice.objects.get()
+    assert [a.name for a in invoice.attachments.all()] == ["devis.pdf"]
+    assert InvoiceDraft.objects.get().status == InvoiceStatus.DEPOSEE
+
+
+def test_bad_attachment_is_refused_in_the_form(client_in, world) -> None:  # type: ignore[no-untyped-def]
+    data = form_data(world, action="submit", attachments=SimpleUploadedFile("programme.exe", b"MZ"))
+    response = client_in.post(reverse("invoices:saisie"), data)
+    assert "extension du fichier n" in response.content.decode()
+    assert not Flux.objects.exists() and not Invoice.objects.exists()
+    assert not InvoiceDraft.objects.exists()
+    data["action"] = "save"
+    data["attachments"] = SimpleUploadedFile("programme.exe", b"MZ")
+    response = client_in.post(reverse("invoices:saisie"), data)
+    assert "extension du fichier n" in response.content.decode()
+    assert not InvoiceDraft.objects.exists()

@@ -29,6 +29,7 @@ from choeur.invoices.services.drafts import (
     invoice_submit,
 )
 from choeur.invoices.services.pdf import invoice_draft_from_pdf
+from choeur.invoices.services.rules import attachment_problems
 from choeur.invoices.views._common import menu, upload_of
 from choeur.structures.models import Structure
 
@@ -235,9 +236,13 @@ def _saisie(request: HttpRequest, draft: InvoiceDraft | None) -> HttpResponse:
     action = request.POST.get("action", "")
     idem = request.POST.get("idem", "")[:64] or uuid.uuid4().hex
     files = request.FILES.getlist("attachments")
+    problems = attachment_problems([(f.name or "", f.size or 0) for f in files]) if files else []
+    if problems and action == "save":
+        messages.error(request, " ".join(f"{p.location} : {p.message}" for p in problems))
+        action = "refused"
     # Saving keeps the form as a draft; a submission with new files keeps them on a draft too,
-    # so that they travel with the deposit.
-    if action == "save" or (action == "submit" and files):
+    # so that they travel with the deposit (bad files are refused by the form first).
+    if action == "save" or (action == "submit" and files and not problems):
         try:
             draft = invoice_draft_save(user=request.user, supplier=supplier, data=data, draft=draft)
             for file in files:
@@ -256,7 +261,7 @@ def _saisie(request: HttpRequest, draft: InvoiceDraft | None) -> HttpResponse:
         )
         if response is not None:
             return response
-        form = SaisieForm(request.POST, structures=structures, supplier=supplier)
+        form = SaisieForm(request.POST, request.FILES, structures=structures, supplier=supplier)
         formset = LineFormSet(request.POST, prefix="lines")
         _submit_errors(request, form, formset, data=data, supplier=supplier)
     else:
@@ -334,7 +339,7 @@ def _submit(
     draft: InvoiceDraft | None,
     idem: str,
 ) -> HttpResponse | None:
-    form = SaisieForm(request.POST, structures=structures, supplier=supplier)
+    form = SaisieForm(request.POST, request.FILES, structures=structures, supplier=supplier)
     formset = LineFormSet(request.POST, prefix="lines")
     _submit_errors(request, form, formset, data=data, supplier=supplier)
     if form.errors or not formset.is_valid():
