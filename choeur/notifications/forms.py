@@ -26,6 +26,11 @@ class _RadioWithDisabledChoices(forms.RadioSelect):
         return option
 
 
+class _DeliveryField(forms.ChoiceField):
+    # django-dsfr picks its fieldset snippet by widget class name: say it here.
+    template_name = RADIO_SNIPPET
+
+
 class PreferencesForm(BaseForm):
     """« Mes notifications »: one question per kind; the rules decide what may be chosen."""
 
@@ -34,15 +39,13 @@ class PreferencesForm(BaseForm):
         self.rules = {rule.kind.value: rule for rule, _current in rules}
         for rule, current in rules:
             disabled = frozenset(value for value in Delivery.values if value not in rule.allowed)
-            self.fields[rule.kind.value] = forms.ChoiceField(
+            self.fields[rule.kind.value] = _DeliveryField(
                 label=rule.kind.label,
                 choices=Delivery.choices,
                 initial=current,
                 help_text=rule.reason,
                 disabled=rule.locked,
                 widget=_RadioWithDisabledChoices(disabled_values=disabled),
-                # django-dsfr picks its fieldset snippet by widget class name: say it here.
-                template_name=RADIO_SNIPPET,
             )
 
     def clean(self) -> dict[str, Any]:
