@@ -254,3 +254,14 @@ def test_the_digest_reaches_a_real_smtp_server(smtp_sink: Any):
     message = smtp_sink.wait_for(lambda m: "résumé du jour" in smtp_sink.subject(m))
     assert message["To"] == "digest@example.test"
     assert "Votre facture F-1 : Suspendue" in smtp_sink.body(message)
+
+
+def test_a_user_deactivated_before_the_digest_gets_no_email_and_nothing_waits_forever():
+    user = f.user()
+    _prefer(user, NotificationKind.INVOICE_STATUS, Delivery.DAILY_DIGEST)
+    _notify([user])
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert digest_send_all() == 0
+    assert mail.outbox == []
+    assert Notification.objects.get().digested_at is not None
