@@ -102,6 +102,16 @@ def test_inactive_recipient_and_private_recipient_are_refused(world) -> None:  #
     assert "CHOEUR-DEST-04" in rules(deposit(world, private))
 
 
+def test_recipient_whose_factures_recues_is_closed_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+    from choeur.structures.enums import Espace
+    from choeur.structures.models import StructureEspace
+
+    StructureEspace.objects.create(
+        structure=world.free_recipient, espace=Espace.FACTURES_RECUES, is_open=False
+    )
+    assert "CHOEUR-DEST-05" in rules(deposit(world, Sample(SUPPLIER, PUBLIC_FREE_SIRET).cii()))
+
+
 def test_inactive_service_is_refused(world) -> None:  # type: ignore[no-untyped-def]
     Service.objects.create(structure=world.recipient, code="ANCIEN", name="Ancien", is_active=False)
     flux = deposit(world, Sample(SUPPLIER, PUBLIC_SIRET, service_code="ANCIEN").cii())

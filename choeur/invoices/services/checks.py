@@ -15,7 +15,8 @@ from choeur.einvoice.model import Party
 from choeur.invoices import perms
 from choeur.invoices.enums import CadreFacturation
 from choeur.invoices.services.rules import Problem, attachment_problems
-from choeur.structures.models import EngagementJuridique, Service, Structure
+from choeur.structures.enums import Espace
+from choeur.structures.models import EngagementJuridique, Service, Structure, StructureEspace
 
 SIRET_RE = re.compile(r"^[0-9]{14}$")
 SIREN_RE = re.compile(r"^[0-9]{9}$")
@@ -191,6 +192,19 @@ def _recipient(ids: list[str], problems: list[Problem]) -> Structure | None:
                 "CHOEUR-DEST-04",
                 f"La structure {recipient.identifier} ({recipient.raison_sociale}) ne reçoit pas "
                 "de factures : ce n'est pas une structure publique.",
+                "Acheteur",
+                "BT-47",
+            )
+        )
+        return None
+    if StructureEspace.objects.filter(
+        structure=recipient, espace=Espace.FACTURES_RECUES, is_open=False
+    ).exists():
+        problems.append(
+            Problem(
+                "CHOEUR-DEST-05",
+                f"La structure {recipient.identifier} ({recipient.raison_sociale}) n'accepte pas "
+                "de factures : son espace « Factures reçues » est fermé.",
                 "Acheteur",
                 "BT-47",
             )
