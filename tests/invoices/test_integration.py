@@ -404,3 +404,22 @@ def test_encrypted_zip_member_and_tar_bomb_are_refused(world, settings) -> None:
     flux = deposit(world, bomb, name="bombe.tar.gz")
     assert flux.status == FluxStatus.IN_REJETE and "CHOEUR-ARCH-03" in rules(flux)
     assert not Invoice.objects.exists()
+
+
+def test_flux_sweep_command(world, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=False):
+        flux = flux_deposit(
+            user=world.user,
+            supplier=world.supplier,
+            upload=Upload("a.xml", Sample(SUPPLIER, PUBLIC_FREE_SIRET).cii()),
+        )
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("flux_sweep", "--older-than", "0", stdout=out)
+    assert "1 flux relancé" in out.getvalue()
+    flux.refresh_from_db()
+    assert flux.status == FluxStatus.IN_INTEGRE
