@@ -114,6 +114,8 @@ def test_a_typed_invoice_is_deposited_and_made_available(
         RECIPIENT_SIRET,
     )
     assert str(invoice.total_ttc) == "458.40"
+    assert invoice.mode_depot == "SAISIE_API"
+    assert invoice.flux.mode_depot == "SAISIE_API"
 
     seen = recipient_account.post(
         "/cpro/factures/v1/consulter/recipiendaire",
@@ -281,6 +283,9 @@ def test_a_pdf_deposit_with_its_pieces_principal_as_an_array(
     assert invoice.main_document is not None
     assert invoice.main_document.read() == UploadedPiece.objects.get(pk=principal).file.read()
     assert "annexe.txt" in [a.name for a in Attachment.objects.filter(invoice=invoice)]
+    assert invoice.mode_depot == "DEPOT_PDF_API"
+    # The supplier's PDF is the invoice itself: kept as its main attachment, as on the portal.
+    assert Attachment.objects.filter(invoice=invoice, kind="PRINCIPALE").exists()
 
 
 def test_a_piece_of_another_account_is_not_found_and_nothing_is_written(

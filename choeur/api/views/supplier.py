@@ -429,6 +429,8 @@ class Soumettre(CproView):
                     saisie=saisie,
                     draft=draft,
                     idempotency_key=key,
+                    typed_mode=ModeDepot.SAISIE_API,
+                    pdf_mode=ModeDepot.DEPOT_PDF_API,
                 )
         except SaisieError as exc:
             raise ApiError(BAD_REQUEST, exc.message) from None

@@ -263,8 +263,12 @@ def invoice_submit(
     saisie: Saisie,
     draft: InvoiceDraft | None = None,
     idempotency_key: str = "",
+    typed_mode: str = ModeDepot.SAISIE_WEB,
+    pdf_mode: str = ModeDepot.DEPOT_PDF_PORTAIL,
 ) -> Flux:
     """Submit a saisie and deposit it like any flux.
+
+    `typed_mode` / `pdf_mode`: the mode de dépôt recorded (the API passes its own).
 
     Typed invoice (SAISIE_WEB): the Factur-X PDF is written from the pivot. PDF deposit (the
     draft holds the supplier's PDF as its main attachment, DEPOT_PDF_PORTAIL): the PDF is the
@@ -285,13 +289,13 @@ def invoice_submit(
         if principal is not None:
             upload = Upload(principal.name, principal.file.read(), "application/pdf")
             form_data: bytes | None = einvoice.write_cii(pivot)
-            mode = ModeDepot.DEPOT_PDF_PORTAIL
+            mode = pdf_mode
         else:
             upload = Upload(
                 f"{_safe(saisie.number)}.pdf", einvoice.write_facturx(pivot), "application/pdf"
             )
             form_data = None
-            mode = ModeDepot.SAISIE_WEB
+            mode = typed_mode
     except EInvoiceError as exc:
         raise SaisieError(f"La facture n'a pas pu être produite : {exc.message_fr}") from exc
     with transaction.atomic():

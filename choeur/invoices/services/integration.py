@@ -36,7 +36,6 @@ from choeur.invoices.enums import (
     InvoiceStatus,
     InvoiceType,
     ItemOutcome,
-    ModeDepot,
     TvaRegime,
 )
 from choeur.invoices.models import Attachment, Flux, Invoice, InvoiceLine
@@ -429,7 +428,7 @@ def _create_invoice(
             flux.attachments.filter(invoice__isnull=True).update(
                 invoice=invoice, added_on_status=InvoiceStatus.DEPOSEE
             )
-        if flux.mode_depot in (ModeDepot.DEPOT_PDF_PORTAIL, ModeDepot.PORTAIL_PDF):
+        if flux.form_data_id is not None:  # PDF deposit (portal or API): the PDF is the invoice
             Attachment.objects.get_or_create(
                 invoice=invoice,
                 kind=AttachmentKind.PRINCIPALE,
