@@ -42,6 +42,12 @@ def _test_environment(settings, tmp_path, monkeypatch) -> None:  # type: ignore[
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from tests.shared import CORPUS
+
+    if not (CORPUS / "README.md").is_file():
+        raise pytest.UsageError(
+            f"Corpus introuvable ({CORPUS}) : indiquez le dossier partagé avec CHOEUR_SHARED."
+        )
     # WhiteNoise indexes STATIC_ROOT at start-up and warns (an error here) when it is missing.
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     # Before any template engine is built, so every engine gets it.

@@ -16,12 +16,13 @@ from choeur.directory.annuaire import (
     export_structures,
 )
 from choeur.structures.models import Service, Structure
+from tests.shared import SPEC
 
 pytestmark = pytest.mark.django_db
 
 SIRET = "21750001600019"
 SIRET_2 = "13000401300012"
-MATELAS = Path("/work/shared/spec/official/piste-gouv-fr/test/matelas_donnees-structure_2024.csv")
+MATELAS = SPEC / "official/piste-gouv-fr/test/matelas_donnees-structure_2024.csv"
 
 
 def structure_line(identifier: str = SIRET, **overrides: str) -> str:
@@ -246,7 +247,6 @@ def test_sandbox_dataset_keeps_better_names() -> None:
     assert structure.raison_sociale == "COMMUNE DE X" and structure.code_service_required
 
 
-@pytest.mark.skipif(not MATELAS.exists(), reason="jeu de données du bac à sable absent")
 def test_real_sandbox_file_imports() -> None:
     result = annuaire_import(files=[(MATELAS.name, MATELAS.read_bytes())])
     assert result.structures_created == 5

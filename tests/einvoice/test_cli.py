@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,11 +10,8 @@ from pathlib import Path
 import pytest
 
 from choeur.einvoice.cli import main
+from tests.shared import CORPUS
 
-CORPUS = Path(
-    os.environ.get("CHOEUR_CORPUS", Path(__file__).resolve().parents[3] / "shared/corpus")
-)
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus absent: {CORPUS}")
 ROOT = Path(__file__).resolve().parents[2]
 
 VALID_UBL = str(CORPUS / "en16931-cen/ubl/examples/BIS3_Invoice_negativ.XML")
@@ -108,18 +104,6 @@ def test_runs_as_a_module() -> None:
     assert json.loads(done.stdout)["files"][0]["report"]["valid"] is True
 
 
-def _writers_ready() -> bool:
-    try:
-        from choeur.einvoice import writers
-    except ImportError:
-        return False
-    return hasattr(writers, "write_ubl") and hasattr(writers, "write_cii")
-
-
-needs_writers = pytest.mark.skipif(not _writers_ready(), reason="the writers are not there yet")
-
-
-@needs_writers
 @pytest.mark.parametrize("target", ["ubl", "cii"])
 def test_convert_writes_a_valid_invoice(
     target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -143,18 +127,6 @@ def test_render_unreadable_input_exits_2(tmp_path: Path) -> None:
     )
 
 
-def _facturx_ready() -> bool:
-    try:
-        from choeur.einvoice import facturx
-    except ImportError:
-        return False
-    return hasattr(facturx, "write_facturx") and hasattr(facturx, "render_pdf")
-
-
-needs_facturx = pytest.mark.skipif(not _facturx_ready(), reason="facturx.py is not there yet")
-
-
-@needs_facturx
 def test_convert_to_factur_x_gives_a_valid_pdf(tmp_path: Path) -> None:
     output = tmp_path / "facture.pdf"
     assert main(["convert", VALID_UBL, "--to", "facturx", "-o", str(output)]) == 0
@@ -162,7 +134,6 @@ def test_convert_to_factur_x_gives_a_valid_pdf(tmp_path: Path) -> None:
     assert main(["validate", str(output)]) == 0
 
 
-@needs_facturx
 def test_render_writes_a_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     output = tmp_path / "lisible.pdf"
     assert main(["render", VALID_UBL, "--pdf", "-o", str(output)]) == 0

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -25,10 +24,8 @@ from typing import Any
 import pytest
 
 from choeur.einvoice.validation import EngineError, Report, Severity, engines, validate
+from tests.shared import CORPUS
 
-CORPUS = Path(
-    os.environ.get("CHOEUR_CORPUS", Path(__file__).resolve().parents[3] / "shared/corpus")
-)
 CEN_FAMILY = re.compile(r"^(BR-(?!FX)|CII-|UBL-)")
 
 # The corpus README names it: the CEN CII XSLT (and the Factur-X one) hit a dynamic XPath error
@@ -103,8 +100,7 @@ CASES = _cases()
 @pytest.fixture(scope="module", autouse=True)
 def _engines() -> None:
     """Compile the stylesheets once for the whole module (later calls reuse them)."""
-    if not CASES:
-        pytest.skip(f"corpus absent: {CORPUS} (set CHOEUR_CORPUS)")
+    assert CASES, f"corpus vide : {CORPUS}"
     engines.warm_up(
         engines.UBL_EN16931_XSLT, *(engines.CII_XSLT[level] for level in engines.CII_XSLT)
     )

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -15,10 +13,8 @@ from choeur.einvoice import detect, read
 from choeur.einvoice.enums import InvoiceTypeCode, VatCategory
 from choeur.einvoice.errors import ReadError
 from choeur.einvoice.model import Invoice
+from tests.shared import CORPUS
 
-CORPUS = Path(
-    os.environ.get("CHOEUR_CORPUS", Path(__file__).resolve().parents[3] / "shared/corpus")
-)
 SOURCES = ("en16931-cen", "peppol-bis-billing3", "zugferd-corpus", "akretion-factur-x")
 
 

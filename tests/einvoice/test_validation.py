@@ -21,11 +21,7 @@ from choeur.einvoice.validation import (
     rules,
     validate,
 )
-
-CORPUS = Path(
-    os.environ.get("CHOEUR_CORPUS", Path(__file__).resolve().parents[3] / "shared/corpus")
-)
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus absent: {CORPUS}")
+from tests.shared import CORPUS
 
 UBL_VALID = "en16931-cen/ubl/examples/BIS3_Invoice_negativ.XML"
 CII_VALID = "en16931-cen/cii/examples/CII_example1.xml"
@@ -156,7 +152,6 @@ def test_encrypted_or_huge_pdf_is_refused(monkeypatch: pytest.MonkeyPatch) -> No
     assert report.rule_ids() == ["CHOEUR-READ-02"]
 
 
-@needs_corpus
 def test_pdf_without_embedded_invoice_is_reported() -> None:
     import io
 
@@ -182,7 +177,6 @@ def test_unknown_profile_and_option_are_programming_errors() -> None:
 # --- the engines --------------------------------------------------------------------------------
 
 
-@needs_corpus
 def test_valid_ubl_runs_xsd_and_cen_rules() -> None:
     report = validate(corpus(UBL_VALID))
     assert report.is_valid
@@ -191,12 +185,10 @@ def test_valid_ubl_runs_xsd_and_cen_rules() -> None:
     assert report.engines_run == ("xsd", "en16931")
 
 
-@needs_corpus
 def test_facade_calls_the_same_validation() -> None:
     assert facade_validate(corpus(UBL_VALID)) == validate(corpus(UBL_VALID))
 
 
-@needs_corpus
 def test_cen_rule_finding_has_french_message_bt_and_readable_location() -> None:
     broken = corpus(UBL_VALID).replace(
         b"<cbc:DocumentCurrencyCode>", b"<cbc:DocumentCurrencyCode>X", 1
@@ -213,7 +205,6 @@ def test_cen_rule_finding_has_french_message_bt_and_readable_location() -> None:
     assert br_cl_04[0].location.startswith("/ubl:Invoice[1]/cbc:DocumentCurrencyCode")
 
 
-@needs_corpus
 def test_xsd_errors_are_fatal_and_explained_in_french() -> None:
     data = corpus(UBL_VALID).replace(
         b"<cbc:IssueDate>", b"<cbc:Bogus>x</cbc:Bogus><cbc:IssueDate>", 1
@@ -226,21 +217,18 @@ def test_xsd_errors_are_fatal_and_explained_in_french() -> None:
     assert "This element is not expected" in xsd[0].message_en
 
 
-@needs_corpus
 def test_xsd_can_be_skipped_but_rules_still_run() -> None:
     report = validate(corpus("en16931-cen/ubl/unit-invoice/BR-01__t01.xml"), xsd=False)
     assert "xsd" not in report.engines_run
     assert "BR-02" in report.rule_ids()
 
 
-@needs_corpus
 def test_warnings_never_reject() -> None:
     report = validate(corpus(CII_VALID))
     assert report.warnings
     assert report.is_valid
 
 
-@needs_corpus
 def test_bare_cii_is_judged_on_en16931_and_facturx_profile_findings_only_warn() -> None:
     report = validate(corpus(CII_XRECHNUNG))
     assert report.is_valid
@@ -249,7 +237,6 @@ def test_bare_cii_is_judged_on_en16931_and_facturx_profile_findings_only_warn() 
     assert facturx[0].message_fr.startswith("Profil Factur-X (non bloquant")
 
 
-@needs_corpus
 def test_an_unknown_identifier_scheme_rejects_even_a_bare_cii() -> None:
     # Factur-X checks EAS / ISO 6523 schemes in place of the CEN BR-CL-25: always blocking.
     report = validate(
@@ -260,7 +247,6 @@ def test_an_unknown_identifier_scheme_rejects_even_a_bare_cii() -> None:
     assert scheme and "schéma d'identification" in scheme[0].message_fr
 
 
-@needs_corpus
 def test_the_same_cii_inside_a_factur_x_pdf_is_judged_on_the_factur_x_profile() -> None:
     report = validate(
         corpus("zugferd-corpus/facturx/xml-rechnung-fx/EN16931_ElektronischeAdresse.pdf")
@@ -271,7 +257,6 @@ def test_the_same_cii_inside_a_factur_x_pdf_is_judged_on_the_factur_x_profile() 
     assert "FX-SCH-A-000571" in [f.rule_id for f in report.errors]
 
 
-@needs_corpus
 def test_factur_x_pdf_is_validated_from_its_embedded_xml() -> None:
     report = validate(corpus(FACTURX_VALID))
     assert report.is_valid, report.rule_ids()
@@ -279,7 +264,6 @@ def test_factur_x_pdf_is_validated_from_its_embedded_xml() -> None:
     assert report.engines_run == ("xsd", "en16931", "facturx")
 
 
-@needs_corpus
 def test_minimum_profile_uses_its_own_stylesheet(monkeypatch: pytest.MonkeyPatch) -> None:
     used: list[str] = []
     real = engines.run_schematron
@@ -295,7 +279,6 @@ def test_minimum_profile_uses_its_own_stylesheet(monkeypatch: pytest.MonkeyPatch
     assert "BR-16" not in report.rule_ids()  # no lines in MINIMUM: not an EN 16931 rule there
 
 
-@needs_corpus
 def test_only_the_reserialised_tree_reaches_saxon(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[str] = []
     real = engines.run_schematron
@@ -313,7 +296,6 @@ def test_only_the_reserialised_tree_reaches_saxon(monkeypatch: pytest.MonkeyPatc
     assert "<!DOCTYPE" not in seen[0]
 
 
-@needs_corpus
 def test_dynamic_xpath_error_raises_engine_error_never_valid() -> None:
     with pytest.raises(EngineError) as raised:
         validate(corpus(CII_DYNAMIC_ERROR))
@@ -338,7 +320,6 @@ def test_unreadable_svrl_raises_engine_error() -> None:
         engines.parse_svrl(b"<<<")
 
 
-@needs_corpus
 def test_stylesheets_compile_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
     validate(corpus(UBL_VALID))
     runtime = engines._runtime()
@@ -367,7 +348,6 @@ def test_en16931_profile_names(name: str | None) -> None:
     assert pipeline.normalise_profile(name) == "EN16931"
 
 
-@needs_corpus
 def test_br_fr_profile_adds_french_rules_and_platform_rules() -> None:
     report = validate(corpus(UBL_VALID), profile="BR-FR")
     assert report.profile == "BR-FR"
@@ -380,7 +360,6 @@ def test_br_fr_profile_adds_french_rules_and_platform_rules() -> None:
     assert pmt.bt == "BT-22"
 
 
-@needs_corpus
 def test_french_factur_x_invoice_passes_br_fr() -> None:
     report = validate(corpus(FACTURX_VALID), profile="BR-FR")
     assert report.is_valid, [(f.rule_id, f.message_fr) for f in report.findings]
@@ -502,7 +481,6 @@ def test_rules_are_registered_under_their_ids() -> None:
     assert {"CHOEUR-01", "CHOEUR-02", "CHOEUR-03", "CHOEUR-04"} <= set(rules.RULES)
 
 
-@needs_corpus
 def test_platform_rules_over_the_pivot() -> None:
     from dataclasses import replace
 
@@ -536,7 +514,6 @@ def test_platform_rules_over_the_pivot() -> None:
         assert found[0].message_fr and found[0].message_en
 
 
-@needs_corpus
 def test_foreign_seller_needs_no_siret() -> None:
     from choeur.einvoice import read
 
@@ -544,14 +521,12 @@ def test_foreign_seller_needs_no_siret() -> None:
     assert "CHOEUR-02" not in [f.rule_id for f in rules.check(invoice)]
 
 
-@needs_corpus
 def test_platform_rules_run_with_br_fr_only_unless_asked() -> None:
     assert "choeur" not in validate(corpus(UBL_VALID)).engines_run
     assert "choeur" in validate(corpus(UBL_VALID), rules=True).engines_run
     assert "choeur" not in validate(corpus(UBL_VALID), profile="BR-FR", rules=False).engines_run
 
 
-@needs_corpus
 @pytest.mark.parametrize("level", ["EN 16931", "MINIMUM", "EXTENDED"])
 def test_codedb_bound_once_gives_the_same_findings_as_the_stylesheet_as_shipped(level: str) -> None:
     from choeur.einvoice.validation import inputs
@@ -580,7 +555,6 @@ def test_codedb_rebinding_leaves_other_stylesheets_alone() -> None:
     assert '<xsl:param name="choeur-codedb"' in text
 
 
-@needs_corpus
 def test_a_forked_worker_compiles_its_own_engines() -> None:
     # Celery prefork and gunicorn fork after the parent may have validated already.
     data = corpus(UBL_VALID)
@@ -601,7 +575,6 @@ def test_a_forked_worker_compiles_its_own_engines() -> None:
     assert validate(data).is_valid
 
 
-@needs_corpus
 def test_threads_share_the_engines_safely() -> None:
     from concurrent.futures import ThreadPoolExecutor
 

@@ -9,20 +9,12 @@ side accumulates: no cache, report or tree kept per validation.
 from __future__ import annotations
 
 import gc
-import os
 import tracemalloc
-from pathlib import Path
-
-import pytest
 
 from choeur.einvoice.validation import validate
-
-CORPUS = Path(
-    os.environ.get("CHOEUR_CORPUS", Path(__file__).resolve().parents[3] / "shared/corpus")
-)
+from tests.shared import CORPUS
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus absent: {CORPUS}")
 def test_python_memory_stays_flat_over_many_validations() -> None:
     documents = [
         (CORPUS / "en16931-cen/ubl/examples/BIS3_Invoice_negativ.XML").read_bytes(),

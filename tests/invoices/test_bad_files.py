@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -15,10 +14,11 @@ from choeur.invoices.services.deposit import Upload, flux_deposit
 from choeur.invoices.services.integration import flux_integrate
 from tests.invoices.factories import PUBLIC_FREE_SIRET
 from tests.invoices.samples import Sample, zip_of
+from tests.shared import CORPUS
 
 pytestmark = pytest.mark.django_db
 SUPPLIER = "84211943000010"
-FACTURX_DIR = Path("/work/shared/corpus/zugferd-corpus/facturx/fnfe-examples")
+FACTURX_DIR = CORPUS / "zugferd-corpus/facturx/fnfe-examples"
 
 BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [

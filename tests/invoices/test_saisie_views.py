@@ -13,6 +13,7 @@ from choeur.invoices.enums import FluxStatus, InvoiceStatus, ModeDepot
 from choeur.invoices.models import Flux, Invoice, InvoiceDraft
 from choeur.invoices.services.integration import flux_integrate
 from tests.invoices.factories import PUBLIC_SIRET
+from tests.shared import CORPUS
 
 pytestmark = pytest.mark.django_db
 
@@ -222,11 +223,8 @@ def test_pdf_deposit_prefills_and_keeps_the_pdf_as_main_document(
 
 
 def test_facturx_pdf_fills_the_form(client_in, world) -> None:  # type: ignore[no-untyped-def]
-    from pathlib import Path
 
-    path = sorted(
-        Path("/work/shared/corpus/zugferd-corpus/facturx/fnfe-examples").glob("*EN16931*.pdf")
-    )[0]
+    path = sorted((CORPUS / "zugferd-corpus/facturx/fnfe-examples").glob("*EN16931*.pdf"))[0]
     response = client_in.post(
         reverse("invoices:upload_pdf"),
         {"supplier": world.supplier.pk, "file": SimpleUploadedFile(path.name, path.read_bytes())},
