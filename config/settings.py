@@ -148,6 +148,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "choeur.core.context_processors.site",
                 "choeur.structures.navigation.espace_menu",
+                "choeur.notifications.context_processors.unread",
             ],
         },
     }
@@ -293,6 +294,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notifications-outbox-flush": {"task": "notifications.outbox_flush", "schedule": 60.0},
+    # One email a day to each user who chose the digest (docs/notifications.md).
+    "notifications-daily-digest": {
+        "task": "notifications.digest_send",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Re-queue flux stuck in a non-final state (a lost task, a killed worker): nothing is lost.
     "invoices.flux_sweep": {"task": "invoices.flux_sweep", "schedule": 300.0},
     # Forget registrations abandoned before activation, so they block no later attempt.

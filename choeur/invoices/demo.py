@@ -78,7 +78,7 @@ def load(*, stdout: Any) -> None:
         flux_integrate(flux_id=flux.pk)
         invoice = Invoice.objects.filter(flux=flux).first()
         if invoice is not None and status != InvoiceStatus.MISE_A_DISPOSITION:
-            invoice_set_status(invoice=invoice, to=status, actor=None, reason=reason, notify=False)
+            invoice_set_status(invoice=invoice, to=status, actor=None, reason=reason)
         made += invoice is not None
     # A flux rejected for a missing code service, to show the compte rendu.
     bad = Saisie(

@@ -229,9 +229,7 @@ def _apply_once(
                 after={"status": before, "late_status": to_status, "reason": full_reason},
             )
         else:
-            invoice_set_status(
-                invoice=locked, to=to_status, actor=actor_user, reason=full_reason, notify=False
-            )
+            invoice_set_status(invoice=locked, to=to_status, actor=actor_user, reason=full_reason)
             change = InvoiceStatusChange.objects.filter(invoice=locked).latest("pk")
         StatusChangeDetail.objects.create(
             change=change,

@@ -186,9 +186,9 @@ def sender_invoices(*, user: Any) -> QuerySet[Invoice]:
     )
 
 
-def recipient_agent_emails(structure: Structure, service: Any = None) -> list[str]:
-    """Addresses of the agents who may take the structure's ticket (espace in Modification,
-    covering its service)."""
+def recipient_agents(structure: Structure, service: Any = None) -> list[Any]:
+    """The agents who may take the structure's ticket (espace in Modification, covering its
+    service)."""
     if not StructureEspace.objects.filter(
         structure=structure, espace=Espace.SOLLICITATIONS_RECUES, is_open=True
     ).exists():
@@ -210,7 +210,12 @@ def recipient_agent_emails(structure: Structure, service: Any = None) -> list[st
             Q(rattachements__structure=structure, rattachements__role=Role.GESTIONNAIRE_PRINCIPAL)
             | Q(rattachements__structure=structure, rattachements__services=service)
         )
-    return sorted({user.notification_email for user in users})
+    return list(users.distinct().order_by("pk"))
+
+
+def recipient_agent_emails(structure: Structure, service: Any = None) -> list[str]:
+    """Addresses of the agents who may take the structure's ticket."""
+    return sorted({user.notification_email for user in recipient_agents(structure, service)})
 
 
 def support_emails() -> list[str]:

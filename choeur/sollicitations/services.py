@@ -13,13 +13,14 @@ from django.utils import timezone
 
 from choeur.core.audit import audit_log_write, snapshot
 from choeur.core.files import stored_file_create
-from choeur.notifications.services import email_queue
+from choeur.notifications.enums import NotificationKind
+from choeur.notifications.services import email_queue, notify
 from choeur.sollicitations import perms
 from choeur.sollicitations.attachments import MAX_FILES, attachment_error
 from choeur.sollicitations.enums import Action, MessageKind, Routing, Side, Status
 from choeur.sollicitations.errors import SollicitationError
 from choeur.sollicitations.models import Attachment, Message, ReadMark, Sollicitation, SubCategory
-from choeur.sollicitations.selectors import recipient_agent_emails, support_emails
+from choeur.sollicitations.selectors import recipient_agents, support_emails
 from choeur.sollicitations.transitions import rule_for
 from choeur.structures.enums import IdentifierType
 from choeur.structures.models import Service, Structure
@@ -524,26 +525,40 @@ def _notify(
     previous_assignee: Any,
     from_structure: Structure | None,
 ) -> None:
-    """Email the other side of the ticket about this step."""
+    """Tell the other side of the ticket about this step: users through `notify` (their
+    « Notifications » list, and email as each chose); addresses with no account (a logged-out
+    sender, the support's or a structure's contact address) by email only."""
     subject = SUBJECTS[(action, side)].format(
         number=sollicitation.number, title=sollicitation.title
     )
     label = str(Action(action).label)
+    users: list[Any] = []
+    addresses: list[str] = []
     if side == Side.RECIPIENT:
-        to: list[str] = [sollicitation.sender_notification_email]
         context = _email_context(sollicitation, subject, body, for_sender=True)
+        if sollicitation.sender_user is not None:
+            users = [sollicitation.sender_user]
+        else:
+            addresses = [sollicitation.sender_email]
     else:
-        assignee = sollicitation.assignee
-        to = (
-            [assignee.notification_email]
-            if assignee is not None
-            else _recipient_emails(sollicitation)
-        )
         context = _email_context(sollicitation, subject, body, for_sender=False)
-    to = [address for address in to if address]
-    if to:
-        # Nobody to tell (a structure with no agent and no email): the queue shows it anyway.
-        email_queue(to=to, subject=subject, template=EMAIL_TEMPLATE, context=context)
+        if sollicitation.assignee is not None:
+            users = [sollicitation.assignee]
+        else:
+            users, addresses = _recipients(sollicitation)
+    if users:
+        notify(
+            users=users,
+            kind=NotificationKind.SOLLICITATION,
+            title=subject,
+            body=body[:500],
+            template=EMAIL_TEMPLATE,
+            context=context,
+            url=reverse("sollicitations:detail", kwargs={"number": sollicitation.number}),
+        )
+    addresses = [address for address in addresses if address]
+    if addresses:
+        email_queue(to=addresses, subject=subject, template=EMAIL_TEMPLATE, context=context)
     if action == Action.TRANSFER:
         support_subject = f"Sollicitation {sollicitation.number} transférée au support"
         origin = from_structure.raison_sociale if from_structure is not None else ""
@@ -561,16 +576,17 @@ def _notify(
         )
 
 
-def _recipient_emails(sollicitation: Sollicitation) -> list[str]:
+def _recipients(sollicitation: Sollicitation) -> tuple[list[Any], list[str]]:
+    """Who gets a ticket nobody has taken yet: the support's addresses, else the structure's
+    agents, else the structure's contact address."""
     if sollicitation.to_support:
-        return support_emails()
+        return [], support_emails()
     assert sollicitation.recipient_structure is not None
-    emails = recipient_agent_emails(
-        sollicitation.recipient_structure, sollicitation.recipient_service
-    )
-    if not emails and sollicitation.recipient_structure.email:
-        emails = [sollicitation.recipient_structure.email]
-    return emails
+    agents = recipient_agents(sollicitation.recipient_structure, sollicitation.recipient_service)
+    if agents:
+        return agents, []
+    email = sollicitation.recipient_structure.email
+    return [], [email] if email else []
 
 
 def _email_context(

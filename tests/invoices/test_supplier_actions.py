@@ -135,14 +135,3 @@ def test_acknowledge_rejection(world, invoice) -> None:  # type: ignore[no-untyp
     assert invoice.status == InvoiceStatus.REJETEE
     with pytest.raises(InvoiceActionError):
         invoice_acknowledge_rejection(invoice=invoice, actor=world.user)
-
-
-def test_status_change_emails_the_supplier(world, invoice) -> None:  # type: ignore[no-untyped-def]
-    from choeur.notifications.models import OutboxEmail
-
-    invoice_set_status(
-        invoice=invoice, to=InvoiceStatus.SUSPENDUE, actor=None, reason="Pièce manquante"
-    )
-    email = OutboxEmail.objects.filter(subject__contains="Suspendue").get()
-    assert world.user.email in email.to
-    assert "Pièce manquante" in email.body_text

@@ -442,9 +442,7 @@ def _create_invoice(
             after={"number": invoice.number, "flux": flux.numero, "status": invoice.status},
         )
         # Routing: the recipient is known and accepting, the invoice is available to him at once.
-        invoice_set_status(
-            invoice=invoice, to=InvoiceStatus.MISE_A_DISPOSITION, actor=None, notify=False
-        )
+        invoice_set_status(invoice=invoice, to=InvoiceStatus.MISE_A_DISPOSITION, actor=None)
     return invoice
 
 
@@ -511,23 +509,28 @@ def _finish(flux: Flux, *, items: list[Item], errors: list[Problem]) -> Flux:
 
 
 def _notify(flux: Flux, *, integrated: int, total: int) -> None:
-    from choeur.notifications.services import email_queue
+    from choeur.notifications.enums import NotificationKind
+    from choeur.notifications.services import email_queue, notify
 
     user = flux.depositor
-    address = (getattr(user, "contact_email", "") or getattr(user, "email", "")) if user else ""
-    if address:
-        email_queue(
-            to=address,
-            subject=f"Flux {flux.numero} : {FluxStatus(flux.status).label}",
+    if user is not None and not user.is_technical:
+        status = FluxStatus(flux.status).label
+        notify(
+            users=[user],
+            kind=NotificationKind.FLUX,
+            title=f"Flux {flux.numero} : {status}",
+            body=f"{flux.filename} : {integrated} facture(s) intégrée(s), "
+            f"{total - integrated} rejetée(s).",
             template="invoices/emails/flux_done",
             context={
                 "numero": flux.numero,
                 "filename": flux.filename,
-                "status": FluxStatus(flux.status).label,
+                "status": status,
                 "integrated": integrated,
                 "rejected": total - integrated,
                 "flux_path": f"/factures/flux/{flux.pk}/",
             },
+            url=f"/factures/flux/{flux.pk}/",
         )
     # Reference C.9: the recipient entity gets an email when a supplier deposits.
     received: dict[str, int] = {}

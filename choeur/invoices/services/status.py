@@ -20,14 +20,11 @@ def _label(actor: Any) -> str:
     return (f"{name} <{actor.email}>" if name else str(actor.email))[:254]
 
 
-def invoice_set_status(
-    *, invoice: Invoice, to: str, actor: Any, reason: str = "", notify: bool = True
-) -> Invoice:
+def invoice_set_status(*, invoice: Invoice, to: str, actor: Any, reason: str = "") -> Invoice:
     """Move `invoice` to status `to`: lock the row, save, write the history and the audit rows.
 
-    Checks of who may do which move belong to the callers (the supplier actions here, the
-    lifecycle's transition table later). The supplier's contact is told by email after commit
-    when `notify` (reference C.9: an email at every status change).
+    Checks of who may do which move, and the notifications, belong to the caller: the
+    lifecycle's `invoice_apply_action` (its transition table says who is told).
     """
     to = InvoiceStatus(to)
     with transaction.atomic():
@@ -51,8 +48,6 @@ def invoice_set_status(
             before={"status": before},
             after={"status": to, "reason": reason},
         )
-        if notify:
-            _notify_supplier(locked, before=before, reason=reason)
     invoice.status = locked.status
     invoice.status_changed_at = locked.status_changed_at
     return invoice
@@ -66,26 +61,4 @@ def history_start(*, invoice: Invoice, actor: Any) -> None:
         to_status=invoice.status,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         actor_label=_label(actor),
-    )
-
-
-def _notify_supplier(invoice: Invoice, *, before: str, reason: str) -> None:
-    user = invoice.deposited_by
-    address = (getattr(user, "contact_email", "") or getattr(user, "email", "")) if user else ""
-    if not address:
-        return
-    from choeur.notifications.services import email_queue
-
-    email_queue(
-        to=address,
-        subject=f"Facture {invoice.number} : {InvoiceStatus(invoice.status).label}",
-        template="invoices/emails/status_changed",
-        context={
-            "number": invoice.number,
-            "recipient": invoice.recipient.raison_sociale,
-            "before": InvoiceStatus(before).label if before else "",
-            "after": InvoiceStatus(invoice.status).label,
-            "reason": reason,
-            "invoice_path": f"/factures/{invoice.pk}/",
-        },
     )

@@ -38,13 +38,23 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
     return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
 
 
-def notify(*, to: Any, subject: str, template: str, context: dict[str, Any]) -> None:
-    """Queue an email (sent after commit by the notifications outbox)."""
-    from choeur.notifications.services import email_queue
+def notify(
+    *,
+    to: Any,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    kind: str = "RATTACHEMENT",
+    url: str = "",
+) -> None:
+    """Tell a user: in his « Notifications » list, and by email as he chose (the
+    notifications app's `notify`, in the caller's transaction)."""
+    from choeur.notifications.services import notify as notifications_notify
 
-    address = getattr(to, "notification_email", None) or getattr(to, "email", "")
-    if address:
-        email_queue(to=address, subject=subject, template=template, context=context)
+    if to is not None:
+        notifications_notify(
+            users=[to], kind=kind, title=str(subject), template=template, context=context, url=url
+        )
 
 
 def subscriptions_check(structure: Structure, subscriptions: dict[str, str]) -> dict[str, str]:

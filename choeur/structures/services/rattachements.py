@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -119,6 +120,7 @@ def rattachement_request(*, user: Any, structures: list[Structure]) -> list[Ratt
                         "structure": structure,
                         "manager": manager,
                     },
+                    url=reverse("structures:approvals", args=[structure.pk]),
                 )
             made.append(rattachement)
     return made
@@ -167,6 +169,7 @@ def rattachement_approve(
             % {"name": structure.raison_sociale},
             template="structures/emails/rattachement_validee",
             context={"rattachement": rattachement, "structure": structure},
+            url=reverse("structures:my_rattachements"),
         )
     return rattachement
 
@@ -208,6 +211,7 @@ def rattachement_refuse(*, actor: Any, rattachement: Rattachement, reason: str) 
             % {"name": structure.raison_sociale},
             template="structures/emails/rattachement_refusee",
             context={"rattachement": rattachement, "structure": structure},
+            url=reverse("structures:my_rattachements"),
         )
     return rattachement
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oauth2_provider.generators import generate_client_secret
@@ -235,6 +236,9 @@ def technical_password_reminders_send(*, today: datetime.date | None = None) -> 
                     % {"login": account.login, "date": format(due, "%d/%m/%Y")},
                     template="structures/emails/technical_password_expiry",
                     context={"account": account, "structure": account.structure, "expires_on": due},
+                    # The structure's API access stops at expiry: never optional.
+                    kind="ACCOUNT",
+                    url=reverse("structures:technical_accounts", args=[account.structure_id]),
                 )
             audit_log_write(
                 actor=None,
