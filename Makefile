@@ -9,6 +9,8 @@ PORT ?= 8000
 RUN_ENV := DEBUG=true EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
 	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage
 TEST_ENV := SECRET_KEY=tests-only-secret-key-not-for-production-0123456789 DEBUG=false
+# Test processes in parallel (pytest-xdist); 0 runs everything in this process.
+PYTEST_WORKERS ?= 2
 
 .PHONY: help install install-dev run test test-fast quality format worker beat bench migrate demo clean messages
 
@@ -52,7 +54,7 @@ run: demo
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-dev var
-	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: install-dev var
 	$(TEST_ENV) $(PY) -m pytest -m "not e2e" -x $(PYTEST_ARGS)

@@ -319,6 +319,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # 50 for public hospitals).
 PAYMENT_DELAY_DAYS = env_int("PAYMENT_DELAY_DAYS", 30)
 
+# Deposit pipeline: the EN 16931 rules applied ("" for EN 16931 alone, "BR-FR" to add the
+# French rules of the 2026 reform), integration attempts before a flux whose validation engine
+# keeps failing is rejected, when the sweeper re-queues a stuck flux, archive limits.
+INVOICES_VALIDATION_PROFILE = env_str("INVOICES_VALIDATION_PROFILE") or None
+INVOICES_INTEGRATION_MAX_ATTEMPTS = env_int("INVOICES_INTEGRATION_MAX_ATTEMPTS", 5)
+INVOICES_SWEEP_AFTER_SECONDS = env_int("INVOICES_SWEEP_AFTER_SECONDS", 600)
+INVOICES_ARCHIVE_MAX_FILES = env_int("INVOICES_ARCHIVE_MAX_FILES", 1000)
+
 # --- INSEE API ----------------------------------------------------------------------------------
 
 INSEE_API_KEY = env_str("INSEE_API_KEY")
