@@ -392,7 +392,11 @@ def password_reset_request(*, email: str) -> None:
 def password_reset_answer(*, token: AccountToken, answer: str) -> bool:
     """Check the security answer for a reset link. Too many wrong answers revoke the link."""
     with transaction.atomic():
-        locked = AccountToken.objects.select_for_update().select_related("user").get(pk=token.pk)
+        locked = (
+            AccountToken.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=token.pk)
+        )
         if locked.used_at or locked.revoked_at or locked.expires_at <= timezone.now():
             raise AccountError(_("Ce lien n'est plus valable. Demandez-en un nouveau."))
         assert locked.user is not None

@@ -190,7 +190,7 @@ def _apply_once(
     with transaction.atomic():
         transaction.on_commit(lambda: state.update(committed=True))
         locked = (
-            Invoice.objects.select_for_update()
+            Invoice.objects.select_for_update(of=("self",))
             .select_related("supplier", "recipient", "service", "deposited_by")
             .get(pk=invoice.pk)
         )

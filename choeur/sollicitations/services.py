@@ -284,7 +284,7 @@ def _apply(
     body = (body or "").strip()
     with transaction.atomic():
         locked = (
-            Sollicitation.objects.select_for_update()
+            Sollicitation.objects.select_for_update(of=("self",))
             .select_related("subcategory", "recipient_structure", "sender_user")
             .get(pk=sollicitation.pk)
         )

@@ -30,7 +30,7 @@ REASON_MAX = 1000
 
 def _lock(rattachement: Rattachement) -> Rattachement:
     return (
-        Rattachement.objects.select_for_update()
+        Rattachement.objects.select_for_update(of=("self",))
         .select_related("user", "structure")
         .get(pk=rattachement.pk)
     )
@@ -308,7 +308,7 @@ def rattachement_handover(*, actor: Any, target: Rattachement) -> Rattachement:
     with transaction.atomic():
         target = _lock(target)
         current = (
-            Rattachement.objects.select_for_update()
+            Rattachement.objects.select_for_update(of=("self",))
             .select_related("user", "structure")
             .get(
                 structure=structure,

@@ -155,7 +155,7 @@ def technical_account_renew(
     now = timezone.now()
     with transaction.atomic():
         account = (
-            TechnicalAccount.objects.select_for_update()
+            TechnicalAccount.objects.select_for_update(of=("self",))
             .select_related("user", "application", "structure")
             .get(pk=account.pk)
         )
@@ -189,7 +189,9 @@ def technical_account_set_active(
     require(perms.can_manage_technical_accounts(actor, account.structure))
     with transaction.atomic():
         account = (
-            TechnicalAccount.objects.select_for_update().select_related("user").get(pk=account.pk)
+            TechnicalAccount.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=account.pk)
         )
         if account.is_active == active:
             raise StructureError(
