@@ -59,7 +59,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
         checks["database"] = f"erreur: {type(exc).__name__}"
         healthy = False
-    if settings.CELERY_BROKER_URL:
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
         from config.celery import app
 
         try:

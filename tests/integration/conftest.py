@@ -1,0 +1,1 @@
+from tests.invoices.conftest import world  # noqa: F401 - the same suppliers and recipients
