@@ -14,7 +14,9 @@ def test_healthz_reports_database_reachable(client: Client) -> None:
     assert body["checks"]["database"] == "ok"
 
 
-@override_settings(CELERY_BROKER_URL="amqp://guest:guest@127.0.0.1:1//", CELERY_TASK_ALWAYS_EAGER=False)
+@override_settings(
+    CELERY_BROKER_URL="amqp://guest:guest@127.0.0.1:1//", CELERY_TASK_ALWAYS_EAGER=False
+)
 def test_healthz_reports_an_unreachable_broker_as_unhealthy(client: Client) -> None:
     from config.celery import app
 
