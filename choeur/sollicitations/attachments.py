@@ -3,50 +3,16 @@
 
 from __future__ import annotations
 
-# Reference C: an extension is required, from this list.
-ALLOWED_EXTENSIONS = frozenset(
-    [
-        "bmp",
-        "gif",
-        "fax",
-        "odt",
-        "ppt",
-        "tiff",
-        "xls",
-        "bz2",
-        "gz",
-        "jpeg",
-        "p7s",
-        "rtf",
-        "txt",
-        "xml",
-        "csv",
-        "gzip",
-        "jpg",
-        "pdf",
-        "svg",
-        "xhtml",
-        "xlsx",
-        "doc",
-        "htm",
-        "odp",
-        "png",
-        "tgz",
-        "xlc",
-        "zip",
-        "docx",
-        "html",
-        "ods",
-        "pps",
-        "tif",
-        "xlm",
-        "pptx",
-    ]
+from choeur.invoices.services.rules import (
+    ATTACHMENT_EXTENSIONS,
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_NAME_MAX,
 )
-# Reference C: the file name, extension included, is at most 50 characters.
-MAX_NAME_LENGTH = 50
-# Reference C / API error 20003: a file over 10 MB is refused.
-MAX_SIZE = 10 * 1024 * 1024
+
+# The same limits as invoice attachments (reference C.6), from the one place that defines them.
+ALLOWED_EXTENSIONS = frozenset(extension.lower() for extension in ATTACHMENT_EXTENSIONS)
+MAX_NAME_LENGTH = ATTACHMENT_NAME_MAX
+MAX_SIZE = ATTACHMENT_MAX_BYTES
 # At most this many files per message, to keep one request bounded.
 MAX_FILES = 10
 
@@ -68,6 +34,6 @@ def attachment_error(name: str, size: int) -> str | None:
             f"Le format « .{extension} » du fichier « {name} » n'est pas accepté. "
             "Formats acceptés : " + ", ".join(sorted(ALLOWED_EXTENSIONS)) + "."
         )
-    if size > MAX_SIZE:
+    if size >= MAX_SIZE:  # « under 10 Mo », as for invoices
         return f"Le fichier « {name} » dépasse la taille maximale de 10 Mo."
     return None
