@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from choeur.core.text import search_key
 from choeur.directory.identifiers import compact, siret_error
 from choeur.structures.enums import IdentifierType, StructureKind
 from choeur.structures.models import Service, Structure
@@ -405,17 +406,23 @@ def _write(parsed: _Parsed) -> AnnuaireResult:
         for (kind, identifier), values in parsed.structures.items():
             values = values | {"is_public": True, "kind": StructureKind.STRUCTURE_PUBLIQUE}
             structure = existing.get((kind, identifier))
+            if (kind, identifier) in parsed.soft_names and structure is not None:
+                values.pop("raison_sociale")
+            if "raison_sociale" in values:
+                # bulk_create/bulk_update skip save(): keep the search key in step here.
+                values["search_name"] = search_key(values["raison_sociale"])
             if structure is None:
                 new.append(Structure(identifier_type=kind, identifier=identifier, **values))
                 continue
-            if (kind, identifier) in parsed.soft_names:
-                values.pop("raison_sociale")
             if any(getattr(structure, f) != v for f, v in values.items()):
                 for f, v in values.items():
                     setattr(structure, f, v)
                 changed.append(structure)
         Structure.objects.bulk_create(new, batch_size=1000)
-        fields = sorted({f for v in parsed.structures.values() for f in v} | {"is_public", "kind"})
+        fields = sorted(
+            {f for v in parsed.structures.values() for f in v}
+            | {"is_public", "kind", "search_name"}
+        )
         if changed:
             Structure.objects.bulk_update(changed, fields, batch_size=1000)
         result.structures_created, result.structures_updated = len(new), len(changed)

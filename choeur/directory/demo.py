@@ -255,7 +255,13 @@ def load(*, stdout: Any) -> None:
             )
             services_by_siret[company.siret] = services
         Structure.objects.bulk_create(
-            [Structure(**values) for values in structures], batch_size=1000, ignore_conflicts=True
+            [
+                # bulk_create skips save(): the search key is set here.
+                Structure(**values, search_name=search_key(values["raison_sociale"]))
+                for values in structures
+            ],
+            batch_size=1000,
+            ignore_conflicts=True,
         )
         ids = dict(
             Structure.objects.filter(

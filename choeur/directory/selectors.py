@@ -277,8 +277,9 @@ def public_structure_search(
         if digits.isdigit():
             structures = structures.filter(identifier__contains=digits)
         else:
-            for word in query.split():
-                structures = structures.filter(raison_sociale__icontains=word)
+            # Accents and case do not matter: « hopital » finds « HÔPITAL » on every database.
+            for word in search_key(query).split():
+                structures = structures.filter(search_name__contains=word)
     if code_postal.strip():
         structures = structures.filter(code_postal__startswith=code_postal.strip())
     if ville.strip():

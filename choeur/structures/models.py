@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from choeur.core.text import search_key
 from choeur.structures.enums import (
     AccessMode,
     EngagementState,
@@ -30,6 +32,9 @@ class Structure(models.Model):
     )
     identifier = models.CharField(_("identifiant"), max_length=20)
     raison_sociale = models.CharField(_("raison sociale"), max_length=255)
+    # The name without accents or case, kept in step by save(): searches match « hopital »
+    # with « Hôpital » on every database (SQLite only folds ASCII case).
+    search_name = models.CharField(_("nom normalisé"), max_length=255, blank=True, editable=False)
     # For a PARTICULIER structure, the person's names (API nomStructure / prenomStructure).
     nom = models.CharField(_("nom"), max_length=100, blank=True)
     prenom = models.CharField(_("prénom"), max_length=100, blank=True)
@@ -93,10 +98,17 @@ class Structure(models.Model):
                 name="structure_siret_format",
             ),
         ]
-        indexes = [models.Index(fields=["raison_sociale"])]
+        indexes = [models.Index(fields=["raison_sociale"]), models.Index(fields=["search_name"])]
 
     def __str__(self) -> str:
         return f"{self.raison_sociale} ({self.identifier})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_name = search_key(self.raison_sociale)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "raison_sociale" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def siret(self) -> str | None:
