@@ -292,6 +292,19 @@ def _registration_attach_once(
         # Known to the platform but never managed (e.g. loaded from a directory): the first
         # registrant becomes its gestionnaire principal, as for a new structure.
         structure = existing
+    from choeur.structures.services import structure_default_espaces
+
+    # Reference B.4: every structure gets the sollicitations espaces, a public one also
+    # « Factures reçues »; its first manager processes what it receives.
+    structure_default_espaces(structure)
+    if structure.is_public:
+        espaces = [*espaces, Espace.FACTURES_RECUES, Espace.SOLLICITATIONS_RECUES]
+    _manager_attach(user=user, structure=structure, espaces=espaces, actor=user)
+
+
+def _manager_attach(*, user: User, structure: Structure, espaces: list[str], actor: Any) -> None:
+    """Make `user` the gestionnaire principal of `structure`, its `espaces` (and « Activités du
+    gestionnaire ») open and subscribed in Modification."""
     rattachement = Rattachement.objects.create(
         user=user,
         structure=structure,
@@ -300,18 +313,11 @@ def _registration_attach_once(
         decided_at=timezone.now(),
     )
     audit_log_write(
-        actor=user,
+        actor=actor,
         action="rattachement.created",
         obj=rattachement,
         after={"structure": structure.pk, "role": rattachement.role, "status": rattachement.status},
     )
-    from choeur.structures.services import structure_default_espaces
-
-    # Reference B.4: every structure gets the sollicitations espaces, a public one also
-    # « Factures reçues »; its first manager processes what it receives.
-    structure_default_espaces(structure)
-    if structure.is_public:
-        espaces = [*espaces, Espace.FACTURES_RECUES, Espace.SOLLICITATIONS_RECUES]
     for code in dict.fromkeys([*espaces, Espace.ACTIVITES_GESTIONNAIRE]):
         StructureEspace.objects.update_or_create(
             structure=structure, espace=code, defaults={"is_open": True}
@@ -659,29 +665,7 @@ def manager_account_create(
             activated_at=timezone.now(),
         )
         audit_log_write(actor=None, action="account.created", obj=user, after={"email": user.email})
-        rattachement = Rattachement.objects.create(
-            user=user,
-            structure=structure,
-            role=Role.GESTIONNAIRE_PRINCIPAL,
-            status=RattachementStatus.VALIDEE,
-            decided_at=timezone.now(),
-        )
-        audit_log_write(
-            actor=None,
-            action="rattachement.created",
-            obj=rattachement,
-            after={"structure": structure.pk, "role": rattachement.role},
-        )
-        for code in [*espaces, Espace.ACTIVITES_GESTIONNAIRE]:
-            StructureEspace.objects.update_or_create(
-                structure=structure, espace=code, defaults={"is_open": True}
-            )
-            EspaceSubscription.objects.get_or_create(
-                user=user,
-                structure=structure,
-                espace=code,
-                defaults={"mode": AccessMode.MODIFICATION},
-            )
+        _manager_attach(user=user, structure=structure, espaces=espaces, actor=None)
     return user
 
 
