@@ -50,6 +50,22 @@ def _structure_for(request: Request, data: dict[str, Any]) -> Structure:
     return structure
 
 
+def _address(structure: Structure) -> dict[str, str]:
+    """The postal address as `consulter` and `consulter/service` answer it."""
+    return {
+        "adresse": structure.adresse,
+        "codePostal": structure.code_postal,
+        "complementAdresse1": structure.complement_adresse_1,
+        "complementAdresse2": structure.complement_adresse_2,
+        "fax": "",
+        "indicatifFax": "",
+        "indicatifTelephone": "",
+        "pays": structure.code_pays,
+        "telephone": structure.telephone,
+        "ville": structure.ville,
+    }
+
+
 class Rechercher(CproView):
     def post(self, request: Request) -> Response:
         data = body(request)
@@ -113,18 +129,7 @@ class Consulter(CproView):
         expiry = account.password_expires_at.isoformat() if account is not None else None
         return ok(
             LIBELLE_OK,
-            adressePostaleDuSiege={
-                "adresse": structure.adresse,
-                "codePostal": structure.code_postal,
-                "complementAdresse1": structure.complement_adresse_1,
-                "complementAdresse2": structure.complement_adresse_2,
-                "fax": "",
-                "indicatifFax": "",
-                "indicatifTelephone": "",
-                "pays": structure.code_pays,
-                "telephone": structure.telephone,
-                "ville": structure.ville,
-            },
+            adressePostaleDuSiege=_address(structure),
             informationGenerales={
                 "idStructureCPP": structure.pk,
                 "identifiantStructure": structure.identifier,
@@ -201,18 +206,7 @@ class ConsulterService(CproView):
             raise ApiError(NOT_FOUND, "Service inconnu pour cette structure.")
         return ok(
             LIBELLE_OK,
-            adressePostale={
-                "adresse": structure.adresse,
-                "codePostal": structure.code_postal,
-                "complementAdresse1": structure.complement_adresse_1,
-                "complementAdresse2": structure.complement_adresse_2,
-                "fax": "",
-                "indicatifFax": "",
-                "indicatifTelephone": "",
-                "pays": structure.code_pays,
-                "telephone": structure.telephone,
-                "ville": structure.ville,
-            },
+            adressePostale=_address(structure),
             informationsGenerales={
                 "codeService": service.code,
                 "nomService": service.name,
