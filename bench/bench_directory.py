@@ -24,9 +24,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+import scratch_postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = int(os.environ.get("BENCH_DIRECTORY_ROWS", "1000000"))
-POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/")
 SCRATCH_DB = "choeur_bench_directory"
 SEARCHES = 200
 
@@ -118,28 +119,6 @@ def measure_database(label: str, database_url: str, path: Path) -> list[dict[str
     return rows
 
 
-def _postgres() -> tuple[str | None, str]:
-    """(scratch database URL, "") or (None, why it is skipped)."""
-    try:
-        import psycopg
-    except ImportError:
-        return None, "psycopg absent"
-    try:
-        with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB}")
-            conn.execute(f"CREATE DATABASE {SCRATCH_DB}")
-    except psycopg.Error as exc:
-        return None, f"PostgreSQL injoignable ({POSTGRES_URL}) : {str(exc).strip()[:80]}"
-    return POSTGRES_URL.rstrip("/") + "/" + SCRATCH_DB, ""
-
-
-def _drop_postgres() -> None:
-    import psycopg
-
-    with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DB}")
-
-
 def run() -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="bench-directory-") as tmp:
@@ -156,7 +135,7 @@ def run() -> list[dict[str, str]]:
             rows += measure_database("SQLite", f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", path)
         except RuntimeError as exc:
             rows.append(_row("SQLite", f"échec : {str(exc)[-300:]}"))
-        url, why = _postgres()
+        url, why = scratch_postgres.create(SCRATCH_DB)
         if url is None:
             rows.append(_row("import_sirene PostgreSQL", f"ignoré : {why}"))
         else:
@@ -165,7 +144,7 @@ def run() -> list[dict[str, str]]:
             except RuntimeError as exc:
                 rows.append(_row("PostgreSQL", f"échec : {str(exc)[-300:]}"))
             finally:
-                _drop_postgres()
+                scratch_postgres.drop(SCRATCH_DB)
     return rows
 
 
