@@ -13,6 +13,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
+from choeur.core.dates import last_months
 from choeur.invoices import perms
 from choeur.invoices.enums import STATUSES_DUE, InvoiceStatus
 from choeur.invoices.models import Attachment, Flux, Invoice, InvoiceDraft
@@ -163,7 +164,8 @@ def synthese(
         if s.value in counts
     ]
     today = today or timezone.localdate()
-    start = (today.replace(day=1) - dt.timedelta(days=335)).replace(day=1)
+    window = last_months(today, 12)
+    start = window[0]
     due = (
         visible.filter(status__in=list(STATUSES_DUE), issue_date__gte=start)
         .annotate(month=TruncMonth("issue_date"))
@@ -173,18 +175,15 @@ def synthese(
     )
     by_month = {row["month"].strftime("%Y-%m"): row for row in due}
     months: list[dict[str, Any]] = []
-    cursor = start
-    for _i in range(12):
-        key = cursor.strftime("%Y-%m")
-        row = by_month.get(key)
+    for first_day in window:
+        row = by_month.get(first_day.strftime("%Y-%m"))
         months.append(
             {
-                "month": cursor,
+                "month": first_day,
                 "total": row["total"] if row else Decimal("0"),
                 "count": row["n"] if row else 0,
             }
         )
-        cursor = (cursor + dt.timedelta(days=32)).replace(day=1)
     top: Decimal = max((m["total"] for m in months), default=Decimal("0")) or Decimal("1")
     for m in months:
         m["percent"] = int(m["total"] * 100 / top)

@@ -268,3 +268,31 @@ def test_draft_can_be_deleted_by_its_structure_only(client_in, world, client) ->
     client_in.force_login(world.user)
     client_in.post(reverse("invoices:draft_delete", args=[draft.pk]))
     assert not InvoiceDraft.objects.exists()
+
+
+@pytest.mark.parametrize("year", [2026, 2028])
+@pytest.mark.parametrize("month", range(1, 13))
+def test_synthese_window_holds_this_month_and_the_eleven_before(world, year, month) -> None:  # type: ignore[no-untyped-def]
+    """The 12 months of the Synthèse end with today's month whatever the month (the window was
+    once 335 days back, which lost the current month every December)."""
+    import datetime as dt
+
+    from choeur.core.dates import add_months
+    from choeur.invoices.selectors import synthese
+
+    today = add_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1)  # the month's last day
+    template = make(world, number="W-0", issue=dt.date(2026, 1, 15))
+    for offset, number in ((0, "W-NOW"), (-11, "W-OLDEST"), (-12, "W-TOO-OLD")):
+        clone = Invoice.objects.get(pk=template.pk)
+        clone.pk = None
+        clone.number, clone.flux_position = number, offset + 100
+        clone.issue_date = add_months(today.replace(day=1), offset)
+        clone.issue_year = clone.issue_date.year
+        clone.save()
+    template.delete()
+
+    months = synthese(user=world.user, today=today)["months"]
+    assert [m["month"] for m in months][-1] == today.replace(day=1)
+    assert months[-1]["count"] == 1 and months[0]["count"] == 1
+    assert sum(m["count"] for m in months) == 2  # twelve months back is out of the window
+    assert all(m["total"] == months[-1]["total"] for m in (months[0], months[-1]))
