@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from tests.accounts.factories import (
     PASSWORD,
@@ -46,7 +47,7 @@ def test_account_pages_are_accessible(
     page.get_by_label("Mot de passe actuel").fill("faux")
     page.locator("#id_password1").fill("abc")
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("Mot de passe actuel incorrect.").is_visible()
+    expect(page.get_by_text("Mot de passe actuel incorrect.")).to_be_visible()
     check_accessibility(page)
 
 
@@ -58,7 +59,7 @@ def test_public_accounts_pages_are_accessible(
         page.goto(live_server.url + path)
         check_accessibility(page)
     page.goto(live_server.url + "/compte/activation/lien-inconnu/")
-    assert page.get_by_text("Ce lien n'est pas valable").first.is_visible()
+    expect(page.get_by_text("Ce lien n'est pas valable").first).to_be_visible()
     check_accessibility(page)
 
     # « Je n'ai pas de numéro de SIRET », with its messages.
@@ -68,7 +69,7 @@ def test_public_accounts_pages_are_accessible(
     page.locator("label[for='id_identifier_type_0']").click()
     page.get_by_label("Numéro de TVA intracommunautaire").fill("DE123")
     page.get_by_role("button", name="Valider").click()
-    assert page.get_by_text("n'est pas valide").is_visible()
+    expect(page.get_by_text("n'est pas valide")).to_be_visible()
     screenshot(page, "inscription-sans-siret-erreur")
     check_accessibility(page)
 
@@ -79,7 +80,7 @@ def test_public_accounts_pages_are_accessible(
     page.get_by_label("Adresse électronique de connexion").fill("collegue@exemple.fr")
     page.get_by_label("N° SIRET de votre structure").fill(SIRET)
     page.get_by_role("button", name="Valider").click()
-    assert page.get_by_text("demande de rattachement").first.is_visible()
+    expect(page.get_by_text("demande de rattachement").first).to_be_visible()
     page.wait_for_load_state("load")
     screenshot(page, "inscription-2-rattachement")
     check_accessibility(page)
@@ -95,7 +96,7 @@ def test_lockout_page_is_plain_and_accessible(
         page.get_by_label("Adresse électronique").fill("lea@exemple.fr")
         page.get_by_label("Mot de passe").fill("Mauvais-2026")
         page.get_by_role("button", name="Se connecter").click()
-    assert page.get_by_role("heading", name="Compte bloqué pendant une heure").is_visible()
+    expect(page.get_by_role("heading", name="Compte bloqué pendant une heure")).to_be_visible()
     screenshot(page, "connexion-compte-bloque")
     check_accessibility(page)
     # The right password does not get through during the hour.
@@ -103,4 +104,4 @@ def test_lockout_page_is_plain_and_accessible(
     page.get_by_label("Adresse électronique").fill("lea@exemple.fr")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    assert page.get_by_role("heading", name="Compte bloqué pendant une heure").is_visible()
+    expect(page.get_by_role("heading", name="Compte bloqué pendant une heure")).to_be_visible()

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from choeur.directory.demo import DEMO_SUPPLIER_2_NAME, DEMO_SUPPLIER_2_SIRET
 from tests.accounts.factories import UserFactory, etablissement_create
@@ -45,12 +46,14 @@ def test_newcomer_registers_with_a_siret_activates_and_logs_in(
     page.get_by_role("link", name="Créer un compte").first.click()
 
     # Step 1
-    assert "Étape 1 sur 4" in page.locator(".fr-stepper").inner_text()
+    expect(page.locator(".fr-stepper")).to_contain_text("Étape 1 sur 4")
     check_accessibility(page)
     page.get_by_label("Adresse électronique de connexion").fill("lea.martin@exemple.fr")
     page.get_by_label("N° SIRET de votre structure").fill("123")
     page.get_by_role("button", name="Valider").click()
-    assert page.get_by_text("Le numéro SIRET doit comporter exactement 14 chiffres.").is_visible()
+    expect(
+        page.get_by_text("Le numéro SIRET doit comporter exactement 14 chiffres.")
+    ).to_be_visible()
     screenshot(page, "inscription-1-siret-errone")
     check_accessibility(page)
     page.get_by_label("N° SIRET de votre structure").fill(DEMO_SUPPLIER_2_SIRET)
@@ -58,14 +61,14 @@ def test_newcomer_registers_with_a_siret_activates_and_logs_in(
     page.get_by_role("button", name="Valider").click()
 
     # Step 2
-    assert "Étape 2 sur 4" in page.locator(".fr-stepper").inner_text()
+    expect(page.locator(".fr-stepper")).to_contain_text("Étape 2 sur 4")
     page.wait_for_load_state("load")
     # The captcha image is really drawn (5 characters), with its text alternative beside it.
     assert page.locator("img.captcha").evaluate("img => img.complete && img.naturalWidth > 0")
-    assert page.get_by_text("Combien font").is_visible()
-    assert page.get_by_label("Raison sociale").input_value() == DEMO_SUPPLIER_2_NAME
-    assert page.get_by_label("Déposer des demandes de paiement").is_checked()
-    assert not page.get_by_label("Créer et/ou consulter des DUME").is_checked()
+    expect(page.get_by_text("Combien font")).to_be_visible()
+    expect(page.get_by_label("Raison sociale")).to_have_value(DEMO_SUPPLIER_2_NAME)
+    expect(page.get_by_label("Déposer des demandes de paiement")).to_be_checked()
+    expect(page.get_by_label("Créer et/ou consulter des DUME")).not_to_be_checked()
     check_accessibility(page)
     page.get_by_label("Adresse électronique de connexion").fill("lea.martin@exemple.fr")
     page.locator("#id_last_name").fill("Martin")
@@ -77,24 +80,24 @@ def test_newcomer_registers_with_a_siret_activates_and_logs_in(
     page.get_by_role("button", name="Valider").click()
 
     # Step 3
-    assert "Étape 3 sur 4" in page.locator(".fr-stepper").inner_text()
-    assert page.get_by_label("Factures émises").is_checked()
-    assert page.get_by_label("Sollicitations émises").is_checked()
-    assert not page.get_by_label("Factures reçues").is_checked()
+    expect(page.locator(".fr-stepper")).to_contain_text("Étape 3 sur 4")
+    expect(page.get_by_label("Factures émises")).to_be_checked()
+    expect(page.get_by_label("Sollicitations émises")).to_be_checked()
+    expect(page.get_by_label("Factures reçues")).not_to_be_checked()
     check_accessibility(page)
     screenshot(page, "inscription-3")
     page.get_by_role("button", name="Valider").click()
 
     # Step 4: the email, the link, the password and the security question
-    assert "Étape 4 sur 4" in page.locator(".fr-stepper").inner_text()
-    assert page.get_by_text("lea.martin@exemple.fr").first.is_visible()
+    expect(page.locator(".fr-stepper")).to_contain_text("Étape 4 sur 4")
+    expect(page.get_by_text("lea.martin@exemple.fr").first).to_be_visible()
     check_accessibility(page)
     screenshot(page, "inscription-4-courriel-envoye")
     link = link_from(
         smtp_sink, "lea.martin@exemple.fr", "Activez votre compte", "/compte/activation/"
     )
     page.goto(link)
-    assert page.get_by_role("heading", name="Finalisation de l'inscription").is_visible()
+    expect(page.get_by_role("heading", name="Finalisation de l'inscription")).to_be_visible()
     check_accessibility(page)
     page.locator("#id_password1").fill("court")
     length_rule = page.locator("[data-rule='length']")
@@ -110,8 +113,8 @@ def test_newcomer_registers_with_a_siret_activates_and_logs_in(
 
     # Home page of the new account, with its espaces
     page.wait_for_url(site.url + "/mon-espace/")
-    assert page.get_by_text("Votre compte est activé").is_visible()
-    assert page.get_by_role("link", name="Factures émises").first.is_visible()
+    expect(page.get_by_text("Votre compte est activé")).to_be_visible()
+    expect(page.get_by_role("link", name="Factures émises").first).to_be_visible()
     screenshot(page, "inscription-5-mon-espace")
     check_accessibility(page)
 
@@ -122,7 +125,7 @@ def test_newcomer_registers_with_a_siret_activates_and_logs_in(
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(site.url + "/mon-espace/")
     page.goto(site.url + "/compte/")
-    assert page.get_by_text("Martin Léa").is_visible()
+    expect(page.get_by_text("Martin Léa")).to_be_visible()
     screenshot(page, "inscription-6-mon-compte")
     check_accessibility(page)
 
@@ -138,7 +141,7 @@ def test_forgotten_password_is_recovered_with_the_link_and_the_answer(
     page.get_by_label("Adresse électronique de connexion").fill("paul@exemple.fr")
     screenshot(page, "mot-de-passe-1")
     page.get_by_role("button", name="Recevoir le lien").click()
-    assert page.get_by_text("Si un compte actif utilise l'adresse").is_visible()
+    expect(page.get_by_text("Si un compte actif utilise l'adresse")).to_be_visible()
     check_accessibility(page)
 
     link = link_from(
@@ -148,24 +151,24 @@ def test_forgotten_password_is_recovered_with_the_link_and_the_answer(
         "/compte/mot-de-passe-oublie/",
     )
     page.goto(link)
-    assert page.get_by_text("Dans quelle ville êtes-vous né(e) ?").is_visible()
+    expect(page.get_by_text("Dans quelle ville êtes-vous né(e) ?")).to_be_visible()
     check_accessibility(page)
     page.get_by_label("Réponse à votre question de sécurité").fill("Paris")
     page.get_by_role("button", name="Valider").click()
-    assert page.get_by_text("Réponse incorrecte").is_visible()
+    expect(page.get_by_text("Réponse incorrecte")).to_be_visible()
     screenshot(page, "mot-de-passe-2-mauvaise-reponse")
     check_accessibility(page)
     page.get_by_label("Réponse à votre question de sécurité").fill("BEZIER")
     page.get_by_role("button", name="Valider").click()
 
-    assert page.get_by_role("heading", name="Nouveau mot de passe").is_visible()
+    expect(page.get_by_role("heading", name="Nouveau mot de passe")).to_be_visible()
     check_accessibility(page)
     page.locator("#id_password1").fill("Nouveau-Depart-2027")
     page.get_by_label("Confirmation du mot de passe").fill("Nouveau-Depart-2027")
     screenshot(page, "mot-de-passe-3-nouveau")
     page.get_by_role("button", name="Valider").click()
 
-    assert page.get_by_text("Votre mot de passe a été modifié").is_visible()
+    expect(page.get_by_text("Votre mot de passe a été modifié")).to_be_visible()
     check_accessibility(page)
     page.get_by_label("Adresse électronique").fill("paul@exemple.fr")
     page.get_by_label("Mot de passe").fill("Nouveau-Depart-2027")

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from choeur.structures.enums import IdentifierType, StructureKind
 from choeur.structures.models import Service, Structure
@@ -49,24 +51,24 @@ def test_supplier_finds_a_public_structure_and_sees_what_to_put_on_the_invoice(
     page.get_by_label("Code postal ou ville").fill("45190")
     page.get_by_role("button", name="Rechercher").click()
     page.wait_for_load_state("networkidle")
-    assert "2 structures publiques" in page.locator("#resultats").inner_text()
+    expect(page.locator("#resultats")).to_contain_text("2 structures publiques")
     results = page.locator("table tbody tr")
-    assert results.count() == 2
-    assert "CODE SERVICE OBLIGATOIRE" in results.nth(0).inner_text().upper()
-    assert "AUCUNE MENTION OBLIGATOIRE" in results.nth(1).inner_text().upper()
+    expect(results).to_have_count(2)
+    expect(results.nth(0)).to_contain_text(re.compile("code service obligatoire", re.I))
+    expect(results.nth(1)).to_contain_text(re.compile("aucune mention obligatoire", re.I))
     screenshot(page, "annuaire-recherche")
     check_accessibility(page)
 
     page.get_by_role("link", name="COMMUNE DE BEAUMONT-SUR-LOIRE").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_role("heading", level=1).inner_text() == "COMMUNE DE BEAUMONT-SUR-LOIRE"
+    expect(page.get_by_role("heading", level=1)).to_have_text("COMMUNE DE BEAUMONT-SUR-LOIRE")
     answer = page.locator("#que-mettre")
-    assert "Que dois-je mettre sur ma facture ?" in answer.inner_text()
-    assert "Le code service est obligatoire" in answer.inner_text()
+    expect(answer).to_contain_text("Que dois-je mettre sur ma facture ?")
+    expect(answer).to_contain_text("Le code service est obligatoire")
     services = page.locator("table tbody tr")
-    assert services.count() == 2
-    assert "SERVICE_DEST_SERV_OBL" in services.nth(0).inner_text()
-    assert "Oui" in services.nth(1).inner_text()  # TRAVAUX needs an engagement number
+    expect(services).to_have_count(2)
+    expect(services.nth(0)).to_contain_text("SERVICE_DEST_SERV_OBL")
+    expect(services.nth(1)).to_contain_text("Oui")  # TRAVAUX needs an engagement number
     screenshot(page, "annuaire-structure")
     check_accessibility(page)
 
@@ -75,7 +77,7 @@ def test_short_siret_search_explains_itself(
     live_server: Any, browser_page: Any, check_accessibility: Any
 ) -> None:
     browser_page.goto(live_server.url + "/annuaire/?q=12")
-    assert browser_page.get_by_text(
-        "Saisissez au moins 3 chiffres du numéro SIRET, ou un nom."
-    ).is_visible()
+    expect(
+        browser_page.get_by_text("Saisissez au moins 3 chiffres du numéro SIRET, ou un nom.")
+    ).to_be_visible()
     check_accessibility(browser_page)

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,9 +21,9 @@ def test_home_page_renders_with_the_dsfr_and_is_accessible(
     assert response.ok
     page.wait_for_load_state("networkidle")
 
-    assert page.locator("header.fr-header").is_visible()
-    assert page.locator("footer.fr-footer").is_visible()
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Déposez et suivez")
+    expect(page.locator("header.fr-header")).to_be_visible()
+    expect(page.locator("footer.fr-footer")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Déposez et suivez"))
     # The DSFR's stylesheet applied: Marianne is the body font and its files were fetched.
     family = page.evaluate("getComputedStyle(document.body).fontFamily")
     assert "Marianne" in family
@@ -36,5 +38,5 @@ def test_login_page_is_accessible(
     live_server: Any, browser_page: Any, check_accessibility: Any
 ) -> None:
     browser_page.goto(live_server.url + "/compte/connexion/")
-    assert browser_page.get_by_label("Adresse électronique").is_visible()
+    expect(browser_page.get_by_label("Adresse électronique")).to_be_visible()
     check_accessibility(browser_page)

@@ -4,11 +4,13 @@ sees the invoice MISE_A_DISPOSITION with its Factur-X PDF downloadable and valid
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 import choeur.einvoice as einvoice
 from choeur.invoices.enums import InvoiceStatus
@@ -44,7 +46,7 @@ def test_supplier_types_an_invoice_fixes_the_service_code_and_gets_a_valid_factu
     page.get_by_role("link", name="Saisir une facture").first.click()
     page.locator("[name=recipient]").fill(PUBLIC_SIRET)
     page.get_by_role("button", name="Rechercher le destinataire").click()
-    assert "Code service obligatoire" in page.locator("#recipient-parameters").inner_text()
+    expect(page.locator("#recipient-parameters")).to_contain_text("Code service obligatoire")
     page.locator("[name=number]").fill("WEB-2026-042")
     page.locator("[name=issue_date]").fill("2026-11-02")
     page.locator("[name=due_date]").fill("2026-12-02")
@@ -61,8 +63,10 @@ def test_supplier_types_an_invoice_fixes_the_service_code_and_gets_a_valid_factu
         page.locator(f"[name=lines-{index}-unit_price]").fill(price)
         page.locator(f"[name=lines-{index}-vat_rate]").select_option(rate)
     # The live estimate (static JS) follows the typing; the server's figures are authoritative.
-    live = page.locator("#live-totals").inner_text().replace("\u202f", " ").replace("\xa0", " ")
-    assert "1 056,64 € TTC" in live  # 881,50 HT + 174,70 (20 %) + 0,44 (5,5 %)
+    # 881,50 HT + 174,70 (20 %) + 0,44 (5,5 %); French formats separate with narrow spaces.
+    expect(page.locator("#live-totals")).to_contain_text(
+        re.compile(r"1[\s\u202f]056,64[\s\u202f]€ TTC")
+    )
     check_accessibility(page)
 
     # Submitted without the code service: the form says so, nothing is deposited.
@@ -75,7 +79,7 @@ def test_supplier_types_an_invoice_fixes_the_service_code_and_gets_a_valid_factu
     page.locator("[name=service_code]").fill("SERVICE_DEST_SERV_OBL")
     page.get_by_role("button", name="Déposer la facture").click()
     page.wait_for_url("**/factures/*/")
-    assert "Mise à disposition" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Mise à disposition")
     invoice = Invoice.objects.get()
     assert invoice.status == InvoiceStatus.MISE_A_DISPOSITION
     assert str(invoice.total_ttc) == "1056.64"
@@ -94,13 +98,13 @@ def test_supplier_types_an_invoice_fixes_the_service_code_and_gets_a_valid_factu
 
     # The invoice is in « Factures émises », its flux in « Suivi des flux » with its compte rendu.
     page.goto(f"{live_server.url}/factures/")
-    assert "WEB-2026-042" in page.locator("#invoices-table").inner_text()
+    expect(page.locator("#invoices-table")).to_contain_text("WEB-2026-042")
     check_accessibility(page)
     page.get_by_role("link", name="Suivi des flux").first.click()
     page.get_by_role("link", name=invoice.flux.numero).click()
-    assert "Intégré" in page.locator("#flux-status").inner_text()
-    assert "Intégrée" in page.locator("#report-table").inner_text()
+    expect(page.locator("#flux-status")).to_contain_text("Intégré")
+    expect(page.locator("#report-table")).to_contain_text("Intégrée")
     check_accessibility(page)
     page.goto(f"{live_server.url}/factures/synthese/")
-    assert "Mise à disposition" in page.locator("#synthese-statuts").inner_text()
+    expect(page.locator("#synthese-statuts")).to_contain_text("Mise à disposition")
     check_accessibility(page)

@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from choeur.structures.enums import Espace, Role
 from choeur.structures.models import Service
@@ -71,7 +72,7 @@ def test_suspend_complete_then_pay(
     page.get_by_label("Motif de la suspension").fill("Le bon de livraison signé manque.")
     check_accessibility(page)
     page.get_by_role("button", name="Confirmer : Suspendre").click()
-    assert page.locator("#statut-courant").text_content() == "Suspendue"
+    expect(page.locator("#statut-courant")).to_have_text("Suspendue")
 
     # The supplier's contact receives the email, with the reason and a link to his invoice.
     message = smtp_sink.wait_for(lambda m: invoice.number in m["Subject"], timeout=15)
@@ -98,13 +99,13 @@ def test_suspend_complete_then_pay(
     # The recipient sees the attachment, marks the service done, then the payment.
     _as(page, live_server, agent)
     page.goto(f"{live_server.url}/factures-recues/{invoice.pk}/")
-    assert page.get_by_role("link", name="bon-de-livraison.pdf").count() == 1
+    expect(page.get_by_role("link", name="bon-de-livraison.pdf")).to_have_count(1)
     page.get_by_role("link", name="Service fait").click()
     page.get_by_role("button", name="Confirmer : Service fait").click()
-    assert page.locator("#statut-courant").text_content() == "Service fait"
+    expect(page.locator("#statut-courant")).to_have_text("Service fait")
     page.get_by_role("link", name="Mise en paiement").click()
     page.get_by_role("button", name="Confirmer : Mise en paiement").click()
-    assert page.locator("#statut-courant").text_content() == "Mise en paiement"
+    expect(page.locator("#statut-courant")).to_have_text("Mise en paiement")
     screenshot(page, "lifecycle-recipient-history")
     check_accessibility(page)
     recipient_history = _history(page, "td:nth-child(2) strong")
@@ -130,6 +131,6 @@ def test_suspend_complete_then_pay(
     screenshot(page, "lifecycle-synthese")
     check_accessibility(page)
     page.goto(f"{live_server.url}/factures-recues/?statut=MISE_EN_PAIEMENT")
-    assert page.get_by_role("link", name=invoice.number).count() == 1
+    expect(page.get_by_role("link", name=invoice.number)).to_have_count(1)
     screenshot(page, "lifecycle-list")
     check_accessibility(page)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from choeur.notifications.tasks import digest_send_task
 from choeur.structures.enums import Espace, Role
@@ -55,7 +56,7 @@ def _suspend(page: Any, live_server: Any, agent: Any, invoice: Any, reason: str)
     page.get_by_role("link", name="Suspendre").click()
     page.get_by_label("Motif de la suspension").fill(reason)
     page.get_by_role("button", name="Confirmer : Suspendre").click()
-    assert page.locator("#statut-courant").text_content() == "Suspendue"
+    expect(page.locator("#statut-courant")).to_have_text("Suspendue")
 
 
 def test_supplier_sees_the_count_the_notification_and_gets_the_email(
@@ -79,20 +80,20 @@ def test_supplier_sees_the_count_the_notification_and_gets_the_email(
     _as(page, live_server, supplier_user)
     page.goto(f"{live_server.url}/")
     header_link = page.locator("#header-notifications")
-    assert header_link.text_content().strip() == "Notifications (1 non lue)"
+    expect(header_link).to_have_text("Notifications (1 non lue)")
     header_link.click()
     page.wait_for_url(re.compile(r"/notifications/$"))
     title = f"Votre facture {invoice.number} : Suspendue"
     entry = page.get_by_role("link", name=title)
-    assert entry.count() == 1
-    assert "Le bon de livraison signé manque." in page.locator("#notifications").text_content()
+    expect(entry).to_have_count(1)
+    expect(page.locator("#notifications")).to_contain_text("Le bon de livraison signé manque.")
     screenshot(page, "notifications-list")
     check_accessibility(page)
 
     page.get_by_role("button", name=f"Marquer comme lue : {title}").click()
     page.wait_for_url(re.compile(r"/notifications/"))
-    assert page.locator("#header-notifications").text_content().strip() == "Notifications"
-    assert page.locator("#unread-count").text_content().strip() == "Aucune notification non lue"
+    expect(page.locator("#header-notifications")).to_have_text("Notifications")
+    expect(page.locator("#unread-count")).to_have_text("Aucune notification non lue")
 
     # The entry links to the invoice.
     page.get_by_role("link", name=title).click()
@@ -119,12 +120,12 @@ def test_a_supplier_who_chose_the_digest_gets_one_digest_when_the_task_runs(
     page.goto(f"{live_server.url}/notifications/")
     page.get_by_role("link", name="Mes notifications").click()
     group = page.get_by_role("group", name=re.compile(r"^Changements de statut"))
-    assert "gestionnaire principal" in group.text_content()
+    expect(group).to_contain_text("gestionnaire principal")
     assert group.get_by_role("radio", name=re.compile(r"^Pas de courriel")).is_disabled()
     group.get_by_text("Un résumé par jour", exact=True).click()
-    assert group.get_by_role("radio", name="Un résumé par jour").is_checked()
+    expect(group.get_by_role("radio", name="Un résumé par jour")).to_be_checked()
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("Vos choix de notification sont enregistrés.").count() == 1
+    expect(page.get_by_text("Vos choix de notification sont enregistrés.")).to_have_count(1)
 
     _suspend(page, live_server, agent, invoice, "Il manque le RIB.")
     time.sleep(1)  # what would have left at once has had the time to arrive
@@ -133,9 +134,7 @@ def test_a_supplier_who_chose_the_digest_gets_one_digest_when_the_task_runs(
     # Still in his list at once.
     _as(page, live_server, supplier_user)
     page.goto(f"{live_server.url}/notifications/")
-    assert page.locator("#header-notifications").text_content().strip() == (
-        "Notifications (1 non lue)"
-    )
+    expect(page.locator("#header-notifications")).to_have_text("Notifications (1 non lue)")
 
     assert digest_send_task.delay().get() == 1
     digest = smtp_sink.wait_for(lambda m: "résumé du jour" in smtp_sink.subject(m))

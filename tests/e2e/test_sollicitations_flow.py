@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from choeur.sollicitations.enums import Status
 from choeur.sollicitations.models import Sollicitation
@@ -66,7 +67,7 @@ def test_a_question_about_a_rejected_invoice_runs_to_its_closing(
     # The supplier writes to the recipient about his rejected invoice.
     _log_in_as(page, live_server, sender)
     page.goto(live_server.url + "/sollicitations/emises/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Sollicitations émises"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sollicitations émises")
     _check(page, screenshot, check_accessibility, "emises-vide")
     page.get_by_role("link", name="Nouvelle sollicitation").click()
     page.get_by_label("Catégorie et sous-catégorie").select_option(
@@ -81,7 +82,7 @@ def test_a_question_about_a_rejected_invoice_runs_to_its_closing(
     page.wait_for_url(re.compile(r"/sollicitations/SOL-\d{4}-\d{7}/$"))
     number = Sollicitation.objects.get().number
     assert f"Votre sollicitation {number} a été envoyée." in page.content()
-    assert page.locator("#statut").text_content() == "Nouveau"
+    expect(page.locator("#statut")).to_have_text("Nouveau")
     _check(page, screenshot, check_accessibility, "detail-emetteur")
     new = smtp_sink.wait_for(lambda m: subject(m).startswith(f"Nouvelle sollicitation {number}"))
     assert new["To"] == "agent@commune.test"
@@ -89,13 +90,13 @@ def test_a_question_about_a_rejected_invoice_runs_to_its_closing(
     # The agent finds it in « Tickets à traiter », takes it and asks for more.
     _log_in_as(page, live_server, agent)
     page.goto(live_server.url + "/sollicitations/recues/")
-    assert page.get_by_role("link", name=re.compile(r"Tickets à traiter \(1\)")).is_visible()
-    assert page.get_by_text("Non lu", exact=True).is_visible()
+    expect(page.get_by_role("link", name=re.compile(r"Tickets à traiter \(1\)"))).to_be_visible()
+    expect(page.get_by_text("Non lu", exact=True)).to_be_visible()
     _check(page, screenshot, check_accessibility, "recues-a-traiter")
     page.get_by_role("link", name=number).click()
-    assert page.get_by_role("link", name="bon-de-commande.pdf").is_visible()
+    expect(page.get_by_role("link", name="bon-de-commande.pdf")).to_be_visible()
     page.get_by_role("button", name="Prendre en charge").click()
-    assert page.locator("#statut").text_content() == "Pris en charge"
+    expect(page.locator("#statut")).to_have_text("Pris en charge")
     smtp_sink.wait_for(lambda m: subject(m) == f"Votre sollicitation {number} est prise en charge")
     _check(page, screenshot, check_accessibility, "detail-agent")
     _open(page, "Demander un complément")
@@ -103,7 +104,7 @@ def test_a_question_about_a_rejected_invoice_runs_to_its_closing(
         "Le bon de commande ne correspond pas : quel est le numéro d'engagement ?"
     )
     page.get_by_role("button", name="Envoyer la demande").click()
-    assert page.locator("#statut").text_content() == "En attente de complément"
+    expect(page.locator("#statut")).to_have_text("En attente de complément")
     request = smtp_sink.wait_for(
         lambda m: subject(m) == f"Complément demandé pour votre sollicitation {number}"
     )
@@ -113,13 +114,13 @@ def test_a_question_about_a_rejected_invoice_runs_to_its_closing(
     # The supplier sees the question as unread and answers it.
     _log_in_as(page, live_server, sender)
     page.goto(live_server.url + "/sollicitations/emises/")
-    assert page.get_by_text("Non lu", exact=True).is_visible()
+    expect(page.get_by_text("Non lu", exact=True)).to_be_visible()
     _check(page, screenshot, check_accessibility, "emises-action-requise")
     page.get_by_role("link", name=number).click()
     assert "numéro d'engagement" in page.content()
     page.get_by_label("Informations complémentaires").fill("L'engagement est EJ2026000001.")
     page.get_by_role("button", name="Envoyer le complément").click()
-    assert page.locator("#statut").text_content() == "Pris en charge"
+    expect(page.locator("#statut")).to_have_text("Pris en charge")
     smtp_sink.wait_for(lambda m: subject(m) == f"Complément reçu pour la sollicitation {number}")
 
     # Back in the agent's queue: he answers, then closes.
@@ -130,12 +131,12 @@ def test_a_question_about_a_rejected_invoice_runs_to_its_closing(
         "Merci : déposez une nouvelle facture citant EJ2026000001."
     )
     page.get_by_role("button", name="Envoyer la réponse").click()
-    assert page.locator("#statut").text_content() == "Répondu"
+    expect(page.locator("#statut")).to_have_text("Répondu")
     answer = smtp_sink.wait_for(lambda m: subject(m) == f"Réponse à votre sollicitation {number}")
     assert "EJ2026000001" in smtp_sink.body(answer)
     _open(page, "Clôturer")
     page.get_by_role("button", name="Clôturer la sollicitation").click()
-    assert page.locator("#statut").text_content() == "Clôturé"
+    expect(page.locator("#statut")).to_have_text("Clôturé")
     closed = smtp_sink.wait_for(
         lambda m: subject(m) == f"Votre sollicitation {number} est clôturée"
     )
@@ -157,7 +158,7 @@ def test_a_question_about_a_rejected_invoice_runs_to_its_closing(
     # The supplier finds it among the closed ones.
     _log_in_as(page, live_server, sender)
     page.goto(live_server.url + "/sollicitations/emises/?onglet=clotures")
-    assert page.get_by_role("link", name=number).is_visible()
+    expect(page.get_by_role("link", name=number)).to_be_visible()
 
 
 def test_someone_who_cannot_connect_gets_a_ticket_number_by_email(
@@ -182,6 +183,7 @@ def test_someone_who_cannot_connect_gets_a_ticket_number_by_email(
     page.get_by_label("Recopiez les 5 caractères de l'image").fill("PASSED")
     page.get_by_role("button", name="Envoyer").click()
     page.wait_for_url(re.compile(r"/sollicitations/contact/envoyee/$"))
+    expect(page.locator("#numero-sollicitation")).to_have_text(re.compile(r"^SOL-\d{4}-\d{7}$"))
     number = page.locator("#numero-sollicitation").inner_text()
     assert re.fullmatch(r"SOL-\d{4}-\d{7}", number)
     _check(page, screenshot, check_accessibility, "contact-envoyee")
@@ -210,12 +212,12 @@ def test_a_draft_to_support_is_saved_edited_and_sent(
     page.get_by_label("Titre").fill("Rattachement en attente")
     page.get_by_label("Description").fill("Ma demande attend depuis deux semaines.")
     page.get_by_role("button", name="Enregistrer le brouillon").click()
-    assert page.locator("#statut").text_content() == "Brouillon"
+    expect(page.locator("#statut")).to_have_text("Brouillon")
     page.get_by_role("link", name="Modifier le brouillon").click()
     _check(page, screenshot, check_accessibility, "brouillon-modifier")
     page.get_by_label("Titre").fill("Rattachement en attente depuis deux semaines")
     page.get_by_role("button", name="Envoyer").click()
-    assert page.locator("#statut").text_content() == "Nouveau"
+    expect(page.locator("#statut")).to_have_text("Nouveau")
     number = Sollicitation.objects.get().number
     smtp_sink.wait_for(
         lambda m: (
@@ -227,5 +229,5 @@ def test_a_draft_to_support_is_saved_edited_and_sent(
     # Support finds it in the same « Sollicitations reçues » page.
     _log_in_as(page, live_server, operator)
     page.goto(live_server.url + "/sollicitations/recues/")
-    assert page.get_by_role("link", name=number).is_visible()
+    expect(page.get_by_role("link", name=number)).to_be_visible()
     _check(page, screenshot, check_accessibility, "support-a-traiter")

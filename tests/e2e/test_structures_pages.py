@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from choeur.structures.enums import RattachementStatus
 from tests.structures.factories import (
@@ -60,7 +61,7 @@ def test_manager_pages_are_accessible(
         check_accessibility(page)
     page.goto(base + "comptes-techniques/")
     page.get_by_role("button", name="Créer un compte technique").click()
-    assert page.get_by_text(f"TECH_1_{structure.identifier}@cpro.fr").count() >= 1
+    expect(page.get_by_text(f"TECH_1_{structure.identifier}@cpro.fr").first).to_be_visible()
     screenshot(page, "structures-compte-technique")
     check_accessibility(page)
     for path in ["/structures/", "/structures/mes-rattachements/", "/structures/mes-abonnements/"]:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from choeur.structures.enums import AccessMode, Espace, RattachementStatus
 from choeur.structures.models import EspaceSubscription, Rattachement
@@ -38,14 +39,14 @@ def test_manager_approves_and_the_user_sees_factures_emises(
 
     _log_in_with_cookie(page, live_server, manager)
     page.goto(f"{live_server.url}/structures/{structure.pk}/approbations/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Approbations"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Approbations")
     check_accessibility(page)
     page.get_by_role("link", name=f"Examiner la demande de {newcomer.email}").click()
     page.get_by_label("Factures émises").select_option(AccessMode.MODIFICATION)
     screenshot(page, "structures-approbation")
     check_accessibility(page)
     page.get_by_role("button", name="Valider le rattachement").click()
-    assert page.get_by_text("La demande est validée").is_visible()
+    expect(page.get_by_text("La demande est validée")).to_be_visible()
     assert Rattachement.objects.get(user=newcomer).status == RattachementStatus.VALIDEE
     assert (
         EspaceSubscription.objects.get(
@@ -61,5 +62,5 @@ def test_manager_approves_and_the_user_sees_factures_emises(
     page.locator("main").get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state("networkidle")
     menu = page.locator("#fr-navigation")
-    assert menu.get_by_role("link", name="Factures émises").count() == 1
+    expect(menu.get_by_role("link", name="Factures émises")).to_have_count(1)
     screenshot(page, "structures-menu-apres-rattachement")
