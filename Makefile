@@ -5,8 +5,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address in emailed links (activation, reset, email change): where `make run` serves.
+SITE_URL ?= http://$(HOST):$(PORT)
 # `make run` is for trying Chœur on one machine: debug pages, console email, demo data.
-RUN_ENV := DEBUG=true EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
+RUN_ENV = DEBUG=true SITE_URL=$(SITE_URL) EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
 	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage
 TEST_ENV := SECRET_KEY=tests-only-secret-key-not-for-production-0123456789 DEBUG=false
 # Test processes in parallel (pytest-xdist); 0 runs everything in this process.

@@ -284,8 +284,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 _BROKER_URL = env_str("CELERY_BROKER_URL")
 # Without a broker, tasks run in the web process right after the transaction commits. Celery
-# still builds a producer in that mode: an in-memory transport keeps it from looking for one.
-CELERY_BROKER_URL = _BROKER_URL or "memory://"
+# still builds a producer in that mode: an in-memory transport keeps it from looking for one (its
+# host named, or kombu warns on every task that it « reverts to localhost »).
+CELERY_BROKER_URL = _BROKER_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not _BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True

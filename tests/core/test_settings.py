@@ -62,3 +62,22 @@ def test_every_periodic_job_named_in_beat_exists() -> None:
         "notifications.outbox_flush",
         "structures.technical_password_reminders",
     } <= {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
+
+
+def test_make_run_builds_emailed_links_for_the_port_it_serves() -> None:
+    """`make run PORT=8010` serves on 8010, and the links of its emails point there too (they
+    once pointed at 8000 whatever the port, so every activation link was dead)."""
+    dry = subprocess.run(
+        ["make", "-n", "run", "PORT=8010"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert dry.returncode == 0, dry.stderr
+    serve = next(line for line in dry.stdout.splitlines() if "runserver" in line)
+    assert serve.rstrip().endswith("runserver 127.0.0.1:8010")
+    env = dict(
+        item.split("=", 1) for item in serve.split() if "=" in item and item.split("=")[0].isupper()
+    )
+    assert env["SITE_URL"] == "http://127.0.0.1:8010"
+    shown = _manage(
+        "shell", "-c", "from django.conf import settings; print(settings.SITE_URL)", env=env
+    )
+    assert shown.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8010", shown.stderr
