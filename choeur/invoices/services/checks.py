@@ -53,7 +53,8 @@ def party_identifiers(party: Party) -> list[str]:
 
 def check_routing(*, pivot: Pivot, flux_supplier: Structure, depositor: Any) -> Outcome:
     out = Outcome()
-    supplier = _supplier(pivot, flux_supplier, depositor, out.problems)
+    supplier, problems = check_seller(pivot=pivot, flux_supplier=flux_supplier, depositor=depositor)
+    out.problems += problems
     cadre = _cadre(pivot, out.problems)
     recipient_ids = [v for v in party_identifiers(pivot.buyer) if SIRET_RE.match(v)]
     dest = check_recipient_data(
@@ -97,9 +98,13 @@ def check_recipient_data(
     return out
 
 
-def _supplier(
-    pivot: Pivot, flux_supplier: Structure, depositor: Any, problems: list[Problem]
-) -> Structure | None:
+def check_seller(
+    *, pivot: Pivot, flux_supplier: Structure, depositor: Any
+) -> tuple[Structure | None, list[Problem]]:
+    """The structure an invoice is sent as, whatever the way in (saisie, PDF, flux, archive, API):
+    the seller it names (BT-29/30/31) must be the depositing structure, or another structure the
+    depositor may deposit for. Returns it, or None with the problems (C.4)."""
+    problems: list[Problem] = []
     ids = party_identifiers(pivot.seller)
     own = {flux_supplier.identifier.upper()}
     if flux_supplier.numero_tva:
@@ -117,30 +122,71 @@ def _supplier(
                     "BT-30",
                 )
             )
-            return None
-        return flux_supplier
+            return None, problems
+        return flux_supplier, problems
     if own & set(ids):
         if not flux_supplier.is_active:
-            problems.append(_inactive_supplier(flux_supplier))
-            return None
-        return flux_supplier
+            return None, [_inactive_supplier(flux_supplier)]
+        return flux_supplier, problems
     candidates = [v for v in ids if SIRET_RE.match(v)]
     other = Structure.objects.filter(identifier__in=candidates).first() if candidates else None
     if other is not None and perms.can_deposit(depositor, other):
         if not other.is_active:
-            problems.append(_inactive_supplier(other))
-            return None
-        return other
+            return None, [_inactive_supplier(other)]
+        return other, problems
+    seller = f" ({pivot.seller.name})" if pivot.seller.name else ""
     problems.append(
         Problem(
             "CHOEUR-FOURN-02",
-            f"L'identifiant fournisseur {ids[0]} n'est pas celui d'une structure pour laquelle "
-            f"vous pouvez déposer (structure émettrice du dépôt : {flux_supplier.identifier}).",
+            f"Le vendeur de la facture{seller}, identifiant {ids[0]}, n'est pas une structure "
+            "pour laquelle vous pouvez déposer (structure émettrice du dépôt : "
+            f"{flux_supplier.identifier}). Vous ne pouvez envoyer que les factures émises par "
+            "vos structures.",
             "Vendeur, identifiant légal",
             "BT-30",
         )
     )
-    return None
+    return None, problems
+
+
+def check_embedded_invoice(*, pdf: bytes, supplier: Structure, depositor: Any) -> list[Problem]:
+    """A structured PDF (Factur-X, ZUGFeRD) deposited as the PDF of an invoice (« Déposer une
+    facture PDF », the API's DEPOT_PDF_API) carries its own invoice, which the buyer receives
+    with it: its seller is checked as any flux's (`check_seller`), and must be the very structure
+    the PDF is deposited for."""
+    import choeur.einvoice as einvoice
+    from choeur.einvoice.errors import EInvoiceError
+
+    try:
+        detected = einvoice.detect(pdf)
+    except EInvoiceError:
+        return []  # not a structured PDF: the typed data is the invoice
+    if getattr(detected, "syntax", None) != "facturx":
+        return []
+    try:
+        embedded = einvoice.read(pdf)
+    except EInvoiceError as exc:
+        return [
+            Problem(
+                "CHOEUR-LECTURE-01",
+                "Ce PDF contient une facture structurée (Factur-X) illisible : "
+                f"{exc.message_fr} Déposez un PDF lisible ou saisissez la facture.",
+                "PDF",
+            )
+        ]
+    seller, problems = check_seller(pivot=embedded, flux_supplier=supplier, depositor=depositor)
+    if seller is not None and seller.pk != supplier.pk:
+        problems.append(
+            Problem(
+                "CHOEUR-FOURN-02",
+                f"Ce PDF est une facture de la structure {seller.identifier} "
+                f"({seller.raison_sociale}) : déposez-la au nom de cette structure, pas de "
+                f"{supplier.identifier}.",
+                "Vendeur, identifiant légal",
+                "BT-30",
+            )
+        )
+    return problems
 
 
 def _inactive_supplier(structure: Structure) -> Problem:

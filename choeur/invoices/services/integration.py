@@ -40,7 +40,13 @@ from choeur.invoices.enums import (
 )
 from choeur.invoices.models import Attachment, Flux, Invoice, InvoiceLine
 from choeur.invoices.services.archive import ArchiveError, Member, unpack
-from choeur.invoices.services.checks import Routing, check_amounts, check_attachments, check_routing
+from choeur.invoices.services.checks import (
+    Routing,
+    check_amounts,
+    check_attachments,
+    check_embedded_invoice,
+    check_routing,
+)
 from choeur.invoices.services.rules import Problem
 from choeur.invoices.services.status import history_start, invoice_set_status
 
@@ -206,6 +212,11 @@ def _integrate_one(flux: Flux, position: int, member: Member) -> Item:
     problems += check_attachments(pivot, extra, main_size=len(member.data))
     outcome = check_routing(pivot=pivot, flux_supplier=flux.supplier, depositor=flux.depositor)
     problems += outcome.problems
+    if flux.form_data_id is not None:
+        # A PDF deposit: the PDF the buyer receives may carry an invoice of its own.
+        problems += check_embedded_invoice(
+            pdf=_read(flux.original), supplier=flux.supplier, depositor=flux.depositor
+        )
     if problems or outcome.routing is None:
         return _item_rejected(position, member.name, number, problems, warnings)
     duplicate = _duplicate(outcome.routing, pivot)

@@ -19,6 +19,7 @@ from choeur.einvoice.model import Invoice as Pivot
 from choeur.invoices import perms
 from choeur.invoices.enums import AttachmentKind, InvoiceStatus, InvoiceType
 from choeur.invoices.models import Attachment, InvoiceDraft
+from choeur.invoices.services.checks import check_embedded_invoice
 from choeur.invoices.services.deposit import Upload
 from choeur.invoices.services.drafts import SaisieError
 from choeur.invoices.services.integration import invoice_type_of, tva_regime_of
@@ -42,6 +43,9 @@ def invoice_draft_from_pdf(*, user: Any, supplier: Structure, upload: Upload) ->
     if not perms.can_deposit(user, supplier):
         raise SaisieError("Vous ne pouvez pas déposer de factures pour cette structure.")
     data = _check_pdf(upload.data)
+    problems = check_embedded_invoice(pdf=upload.data, supplier=supplier, depositor=user)
+    if problems:
+        raise SaisieError(" ".join(problem.message for problem in problems))
     with transaction.atomic():
         draft = InvoiceDraft.objects.create(
             supplier=supplier, created_by=user, data=data, number=data.get("number", "")[:100]
