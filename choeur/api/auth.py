@@ -9,6 +9,9 @@ import binascii
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework import exceptions
 from rest_framework.request import Request
@@ -36,6 +39,37 @@ def decode_cpro_account(header: str) -> tuple[str, str] | None:
     return login, password
 
 
+# A technical account's password is an Argon2 hash (about 0.3 s of CPU to check, on purpose): an
+# ERP sends it with every call, so a successful check is remembered for the token's lifetime
+# (at most an hour) under a keyed HMAC of (token, account, its current hash, the header). A new
+# token, a changed password or another header is checked again; nothing guessable is stored.
+PROOF_MAX_SECONDS = 3600
+
+
+def _password_ok(user: Any, password: str, *, token: Any, header: str) -> bool:
+    proof = salted_hmac(
+        "choeur.api.cpro-account",
+        f"{token.pk}:{user.pk}:{user.password}:{header}",
+        algorithm="sha256",
+    ).hexdigest()
+    key = f"cpro-account-proof:{proof}"
+    if cache.get(key):
+        return True
+    if not user.check_password(password):
+        return False
+    remaining = int((token.expires - timezone.now()).total_seconds()) if token.expires else 0
+    if remaining > 0:
+        # check_password may have upgraded the hash: the proof is taken over the stored one.
+        user.refresh_from_db(fields=["password"])
+        proof = salted_hmac(
+            "choeur.api.cpro-account",
+            f"{token.pk}:{user.pk}:{user.password}:{header}",
+            algorithm="sha256",
+        ).hexdigest()
+        cache.set(f"cpro-account-proof:{proof}", True, min(remaining, PROOF_MAX_SECONDS))
+    return True
+
+
 class CproAccountAuthentication(OAuth2Authentication):  # type: ignore[misc]
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         result = super().authenticate(request)
@@ -54,7 +88,7 @@ class CproAccountAuthentication(OAuth2Authentication):  # type: ignore[misc]
             .objects.filter(email__iexact=login, is_technical=True, is_active=True)
             .first()
         )
-        if user is None or not user.check_password(password):
+        if user is None or not _password_ok(user, password, token=token, header=header):
             raise exceptions.AuthenticationFailed(BAD_ACCOUNT)
         account = getattr(user, "technical_account", None)
         if account is None or not account.is_active:

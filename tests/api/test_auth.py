@@ -116,3 +116,42 @@ def test_malformed_json_gets_the_envelope_not_an_html_page(api_account: Any) -> 
     )
     assert response.status_code == 400
     assert response.json()["codeRetour"] == 20001
+
+
+def test_the_password_is_checked_once_per_token_not_on_every_call(
+    api_account: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Argon2 costs about 0.3 s of CPU: an ERP's calls with one token pay it once."""
+    from choeur.accounts.models import User
+
+    checks: list[str] = []
+    real = User.check_password
+
+    def counting(self: Any, raw: str) -> bool:
+        checks.append(raw)
+        return real(self, raw)
+
+    monkeypatch.setattr(User, "check_password", counting)
+    for _ in range(3):
+        assert api_account.post("/cpro/transverses/v1/recuperer/devises", {}).status_code == 200
+    assert len(checks) == 1
+    # A wrong password is never remembered: refused every time, checked every time.
+    for _ in range(2):
+        response = api_account.post(
+            "/cpro/transverses/v1/recuperer/devises",
+            {},
+            HTTP_CPRO_ACCOUNT=api_account.cpro_account("Mauvais-2026!"),
+        )
+        assert response.status_code == 401
+    assert len(checks) == 3
+
+
+def test_a_changed_password_ends_what_the_old_one_opened(api_account: Any) -> None:
+    assert api_account.post("/cpro/transverses/v1/recuperer/devises", {}).status_code == 200
+    user = api_account.structure.technical_accounts.get().user
+    user.set_password("Nouveau-Mot-2026!")
+    user.save()
+    response = api_account.post("/cpro/transverses/v1/recuperer/devises", {})
+    assert response.status_code == 401
+    api_account.password = "Nouveau-Mot-2026!"
+    assert api_account.post("/cpro/transverses/v1/recuperer/devises", {}).status_code == 200
