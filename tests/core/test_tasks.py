@@ -45,3 +45,42 @@ def test_in_process_tasks_never_look_for_a_broker(caplog: pytest.LogCaptureFixtu
             assert connection.info()["transport"] == "memory"
     assert CALLS == ["sans courtier"]
     assert not [r for r in caplog.records if r.name.startswith("kombu")]
+
+
+@pytest.fixture
+def broker_down():  # type: ignore[no-untyped-def]
+    """Celery configured for a broker that does not answer (a closed port on loopback)."""
+    from config.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_connection_timeout)
+    app._pool = None
+    app.amqp._producer_pool = None
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "amqp://guest:guest@127.0.0.1:9//"
+    app.conf.broker_connection_timeout = 1
+    yield app
+    app._pool = None
+    app.amqp._producer_pool = None
+    app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_connection_timeout = saved
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_down_loses_nothing_and_breaks_no_answer(broker_down, caplog) -> None:  # type: ignore[no-untyped-def]
+    """The deposit is accepted with the broker down: its row is durable, the task is not lost
+    but left to the sweeper, and the request does not fail after its commit."""
+    from choeur.invoices.enums import FluxStatus
+    from choeur.invoices.models import Flux
+    from choeur.invoices.services.deposit import Upload, flux_deposit
+    from tests.invoices.factories import PUBLIC_FREE_SIRET, StructureFactory, member
+    from tests.invoices.samples import Sample
+
+    supplier = StructureFactory()
+    user = member(supplier)
+    with caplog.at_level("WARNING", logger="choeur.core.tasks"):
+        flux = flux_deposit(
+            user=user,
+            supplier=supplier,
+            upload=Upload("f.xml", Sample(supplier.identifier, PUBLIC_FREE_SIRET).cii()),
+        )
+    assert Flux.objects.get(pk=flux.pk).status == FluxStatus.IN_RECU
+    assert any("not queued" in r.getMessage() for r in caplog.records)
