@@ -36,7 +36,10 @@ def legal_page(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html", {"title": "Mon espace"})
+    from choeur.invoices.views.home import first_invoice_guide
+
+    context = {"title": "Mon espace", "first_invoice": first_invoice_guide(request.user)}
+    return render(request, "core/dashboard.html", context)
 
 
 @require_GET

@@ -8,9 +8,13 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from choeur.core.formats import format_rate
 from choeur.core.forms import BaseForm
+from choeur.einvoice.codes import SAISIE_UNITS, unit_name
 from choeur.invoices.enums import (
     CadreFacturation,
     InvoiceStatus,
@@ -23,25 +27,19 @@ from choeur.invoices.services.rules import attachment_problems
 from choeur.structures.models import BankAccount, Structure
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-UNITS = [
-    ("C62", _("Unité")),
-    ("HUR", _("Heure")),
-    ("DAY", _("Jour")),
-    ("MON", _("Mois")),
-    ("KGM", _("Kilogramme")),
-    ("MTR", _("Mètre")),
-    ("MTK", _("Mètre carré")),
-    ("LTR", _("Litre")),
-    ("LS", _("Forfait")),
-]
+# French VAT rates (metropolitan, Corsica, overseas), labelled as every page prints them.
 VAT_RATES = [
-    ("20.00", "20 %"),
-    ("10.00", "10 %"),
-    ("8.50", "8,5 %"),
-    ("5.50", "5,5 %"),
-    ("2.10", "2,1 %"),
-    ("0.00", "0 %"),
+    (rate, format_rate(Decimal(rate)))
+    for rate in ("20.00", "10.00", "8.50", "5.50", "2.10", "0.00")
 ]
+
+
+def unit_choices() -> list[tuple[str, str]]:
+    """The units offered, named in the reader's language (the code stays the value)."""
+    language = get_language() or "fr"
+    return [(code, capfirst(unit_name(code, language))) for code in SAISIE_UNITS]
+
+
 CURRENCIES = [
     ("EUR", _("Euro (EUR)")),
     ("USD", _("Dollar US (USD)")),
@@ -72,9 +70,40 @@ def _limit_structures(field: Any, structures: list[Structure]) -> None:
     field.empty_label = None
 
 
+# The statuses a supplier's invoice goes through (reference C.9, A1 path), grouped as « Factures
+# émises » offers them: what waits for the supplier, what the recipient is processing, what is
+# over. The works and validator circuits' codes, and the technical ones, are never reached here.
+SUPPLIER_STATUS_GROUPS: list[tuple[Any, list[InvoiceStatus]]] = [
+    (
+        _("À traiter"),
+        [InvoiceStatus.SUSPENDUE, InvoiceStatus.A_RECYCLER, InvoiceStatus.REJETEE],
+    ),
+    (
+        _("En cours de traitement"),
+        [
+            InvoiceStatus.DEPOSEE,
+            InvoiceStatus.EN_COURS_ACHEMINEMENT,
+            InvoiceStatus.MISE_A_DISPOSITION,
+            InvoiceStatus.COMPLETEE,
+            InvoiceStatus.SERVICE_FAIT,
+            InvoiceStatus.MANDATEE,
+            InvoiceStatus.MISE_A_DISPOSITION_COMPTABLE,
+            InvoiceStatus.COMPTABILISEE,
+        ],
+    ),
+    (_("Terminées"), [InvoiceStatus.MISE_EN_PAIEMENT]),
+]
+
+
 class InvoiceFilterForm(BaseForm):
     status = forms.ChoiceField(
-        label=_("Statut"), required=False, choices=[("", _("Tous"))] + list(InvoiceStatus.choices)
+        label=_("Statut"),
+        required=False,
+        choices=[("", _("Tous"))]
+        + [
+            (group, [(s.value, s.label) for s in statuses])
+            for group, statuses in SUPPLIER_STATUS_GROUPS
+        ],
     )
     recipient = forms.CharField(
         label=_("Destinataire (SIRET ou nom)"), required=False, max_length=100
@@ -233,7 +262,7 @@ class LineForm(BaseForm):
     quantity = forms.DecimalField(
         label=_("Quantité"), max_digits=15, decimal_places=4, min_value=Decimal("0.0001")
     )
-    unit = forms.ChoiceField(label=_("Unité"), choices=UNITS, initial="C62")
+    unit = forms.ChoiceField(label=_("Unité"), choices=unit_choices, initial="C62")
     unit_price = forms.DecimalField(
         label=_("Prix unitaire HT"), max_digits=15, decimal_places=4, min_value=Decimal("0")
     )
