@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from captcha.fields import CaptchaField, CaptchaTextInput
+from captcha.fields import CaptchaField
 from django import forms
 from django.core.exceptions import ValidationError
 
+from choeur.accounts.forms import AccessibleCaptchaInput
 from choeur.core.forms import BaseForm
 from choeur.sollicitations import selectors
 from choeur.sollicitations.attachments import ALLOWED_EXTENSIONS, MAX_FILES, attachment_error
@@ -182,12 +183,6 @@ class MessageForm(BaseForm):
             del self.fields["attachments"]
 
 
-class AccessibleCaptchaInput(CaptchaTextInput):  # type: ignore[misc]
-    """The image with a text alternative that says what to do."""
-
-    template_name = "sollicitations/widgets/captcha.html"
-
-
 class LoggedOutSollicitationForm(BaseForm):
     """Reference D, logged-out mode: for people who cannot connect."""
 
@@ -219,26 +214,50 @@ class LoggedOutSollicitationForm(BaseForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Décrivez votre demande."},
     )
+    # The registration's captcha (A.1): an image, or for who cannot see it a question in words.
     captcha = CaptchaField(
         label="Recopiez les 5 caractères de l'image",
+        help_text="Vous ne pouvez pas lire l'image ? Laissez ce champ vide et répondez à la "
+        "question juste en dessous.",
+        required=False,
         widget=AccessibleCaptchaInput(),
         error_messages={
-            "required": "Recopiez les caractères de l'image.",
             "invalid": "Les caractères saisis ne correspondent pas à l'image. Une nouvelle "
             "image vous est proposée.",
         },
     )
+    captcha_question = forms.CharField(
+        label="Question",
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, question: tuple[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.question_set(question)
         self.fields["subcategory"] = SubCategoryField(
             subcategories=list(selectors.subcategories_offered(logged_out=True)),
             label="Catégorie",
             error_messages={"required": "Choisissez une catégorie."},
         )
         self.order_fields(
-            ["subcategory", "email", "email_confirmation", "title", "description", "captcha"]
+            [
+                "subcategory",
+                "email",
+                "email_confirmation",
+                "title",
+                "description",
+                "captcha",
+                "captcha_question",
+            ]
         )
+
+    def question_set(self, question: tuple[str, str]) -> None:
+        self.question_answer = question[1]
+        self.fields["captcha_question"].label = question[0]
+        # Bound fields copy the label when built (the DSFR base form builds them early).
+        self._bound_fields_cache.pop("captcha_question", None)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -247,4 +266,23 @@ class LoggedOutSollicitationForm(BaseForm):
             self.add_error(
                 "email_confirmation", "Les deux adresses électroniques ne sont pas identiques."
             )
+        self._clean_captcha(data)
         return data
+
+    def _clean_captcha(self, data: dict[str, Any]) -> None:
+        """The image solved, or else the question answered (as the registration's step 2)."""
+        if "captcha" in self.errors:
+            return
+        if (self.data.get(self.add_prefix("captcha") + "_1") or "").strip():
+            return  # the image was solved: CaptchaField checked it
+        answer = (data.get("captcha_question") or "").strip()
+        if answer:
+            if answer != self.question_answer:
+                self.add_error(
+                    "captcha_question",
+                    "Réponse incorrecte. Une nouvelle question vous est proposée.",
+                )
+            return
+        self.add_error(
+            "captcha", "Recopiez les 5 caractères de l'image, ou répondez à la question en dessous."
+        )

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from choeur.accounts.forms import captcha_question_new
 from choeur.sollicitations import perms, selectors, services
 from choeur.sollicitations.enums import Action, Side, Status
 from choeur.sollicitations.errors import SollicitationError
@@ -354,11 +355,13 @@ def attachment_download(request: HttpRequest, number: str, attachment_id: int) -
 # --- people who cannot connect ------------------------------------------------------------------
 
 LOGGED_OUT_SESSION_KEY = "sollicitation_logged_out_number"
+QUESTION_SESSION_KEY = "sollicitation_logged_out_question"
 
 
 @require_http_methods(["GET", "POST"])
 def logged_out_create(request: HttpRequest) -> HttpResponse:
-    form = LoggedOutSollicitationForm(request.POST or None)
+    question = request.session.get(QUESTION_SESSION_KEY) or captcha_question_new()
+    form = LoggedOutSollicitationForm(request.POST or None, question=tuple(question))
     if form.is_valid():
         try:
             sollicitation = services.sollicitation_create_logged_out(
@@ -371,7 +374,13 @@ def logged_out_create(request: HttpRequest) -> HttpResponse:
             _form_error(form, error)
         else:
             request.session[LOGGED_OUT_SESSION_KEY] = sollicitation.number
+            request.session.pop(QUESTION_SESSION_KEY, None)
             return redirect("sollicitations:logged_out_done")
+    if form.is_bound:
+        # A question is answered once: a failed attempt gets a new one.
+        question = captcha_question_new()
+        form.question_set(question)
+    request.session[QUESTION_SESSION_KEY] = list(question)
     return render(
         request,
         "sollicitations/logged_out_form.html",
