@@ -9,9 +9,16 @@ from importlib import resources
 import pytest
 from lxml import etree
 
-from choeur.einvoice import read, write_cii, write_ubl
-from choeur.einvoice.enums import InvoiceTypeCode
-from choeur.einvoice.model import Invoice, Price
+from choeur.einvoice import read, validate, write_cii, write_ubl
+from choeur.einvoice.enums import InvoiceTypeCode, PaymentMeansCode
+from choeur.einvoice.model import (
+    Contact,
+    Delivery,
+    Invoice,
+    Note,
+    PaymentInstructions,
+    Price,
+)
 from choeur.einvoice.samples import sample_invoice
 from choeur.einvoice.writers.cii import write_cii as write_cii_with_options
 from choeur.einvoice.writers.completion import complete_for
@@ -98,10 +105,20 @@ def test_credit_note_is_written_as_ubl_creditnote() -> None:
 
 
 def test_credit_note_without_payment_means_keeps_its_due_date() -> None:
+    # BT-9 of a UBL credit note lives in cac:PaymentMeans, whose code is then "1", instrument
+    # not defined (in cac:PaymentTerms it would draw UBL-CR-463).
     invoice = replace(sample_invoice(1, credit_note=True), payment_instructions=None)
     xml = write_ubl(invoice)
     assert_xsd_valid(xml, UBL_XSD["creditnote"])
-    assert read(xml) == invoice
+    again = read(xml)
+    assert again == complete_for(invoice, "ubl")
+    assert again.due_date == invoice.due_date
+    assert again.payment_instructions == PaymentInstructions(PaymentMeansCode("1"))
+    root = etree.fromstring(xml)
+    assert root.find("{*}PaymentMeans/{*}PaymentDueDate") is not None
+    assert root.find("{*}PaymentTerms/{*}PaymentDueDate") is None
+    assert [f.rule_id for f in validate(xml).findings] == []
+    assert read(write_cii(invoice)) == invoice  # CII carries BT-9 in its payment terms
 
 
 def test_cii_carries_the_en16931_guideline_by_default() -> None:
@@ -139,3 +156,26 @@ def test_unknown_type_code_is_written_as_is() -> None:
     invoice = replace(sample_invoice(1), type_code=InvoiceTypeCode("393"))
     assert read(write_ubl(invoice)).type_code == "393"
     assert read(write_cii(invoice)).type_code == "393"
+
+
+def test_blank_terms_and_groups_that_say_nothing_are_not_written() -> None:
+    # A form gives "" for what it was not told: the term is absent, never an empty element
+    # (PEPPOL-EN16931-R008), and so is a group left with nothing in it.
+    invoice = sample_invoice(2)
+    invoice.delivery = Delivery(actual_delivery_date=invoice.issue_date)  # CII needs BG-13
+    invoice.buyer_reference = "  "
+    invoice.payment_terms = ""
+    invoice.buyer = replace(invoice.buyer, contact=Contact(name="", email=" "))
+    invoice.notes = [*invoice.notes, Note(text=" ")]
+    invoice.lines[0] = replace(
+        invoice.lines[0], note="", item=replace(invoice.lines[0].item, seller_id="")
+    )
+    for target, writer in (("ubl", write_ubl), ("cii", write_cii)):
+        written = writer(invoice)
+        root = etree.fromstring(written)
+        empty = [el.tag for el in root.iter() if len(el) == 0 and not (el.text or "").strip()]
+        assert empty == []
+        expected = complete_for(invoice, target)  # type: ignore[arg-type]
+        assert expected.buyer_reference is None and expected.buyer.contact is None
+        assert len(expected.notes) == len(invoice.notes) - 1
+        assert read(written) == expected

@@ -25,12 +25,15 @@ from choeur.einvoice.model import (
     Period,
 )
 from choeur.einvoice.readers._common import QDT, RAM, RSM, UDT
+from choeur.einvoice.writers._tree import drop_empty, is_blank
 from choeur.einvoice.writers.completion import complete_for
 from choeur.einvoice.writers.ubl import amount
 
 _El = etree._Element
 NSMAP = {"rsm": RSM, "ram": RAM, "qdt": QDT, "udt": UDT}
 _IBAN = re.compile(r"\A[A-Z]{2}[0-9]{2}[A-Z0-9]{8,30}\Z")
+# Mandatory in the XSD even when the invoice has no delivery information (BG-13).
+_KEEP_EMPTY = frozenset({"ApplicableHeaderTradeDelivery"})
 
 
 def _ram(parent: _El, tag: str, value: str | Decimal | None = None, /, **attrs: str | None) -> _El:
@@ -38,13 +41,13 @@ def _ram(parent: _El, tag: str, value: str | Decimal | None = None, /, **attrs: 
     if value is not None:
         el.text = amount(value) if isinstance(value, Decimal) else value
     for key, attr_value in attrs.items():
-        if attr_value is not None:
+        if attr_value is not None and attr_value.strip():
             el.set(key, attr_value)
     return el
 
 
 def _opt(parent: _El, tag: str, value: str | Decimal | None, /, **attrs: str | None) -> None:
-    if value is not None:
+    if not is_blank(value):
         _ram(parent, tag, value, **attrs)
 
 
@@ -95,6 +98,8 @@ def write_cii(invoice: Invoice, *, guideline_id: str | None = None) -> bytes:
     _ram(document, "TypeCode", invoice.type_code.value)
     _date(document, "IssueDateTime", invoice.issue_date)
     for note in invoice.notes:
+        if is_blank(note.text):
+            continue  # BT-22 is the note: no text, no note
         included = _ram(document, "IncludedNote")
         _ram(included, "Content", note.text)
         _opt(included, "SubjectCode", note.subject_code)
@@ -105,6 +110,7 @@ def write_cii(invoice: Invoice, *, guideline_id: str | None = None) -> bytes:
     _agreement(_ram(transaction, "ApplicableHeaderTradeAgreement"), invoice)
     _delivery(_ram(transaction, "ApplicableHeaderTradeDelivery"), invoice)
     _settlement(_ram(transaction, "ApplicableHeaderTradeSettlement"), invoice)
+    drop_empty(root, keep=_KEEP_EMPTY)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 

@@ -1,18 +1,28 @@
 """What each syntax cannot leave out, completed with the norm's own formulas before writing.
 
 UBL and CII do not make the same terms mandatory. Where a syntax needs a value that the pivot
-does not hold, the writer derives it the way EN 16931 defines it, here, in one place. Reading
-the written file back gives exactly `complete_for(invoice, syntax)`: the round-trip tests check
-that, so nothing else may change on the way.
+does not hold, the writer derives it the way EN 16931 defines it, here, in one place; a group
+that holds nothing is left out (no element is ever written empty). Reading the written file
+back gives exactly `complete_for(invoice, syntax)`: the round-trip tests check that, so nothing
+else may change on the way.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, is_dataclass, replace
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from choeur.einvoice.model import Invoice, InvoiceLine, Price
+from choeur.einvoice.enums import PaymentMeansCode
+from choeur.einvoice.model import (
+    Attachment,
+    Invoice,
+    InvoiceLine,
+    Note,
+    PaymentInstructions,
+    Price,
+)
+from choeur.einvoice.writers._tree import is_blank
 
 
 def _price_for_ubl(price: Price) -> Price:
@@ -31,8 +41,47 @@ def _price_for_cii(price: Price) -> Price:
     return price
 
 
+def _blank(value: object) -> bool:
+    return is_blank(value) or value == b"" or value == []
+
+
+def _says_nothing(group: Any) -> bool:
+    """A group whose every term is absent or blank, or whose content is (an attachment)."""
+    if isinstance(group, Attachment):
+        return not group.content
+    return all(_blank(getattr(group, f.name)) for f in fields(group))
+
+
+def as_written(obj: Any) -> Any:
+    """`obj` (a pivot dataclass) as the writers carry it: a blank optional term is absent, an
+    optional group that says nothing is absent, a note without text is no note (no element is
+    ever written empty, PEPPOL-EN16931-R008). The same object when nothing changes."""
+    changes: dict[str, object] = {}
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        new = value
+        if isinstance(value, str):
+            if f.default is None and not value.strip():
+                new = None
+        elif is_dataclass(value) and not isinstance(value, type):
+            new = as_written(value)
+            if f.default is None and _says_nothing(new):
+                new = None
+        elif isinstance(value, list) and value and is_dataclass(value[0]):
+            items = [as_written(item) for item in value]
+            items = [i for i in items if not (isinstance(i, Note) and is_blank(i.text))]
+            if len(items) != len(value) or any(
+                a is not b for a, b in zip(items, value, strict=True)
+            ):
+                new = items
+        if new is not value:
+            changes[f.name] = new
+    return replace(obj, **changes) if changes else obj
+
+
 def complete_for(invoice: Invoice, syntax: Literal["ubl", "cii"]) -> Invoice:
     """The invoice as `syntax` will carry it (the same object when nothing needs completing)."""
+    invoice = as_written(invoice)
     changes: dict[str, object] = {}
     if syntax == "ubl":
         lines = [_with_price(line, _price_for_ubl(line.price)) for line in invoice.lines]
@@ -42,6 +91,13 @@ def complete_for(invoice: Invoice, syntax: Literal["ubl", "cii"]) -> Invoice:
             # cac:TaxTotal/cbc:TaxAmount is mandatory: BT-110 = sum of BT-117 (BR-CO-14).
             total = sum((row.tax_amount for row in invoice.vat_breakdown), Decimal("0.00"))
             changes["totals"] = replace(invoice.totals, vat_total_amount=total)
+        if invoice.is_credit_note and invoice.due_date and invoice.payment_instructions is None:
+            # A UBL 2.1 credit note has no cbc:DueDate: BT-9 is cac:PaymentMeans/
+            # cbc:PaymentDueDate (CEN/TS 16931-3-2; cac:PaymentTerms draws UBL-CR-463), whose
+            # BT-81 is mandatory: "1", instrument not defined, as "NA" below.
+            changes["payment_instructions"] = PaymentInstructions(
+                means_code=PaymentMeansCode.INSTRUMENT_NOT_DEFINED
+            )
         if invoice.sales_order_reference and not invoice.purchase_order_reference:
             # cac:OrderReference/cbc:ID is mandatory: "NA" when only BT-14 is known (CEN, Peppol).
             changes["purchase_order_reference"] = "NA"

@@ -19,6 +19,7 @@ from choeur.einvoice.model import (
     Period,
 )
 from choeur.einvoice.readers._common import CAC, CBC, UBL_CREDITNOTE, UBL_INVOICE
+from choeur.einvoice.writers._tree import drop_empty, is_blank
 from choeur.einvoice.writers.completion import complete_for
 
 _El = etree._Element
@@ -38,7 +39,7 @@ def _cac(parent: _El, name: str) -> _El:
 def _cbc(
     parent: _El, tag: str, value: str | Decimal | date | None, /, **attrs: str | None
 ) -> _El | None:
-    if value is None:
+    if is_blank(value):
         return None
     el = etree.SubElement(parent, f"{{{CBC}}}{tag}")
     if isinstance(value, Decimal):
@@ -48,7 +49,7 @@ def _cbc(
     else:
         el.text = value
     for key, attr_value in attrs.items():
-        if attr_value is not None:
+        if attr_value is not None and attr_value.strip():
             el.set(key, attr_value)
     return el
 
@@ -78,6 +79,8 @@ def write_ubl(invoice: Invoice) -> bytes:
         _cbc(root, "DueDate", invoice.due_date)
     _cbc(root, f"{prefix}TypeCode", invoice.type_code.value)
     for note in invoice.notes:
+        if is_blank(note.text):
+            continue  # BT-22 is the note: no text, no note
         _cbc(root, "Note", f"#{note.subject_code}#{note.text}" if note.subject_code else note.text)
     if not credit:
         _cbc(root, "TaxPointDate", invoice.tax_point_date)
@@ -153,14 +156,8 @@ def write_ubl(invoice: Invoice) -> bytes:
         if d.party_name:
             _cbc(_cac(_cac(delivery, "DeliveryParty"), "PartyName"), "Name", d.party_name)
     _payment_means(root, invoice, credit)
-    if invoice.payment_terms or (
-        credit and invoice.due_date and invoice.payment_instructions is None
-    ):
-        terms = _cac(root, "PaymentTerms")
-        _cbc(terms, "Note", invoice.payment_terms)
-        if credit and invoice.payment_instructions is None:
-            # A UBL 2.1 credit note has no DueDate: BT-9 without payment means goes here.
-            _cbc(terms, "PaymentDueDate", invoice.due_date)
+    if invoice.payment_terms:
+        _cbc(_cac(root, "PaymentTerms"), "Note", invoice.payment_terms)
     for ac in invoice.allowances_charges:
         el = _cac(root, "AllowanceCharge")
         _cbc(el, "ChargeIndicator", "true" if ac.is_charge else "false")
@@ -206,6 +203,7 @@ def write_ubl(invoice: Invoice) -> bytes:
     _cbc(monetary, "PayableAmount", totals.payable_amount, currencyID=cur)
     for line in invoice.lines:
         _line(root, line, prefix, cur)
+    drop_empty(root)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
