@@ -6,15 +6,19 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import choeur.einvoice as einvoice
-from choeur.invoices.enums import InvoiceStatus, TvaRegime
+from choeur.invoices.enums import FluxStatus, InvoiceStatus, InvoiceType, TvaRegime
+from choeur.invoices.forms import LineForm
 from choeur.invoices.services.drafts import (
     Saisie,
     SaisieLine,
     build_pivot,
     french_vat_number,
     invoice_draft_save,
+    invoice_submit,
 )
 from choeur.structures.models import Structure
 
@@ -130,3 +134,129 @@ def test_credit_note_with_its_preceding_invoice() -> None:
     assert pivot.type_code.value == "381"
     report = einvoice.validate(einvoice.write_cii(pivot))
     assert report.is_valid, [(f.rule_id, f.message_fr) for f in report.errors]
+
+
+# --- Platform-made invoices draw no finding (issue 12) ---------------------------------------
+
+SAISIE_SETTINGS = settings(
+    max_examples=60,
+    deadline=None,  # each example runs Saxon over two documents
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+UNIT_CODES = [code for code, _label in LineForm.base_fields["unit"].choices]  # type: ignore[attr-defined]
+RATES = [D(rate) for rate, _label in LineForm.base_fields["vat_rate"].choices]  # type: ignore[attr-defined]
+typed = st.text(
+    alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzéèàçôABCDEFGHIJ0123456789 -'&<"),
+    min_size=1,
+    max_size=40,
+).map(lambda s: " ".join(s.split()) or "x")
+
+
+@st.composite
+def saisie_lines(draw: st.DrawFn) -> list[SaisieLine]:
+    lines = []
+    for _ in range(draw(st.integers(1, 6))):
+        quantity = draw(st.decimals(D("0.0001"), D("9999"), places=4))
+        price = draw(st.decimals(D("0"), D("99999"), places=4))
+        gross = round(quantity * price, 2)
+        discount = draw(st.one_of(st.just(D("0")), st.decimals(D("0"), gross, places=2)))
+        lines.append(
+            SaisieLine(
+                designation=draw(typed),
+                quantity=quantity,
+                unit=draw(st.sampled_from(UNIT_CODES)),
+                unit_price=price,
+                vat_rate=draw(st.sampled_from(RATES)),
+                discount=discount,
+                reference=draw(st.sampled_from(["", "REF-1"])),
+            )
+        )
+    return lines
+
+
+@st.composite
+def saisies(draw: st.DrawFn) -> tuple[Structure, Saisie]:
+    """What a supplier can type in the form (or send through the API, which gives no due date),
+    every optional field present or left blank."""
+    from choeur.structures.models import BankAccount
+
+    supplier = Structure(
+        identifier_type="SIRET",
+        identifier="84211943000010",
+        raison_sociale=draw(st.sampled_from(["MENUISERIE", "L'Atelier & Fils"])),
+        adresse=draw(st.sampled_from(["", "1 rue de la Paix"])),
+        complement_adresse_1=draw(st.sampled_from(["", "Bâtiment B"])),
+        code_postal=draw(st.sampled_from(["", "75001"])),
+        ville=draw(st.sampled_from(["", "Paris"])),
+        numero_tva=draw(st.sampled_from(["", "FR92842119430"])),
+    )
+    recipient = Structure(
+        identifier_type="SIRET",
+        identifier="12345678200028",
+        raison_sociale="COMMUNE",
+        is_public=True,
+        adresse=draw(st.sampled_from(["", "Place de la Mairie"])),
+        ville=draw(st.sampled_from(["", "Lyon"])),
+    )
+    kind = draw(st.sampled_from(list(InvoiceType)))
+    issue = draw(st.dates(dt.date(2024, 1, 1), dt.date(2030, 12, 31)))
+    account = BankAccount(
+        label="Compte",
+        holder=draw(st.sampled_from(["MENUISERIE", ""])),
+        iban="FR7630006000011234567890189",
+        bic=draw(st.sampled_from(["AGRIFRPP", ""])),
+    )
+    saisie = Saisie(
+        recipient=recipient,
+        number=draw(st.from_regex(r"\AF-[0-9]{1,8}\Z")),
+        issue_date=issue,
+        due_date=draw(st.sampled_from([None, issue + dt.timedelta(days=30)])),
+        lines=draw(saisie_lines()),
+        service_code=draw(st.sampled_from(["", "SERVICE_DEST_SERV_OBL"])),
+        engagement_number=draw(st.sampled_from(["", "EJ0001234"])),
+        cadre=draw(
+            st.sampled_from(["A1_FACTURE_FOURNISSEUR", "A2_FACTURE_FOURNISSEUR_DEJA_PAYEE"])
+        ),
+        type=kind,
+        currency=draw(st.sampled_from(["EUR", "USD"])),
+        tva_regime=draw(st.sampled_from(list(TvaRegime))),
+        exemption_reason=draw(st.sampled_from(["", "Article 261 du CGI"])),
+        bank_account=draw(st.sampled_from([None, account])),
+        comment=draw(st.one_of(st.just(""), typed)),
+        preceding_number="F-0" if kind == InvoiceType.AVOIR else "",
+        delivery_date=draw(st.sampled_from([None, issue - dt.timedelta(days=3)])),
+    )
+    return supplier, saisie
+
+
+@SAISIE_SETTINGS
+@given(typed_in=saisies())
+def test_every_saisie_makes_an_invoice_without_any_finding(
+    typed_in: tuple[Structure, Saisie],
+) -> None:
+    supplier, typed_saisie = typed_in
+    pivot = build_pivot(supplier=supplier, saisie=typed_saisie)
+    for xml in (einvoice.write_cii(pivot), einvoice.write_ubl(pivot)):
+        report = einvoice.validate(xml)
+        assert [(f.rule_id, f.severity.value, f.location) for f in report.findings] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("regime", list(TvaRegime))
+def test_the_integrated_saisie_has_a_compte_rendu_without_findings(
+    world, regime, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    # Through the real service: the Factur-X written on submit, deposited, validated, integrated.
+    typed_saisie = saisie(recipient=world.recipient, tva_regime=regime, comment="Merci")
+    with django_capture_on_commit_callbacks(execute=True):
+        flux = invoice_submit(user=world.user, supplier=world.supplier, saisie=typed_saisie)
+    flux.refresh_from_db()
+    assert flux.status == FluxStatus.IN_INTEGRE, flux.report
+    assert flux.report["errors"] == []
+    [item] = flux.report["items"]
+    assert (item["outcome"], item["errors"], item["warnings"]) == ("INTEGREE", [], [])
+    invoice = flux.invoices.get()
+    report = einvoice.validate(invoice.main_document.read())
+    assert report.syntax == "facturx"
+    assert [(f.rule_id, f.severity.value) for f in report.findings] == []

@@ -19,6 +19,7 @@ from choeur.einvoice.errors import EInvoiceError
 from choeur.einvoice.model import (
     Address,
     CreditTransfer,
+    Delivery,
     Identifier,
     InvoiceLine,
     Item,
@@ -72,6 +73,7 @@ class Saisie:
     bank_account: BankAccount | None = None
     comment: str = ""
     preceding_number: str = ""
+    delivery_date: dt.date | None = None  # BT-72, when it is not the issue date
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -167,6 +169,10 @@ def build_pivot(*, supplier: Structure, saisie: Saisie) -> Pivot:
         buyer=_party(saisie.recipient, seller=False),
         totals=Totals(tax_exclusive_amount=ZERO, tax_inclusive_amount=ZERO, payable_amount=ZERO),
         due_date=saisie.due_date,
+        # An invoice states the date of the delivery or service when it differs from its own
+        # (CGI, art. 242 nonies A, I-7°): none given is the issue date. CII needs a delivery
+        # term anyway, or its ram:ApplicableHeaderTradeDelivery is empty (PEPPOL-EN16931-R008).
+        delivery=Delivery(actual_delivery_date=saisie.delivery_date or saisie.issue_date),
         buyer_reference=saisie.service_code or None,
         purchase_order_reference=saisie.engagement_number or None,
         tax_point_date_code=(
