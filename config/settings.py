@@ -302,8 +302,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "notifications.digest_send",
         "schedule": crontab(hour=7, minute=0),
     },
+    # The stored bytes of deposits rolled back (nothing references them), once a day.
+    "core.files_collect_orphans": {
+        "task": "core.files_collect_orphans",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Re-queue flux stuck in a non-final state (a lost task, a killed worker): nothing is lost.
-    "invoices.flux_sweep": {"task": "invoices.flux_sweep", "schedule": 300.0},
+    "invoices.flux_sweep": {"task": "invoices.flux_sweep", "schedule": 60.0},
     # Forget registrations abandoned before activation, so they block no later attempt.
     "accounts.registration_purge": {
         "task": "accounts.registration_purge",
@@ -327,7 +332,7 @@ PAYMENT_DELAY_DAYS = env_int("PAYMENT_DELAY_DAYS", 30)
 # keeps failing is rejected, when the sweeper re-queues a stuck flux, archive limits.
 INVOICES_VALIDATION_PROFILE = env_str("INVOICES_VALIDATION_PROFILE") or None
 INVOICES_INTEGRATION_MAX_ATTEMPTS = env_int("INVOICES_INTEGRATION_MAX_ATTEMPTS", 5)
-INVOICES_SWEEP_AFTER_SECONDS = env_int("INVOICES_SWEEP_AFTER_SECONDS", 600)
+INVOICES_SWEEP_AFTER_SECONDS = env_int("INVOICES_SWEEP_AFTER_SECONDS", 120)
 INVOICES_ARCHIVE_MAX_FILES = env_int("INVOICES_ARCHIVE_MAX_FILES", 1000)
 
 # --- INSEE API ----------------------------------------------------------------------------------

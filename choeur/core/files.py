@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import logging
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import transaction
+from django.utils import timezone
 
-from choeur.core.models import StoredFile
+from choeur.core.models import StoredFile, stored_file_path
+
+logger = logging.getLogger(__name__)
+ROOT = "files"
 
 
 def stored_file_create(
@@ -25,10 +33,45 @@ def stored_file_create(
             content_type=content_type[:100],
             uploaded_by=user if getattr(user, "is_authenticated", False) else None,
         )
+        path = stored_file_path(digest)
+        storage = stored.file.storage
         if existing is not None:
             # Same bytes, same content-addressed path: point at it instead of writing again.
             stored.file.name = existing.file.name
+        elif storage.exists(path) and storage.size(path) == len(data):
+            # Left by a deposit whose transaction rolled back (a concurrent retry that lost its
+            # idempotency key, a crash): the same bytes at their own address, taken over.
+            stored.file.name = path
         else:
             stored.file.save(digest, ContentFile(data), save=False)
         stored.save()
     return stored
+
+
+def _walk(storage: Storage, folder: str) -> Iterator[str]:
+    folders, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _walk(storage, f"{folder}/{sub}")
+
+
+def stored_files_collect_orphans(*, older_than: dt.timedelta, dry_run: bool = False) -> list[str]:
+    """Delete the stored bytes no row references, once older than `older_than` (a file is
+    written before its row commits: a recent one may belong to a deposit still in progress).
+    Returns the names removed (or that would be, with `dry_run`)."""
+    storage = StoredFile._meta.get_field("file").storage
+    if not storage.exists(ROOT):
+        return []
+    limit = timezone.now() - older_than
+    removed = []
+    for name in _walk(storage, ROOT):
+        if StoredFile.objects.filter(file=name).exists():
+            continue
+        if storage.get_modified_time(name) >= limit:
+            continue
+        removed.append(name)
+        if not dry_run:
+            storage.delete(name)
+            logger.info("orphan stored file removed: %s", name)
+    return removed

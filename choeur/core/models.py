@@ -38,10 +38,13 @@ class AuditLog(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
 
 
-def _stored_file_path(instance: StoredFile, filename: str) -> str:
+def stored_file_path(digest: str) -> str:
     # Content-addressed and never overwritten: the same bytes always land at the same name.
-    digest = instance.sha256
     return f"files/{digest[:2]}/{digest[2:4]}/{digest}"
+
+
+def _stored_file_path(instance: StoredFile, filename: str) -> str:
+    return stored_file_path(instance.sha256)
 
 
 class StoredFile(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import Task
+from celery import Task, shared_task
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
@@ -41,3 +41,13 @@ def _publish(task: Task, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         logger.warning(
             "broker unreachable, %s%r not queued now (the sweeper will): %s", task.name, args, exc
         )
+
+
+@shared_task(name="core.files_collect_orphans")
+def files_collect_orphans_task() -> int:
+    """Daily: the bytes of deposits whose transaction rolled back (nothing references them)."""
+    import datetime as dt
+
+    from choeur.core.files import stored_files_collect_orphans
+
+    return len(stored_files_collect_orphans(older_than=dt.timedelta(hours=24)))

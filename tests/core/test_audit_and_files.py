@@ -63,3 +63,47 @@ def test_stored_file_row_is_rolled_back_with_its_transaction() -> None:
         raise RuntimeError("boom")
     assert not StoredFile.objects.exists()
     assert not AuditLog.objects.exists()
+
+
+def _files_on_disk() -> set[str]:
+    from choeur.core.files import ROOT, _walk
+
+    storage = StoredFile._meta.get_field("file").storage
+    return set(_walk(storage, ROOT)) if storage.exists(ROOT) else set()
+
+
+def test_a_rolled_back_deposit_leaves_bytes_that_the_next_one_takes_over() -> None:
+    data = b"<Invoice>rolled back</Invoice>"
+    with pytest.raises(RuntimeError), transaction.atomic():
+        stored_file_create(data=data, name="a.xml")
+        raise RuntimeError  # e.g. the concurrent retry that lost its idempotency key
+    assert not StoredFile.objects.exists() and len(_files_on_disk()) == 1
+    again = stored_file_create(data=data, name="b.xml")
+    assert _files_on_disk() == {again.file.name}  # one copy, now referenced
+    assert again.read() == data
+
+
+def test_orphan_bytes_are_collected_once_old_and_referenced_ones_kept() -> None:
+    import datetime as dt
+    import os
+
+    from django.core.management import call_command
+
+    from choeur.core.files import stored_files_collect_orphans
+
+    kept = stored_file_create(data=b"kept", name="kept.pdf")
+    for payload in (b"old orphan", b"new orphan"):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            stored_file_create(data=payload, name="x")
+            raise RuntimeError
+    storage = StoredFile._meta.get_field("file").storage
+    old = next(n for n in _files_on_disk() if n.endswith(hashlib.sha256(b"old orphan").hexdigest()))
+    two_days_ago = (dt.datetime.now(tz=dt.UTC) - dt.timedelta(days=2)).timestamp()
+    os.utime(storage.path(old), (two_days_ago, two_days_ago))
+
+    assert stored_files_collect_orphans(older_than=dt.timedelta(hours=24), dry_run=True) == [old]
+    assert old in _files_on_disk()
+    call_command("files_collect_orphans")
+    on_disk = _files_on_disk()
+    assert old not in on_disk and kept.file.name in on_disk and len(on_disk) == 2
+    assert kept.read() == b"kept"

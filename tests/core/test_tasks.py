@@ -84,3 +84,23 @@ def test_a_broker_down_loses_nothing_and_breaks_no_answer(broker_down, caplog) -
         )
     assert Flux.objects.get(pk=flux.pk).status == FluxStatus.IN_RECU
     assert any("not queued" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_after_a_broker_outage_queues_the_waiting_flux_at_once(broker_down) -> None:  # type: ignore[no-untyped-def]
+    from choeur.invoices.enums import FluxStatus
+    from choeur.invoices.models import Flux
+    from choeur.invoices.services.deposit import Upload, flux_deposit
+    from tests.invoices.factories import StructureFactory, member, public_recipient
+    from tests.invoices.samples import Sample
+
+    supplier = StructureFactory()
+    user = member(supplier)
+    recipient = public_recipient()
+    upload = Upload("f.xml", Sample(supplier.identifier, recipient.identifier).cii())
+    first = flux_deposit(user=user, supplier=supplier, upload=upload, idempotency_key="K-1")
+    assert Flux.objects.get(pk=first.pk).status == FluxStatus.IN_RECU
+    broker_down.conf.task_always_eager = True  # the broker is back (here: in-process)
+    again = flux_deposit(user=user, supplier=supplier, upload=upload, idempotency_key="K-1")
+    assert again.pk == first.pk and Flux.objects.count() == 1
+    assert Flux.objects.get(pk=first.pk).status == FluxStatus.IN_INTEGRE

@@ -35,7 +35,7 @@ from choeur.invoices.enums import (
 )
 from choeur.invoices.models import Flux, Invoice
 from choeur.invoices.services.checks import check_recipient_data
-from choeur.invoices.services.deposit import Upload
+from choeur.invoices.services.deposit import Upload, flux_for_retry
 from choeur.invoices.services.drafts import (
     Saisie,
     SaisieError,
@@ -382,7 +382,7 @@ class Soumettre(CproView):
         if key:
             # A retried request (its answer was lost) gets the first answer, before any check
             # that the first deposit itself would now fail (its number is taken).
-            first = Flux.objects.filter(depositor=request.user.pk, idempotency_key=key).first()
+            first = flux_for_retry(user=request.user, key=key)
             if first is not None:
                 return _answer(first, first.supplier)
         mode = _choice(

@@ -15,7 +15,7 @@ from choeur.core.audit import audit_log_write
 from choeur.core.files import stored_file_create
 from choeur.core.tasks import dispatch
 from choeur.invoices import perms
-from choeur.invoices.enums import ModeDepot, SyntaxeFlux
+from choeur.invoices.enums import FluxStatus, ModeDepot, SyntaxeFlux
 from choeur.invoices.models import Attachment, Flux
 from choeur.invoices.services.rules import MB
 from choeur.structures.models import Structure
@@ -69,7 +69,7 @@ def flux_deposit(
         )
     key = (idempotency_key or "").strip()[:255]
     if key:
-        existing = Flux.objects.filter(depositor=user, idempotency_key=key).first()
+        existing = flux_for_retry(user=user, key=key)
         if existing is not None:
             return existing
     if declared_syntax and declared_syntax not in SyntaxeFlux.values:
@@ -142,6 +142,16 @@ def flux_deposit(
                 return existing
         raise
     return flux
+
+
+def flux_for_retry(*, user: Any, key: str) -> Flux | None:
+    """The flux a retried request (same depositor, same Idempotency-Key) already made. Still
+    waiting for its first run (its task lost with a broker outage, say), it is queued again at
+    once rather than at the sweeper's next pass: integration is idempotent."""
+    existing = Flux.objects.filter(depositor=user, idempotency_key=key).first()
+    if existing is not None and existing.status == FluxStatus.IN_RECU:
+        queue_integration(existing)
+    return existing
 
 
 def queue_integration(flux: Flux) -> None:

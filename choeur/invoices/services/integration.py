@@ -563,7 +563,7 @@ def flux_sweep(*, older_than: dt.timedelta | None = None) -> list[int]:
 
     if older_than is None:
         older_than = dt.timedelta(
-            seconds=int(getattr(settings, "INVOICES_SWEEP_AFTER_SECONDS", 600))
+            seconds=int(getattr(settings, "INVOICES_SWEEP_AFTER_SECONDS", 120))
         )
     limit = timezone.now() - older_than
     stuck = list(
