@@ -292,6 +292,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Keep each worker's database connection across tasks (Celery's Django fixup would otherwise close
+# it after every task: a new PostgreSQL session per invoice). config/celery.py closes it between
+# tasks only when it is broken or older than DB_CONN_MAX_AGE, as Django does between requests.
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
