@@ -116,4 +116,8 @@ def test_every_count_in_templates_is_french_about_zero() -> None:
         for counter in re.findall(r"\{% blocktrans(?:late)? [^%]*count (\w+=[^ %]+)", text):
             if not counter.endswith("|pluriel"):
                 offenders.append(f"{path.relative_to(root)}: {counter}")
-    assert not offenders, offenders
+    assert not offenders, (
+        "Comptez avec `{% blocktranslate count counter=n|pluriel with total=n|nombre %}"
+        "{{ total }} facture{% plural %}{{ total }} factures{% endblocktranslate %}` : "
+        f"{offenders}"
+    )
