@@ -1,14 +1,16 @@
-"""validate() measured against the shared corpus: one test case per file.
+"""validate() measured against the shared corpus: one test case per file, none excused.
 
 * en16931-cen (CEN/TC 434 test material, release 1.3.16): the official expectation, judged
   exactly. Complete documents must be valid with no EN 16931 finding at all (fatal or
   warning); unit fragments are judged only on the rules in their scope, each expected rule
   firing exactly the expected number of times with the expected severity.
 * Every other source: agreement with `observed_cen_1_3_16` (what the CEN XSLT 1.3.16 reported),
-  on validity and on the EN 16931 rule ids (BR-*, CII-*, UBL-*). UBL runs the very same CEN
-  XSLT and must agree exactly. CII runs the Factur-X schematron (it carries the CEN CII rules
-  in its own version, plus Factur-X's), so a difference is accepted only when every differing
-  rule has a documented reason below; the case is then an xfail that states it.
+  on validity and on the EN 16931 rule ids (BR-*, CII-*, UBL-*), errors and warnings apart.
+  UBL and CII (bare, or the XML of a Factur-X PDF) run the very CEN XSLT 1.3.16 of their
+  syntax, so they must agree exactly; the Factur-X layer of a declared profile may add its
+  own findings, never change these.
+* Every file: the schema verdict agrees with the measured one (UBL 2.1 maindoc XSD; for CII
+  the D16B XSD, which our D22B schema must match: docs/adr/0002-cii-schema-d22b.md).
   See docs/einvoice-validation.md.
 """
 
@@ -28,46 +30,11 @@ from tests.shared import CORPUS
 
 CEN_FAMILY = re.compile(r"^(BR-(?!FX)|CII-|UBL-)")
 
-# The corpus README names it: the CEN CII XSLT (and the Factur-X one) hit a dynamic XPath error
-# (FORG0001, an empty amount cast to a number). The engine must say it could not run.
+# The corpus README names it: the CEN CII XSLT hits a dynamic XPath error (FORG0001, an empty
+# amount cast to a number). The engine must say it could not run.
 ENGINE_ERROR_EXPECTED = {
     "peppol-bis-billing3/cii/unit-cii-peppol/PEPPOL-EN16931-R053__t01.xml",
 }
-
-# Why the Factur-X schematron (run for CII and Factur-X) reports differently from the CEN CII
-# XSLT 1.3.16 observed on the same file. Keys are rule ids or prefixes ending with "*".
-CII_DIFFERENCES = {
-    "BR-CL-*": (
-        "the Factur-X 1.09.2 schematron has no CEN code-list rules BR-CL-*: it checks code "
-        "lists against its own codedb with rules FX-SCH-A-* ('Value of ... is not allowed'), "
-        "so the same fault comes under a Factur-X id (identifier schemes: always fatal; other "
-        "lists: fatal in a Factur-X file, a warning in a bare CII file), or not at all where "
-        "its list is wider"
-    ),
-    "CII-SR-*": (
-        "the Factur-X schematron replaces the CEN CII syntax rules CII-SR-* with its own "
-        "structure rules (FX-SCH-A-* 'must occur exactly 1 times', 'marked as not used')"
-    ),
-    "CII-DT-*": (
-        "the Factur-X schematron replaces the CEN CII data-type rules CII-DT-* with its own "
-        "profile rules (e.g. CII-DT-031, currencyID on amounts, is FX-PROFILE-UNUSED "
-        '"Attribute @currencyID\' marked as not used")'
-    ),
-    "BR-CO-18": (
-        "Factur-X asserts BR-CO-18 on ram:ApplicableHeaderTradeSettlement (test "
-        "ram:ApplicableTradeTax) while CEN CII 1.3.16 asserts it elsewhere: on a "
-        "schema-incomplete fragment that lacks one of those elements, one fires and not the other"
-    ),
-    "BR-CO-15": (
-        "Factur-X asserts BR-CO-15 on ram:SpecifiedTradeSettlementHeaderMonetarySummation, "
-        "which this schema-incomplete fragment lacks; CEN CII 1.3.16 fires it from the root"
-    ),
-}
-PROFILE_DIFFERENCE = (
-    "declared Factur-X profile {level}: not an EN 16931 invoice (no lines, partial totals); "
-    "validated, as the brief asks, with that profile's own Factur-X schematron, where CEN rules "
-    "such as BR-16 and BR-CO-10 do not apply"
-)
 
 
 @dataclass(frozen=True)
@@ -101,9 +68,7 @@ CASES = _cases()
 def _engines() -> None:
     """Compile the stylesheets once for the whole module (later calls reuse them)."""
     assert CASES, f"corpus vide : {CORPUS}"
-    engines.warm_up(
-        engines.UBL_EN16931_XSLT, *(engines.CII_XSLT[level] for level in engines.CII_XSLT)
-    )
+    engines.warm_up()
 
 
 def test_corpus_is_complete() -> None:
@@ -139,16 +104,8 @@ def _judge_cen(case: Case, report: Report) -> list[str]:
     return problems
 
 
-def _reason(rule: str) -> str | None:
-    for key, reason in CII_DIFFERENCES.items():
-        if rule == key or (key.endswith("*") and rule.startswith(key[:-1])):
-            return reason
-    return None
-
-
-def _compare_observed(case: Case, report: Report) -> tuple[list[str], list[str]]:
-    """(differences, reasons): every difference with the CEN 1.3.16 measurement, and the
-    documented reason of each one that has one."""
+def _compare_observed(case: Case, report: Report) -> list[str]:
+    """Every difference with the CEN 1.3.16 measurement: validity, EN 16931 rule ids."""
     observed = case.entry["observed_cen_1_3_16"]
     ours_fatal = {f.rule_id for f in report.errors if CEN_FAMILY.match(f.rule_id)}
     ours_warning = {f.rule_id for f in report.warnings if CEN_FAMILY.match(f.rule_id)}
@@ -165,24 +122,19 @@ def _compare_observed(case: Case, report: Report) -> tuple[list[str], list[str]]
             + ", ".join(sorted({f.rule_id for f in report.errors}))
             + ")"
         )
-    reasons = []
-    if report.syntax == "ubl":
-        return differences, []  # the same CEN XSLT: no excuse
-    level = report.document_profile
-    unexplained = []
-    for rule in sorted(differing):
-        reason = _reason(rule)
-        if reason is None and level in ("MINIMUM", "BASIC WL") and rule in observed["errors"]:
-            reason = PROFILE_DIFFERENCE.format(level=level)
-        if reason is None:
-            unexplained.append(rule)
-        elif reason not in reasons:
-            reasons.append(reason)
-    if observed_valid != report.is_valid and not differing:
-        unexplained.append("validity")
-    if unexplained:
-        return differences, []
-    return differences, reasons
+    return differences
+
+
+def _compare_schema(case: Case, report: Report) -> list[str]:
+    """The schema verdict against the measured one (D16B for CII, UBL 2.1 maindoc)."""
+    observed = case.entry["observed_cen_1_3_16"]
+    cii = report.syntax == "cii" or report.embedded_syntax == "cii"
+    keys = ["xsd_ok_cii_D16B"] if cii else [k for k in observed if k.startswith("xsd_ok_ubl")]
+    assert len(keys) == 1 and keys[0] in observed, f"{case.key}: no schema measurement"
+    ours = not [f for f in report.findings if f.engine == "xsd"]
+    if observed[keys[0]] == ours:
+        return []
+    return [f"schema: {keys[0]} {observed[keys[0]]}, ours {'valid' if ours else 'invalid'}"]
 
 
 def _status(rule: str, observed: dict[str, Any]) -> str:
@@ -209,11 +161,7 @@ def test_corpus_file(case: Case) -> None:
     assert report.syntax == case.entry["syntax"]
     if case.source == "en16931-cen":
         problems = _judge_cen(case, report)
-        assert not problems, f"{case.key}: " + "; ".join(problems)
-        return
-    differences, reasons = _compare_observed(case, report)
-    if not differences:
-        return
-    if reasons:
-        pytest.xfail("differs from CEN CII 1.3.16 because " + " / ".join(reasons))
-    pytest.fail(f"{case.key} disagrees with observed_cen_1_3_16: " + "; ".join(differences))
+    else:
+        problems = _compare_observed(case, report)
+    problems += _compare_schema(case, report)
+    assert not problems, f"{case.key}: " + "; ".join(problems)

