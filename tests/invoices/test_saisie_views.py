@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 
+import lxml.html
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -12,7 +14,14 @@ import choeur.einvoice as einvoice
 from choeur.invoices.enums import FluxStatus, InvoiceStatus, ModeDepot
 from choeur.invoices.models import Flux, Invoice, InvoiceDraft
 from choeur.invoices.services.integration import flux_integrate
-from tests.invoices.factories import PUBLIC_SIRET
+from choeur.structures.enums import Espace
+from choeur.structures.models import Service, Structure, StructureEspace
+from tests.invoices.factories import (
+    PUBLIC_EJ_SIRET,
+    PUBLIC_SIRET,
+    StructureFactory,
+    public_recipient,
+)
 from tests.shared import CORPUS
 
 pytestmark = pytest.mark.django_db
@@ -224,14 +233,22 @@ def test_pdf_deposit_prefills_and_keeps_the_pdf_as_main_document(
 
 def test_facturx_pdf_fills_the_form(client_in, world) -> None:  # type: ignore[no-untyped-def]
 
+    from tests.invoices.factories import StructureFactory, member
+
     path = sorted((CORPUS / "zugferd-corpus/facturx/fnfe-examples").glob("*EN16931*.pdf"))[0]
+    pivot = einvoice.read(path.read_bytes())
+    # Deposited by its own seller (« Au bon moulin »): another company's is refused.
+    assert pivot.seller.legal_registration_id is not None
+    seller = StructureFactory(
+        identifier=pivot.seller.legal_registration_id.value, raison_sociale=pivot.seller.name
+    )
+    member(seller, user=world.user)
     response = client_in.post(
         reverse("invoices:upload_pdf"),
-        {"supplier": world.supplier.pk, "file": SimpleUploadedFile(path.name, path.read_bytes())},
+        {"supplier": seller.pk, "file": SimpleUploadedFile(path.name, path.read_bytes())},
     )
     assert response.status_code == 302
     draft = InvoiceDraft.objects.get()
-    pivot = einvoice.read(path.read_bytes())
     assert draft.data["prefilled_from"] == "facturx"
     assert draft.data["number"] == pivot.number
     assert len(draft.data["lines"]) == len(pivot.lines)
@@ -265,3 +282,219 @@ def test_bad_attachment_is_refused_in_the_form(client_in, world) -> None:  # typ
     response = client_in.post(reverse("invoices:saisie"), data)
     assert "extension du fichier n" in response.content.decode()
     assert not InvoiceDraft.objects.exists()
+
+
+# --- Choosing the recipient from the search results (issue 12) -------------------------------
+
+
+@pytest.fixture
+def directory(world):  # type: ignore[no-untyped-def]
+    """Public structures around the world's: one that can receive with services, and three
+    that cannot (inactive, private, « Factures reçues » closed)."""
+    hopital = public_recipient(
+        "26750045200011",
+        raison_sociale="CENTRE HOSPITALIER DE SAINT-ÉTIENNE",
+        ville="Saint-Étienne",
+    )
+    Service.objects.create(structure=hopital, code="PHARMA", name="Pharmacie centrale")
+    Service.objects.create(
+        structure=hopital, code="TRAVAUX", name="Services techniques", engagement_required=True
+    )
+    Service.objects.create(structure=hopital, code="ANCIEN", name="Ancien service", is_active=False)
+    public_recipient(
+        "26750045200029", raison_sociale="CENTRE HOSPITALIER DE SAINT-ÉTIENNE NORD", is_active=False
+    )
+    StructureFactory(identifier="44306184100047", raison_sociale="CLINIQUE DE SAINT-ÉTIENNE")
+    closed = public_recipient(
+        "26750045200037", raison_sociale="CENTRE HOSPITALIER SAINT-ÉTIENNE SUD"
+    )
+    StructureEspace.objects.update_or_create(
+        structure=closed, espace=Espace.FACTURES_RECUES, defaults={"is_open": False}
+    )
+    return hopital
+
+
+def results_of(page: str) -> str:
+    """The markup of the search results (their text and their buttons' values)."""
+    found = lxml.html.fromstring(page).xpath('//*[@id="recipient-results"]')
+    assert found, "no search results on the page"
+    return str(lxml.html.tostring(found[0], encoding="unicode"))
+
+
+def test_search_by_name_lists_only_structures_that_can_receive(client_in, world, directory) -> None:  # type: ignore[no-untyped-def]
+    response = client_in.post(
+        reverse("invoices:saisie"),
+        form_data(world, recipient="hospitalier saint etienne", action="check"),
+    )
+    results = results_of(response.content.decode())
+    assert "CENTRE HOSPITALIER DE SAINT-ÉTIENNE" in results  # accents and case aside
+    assert 'name="choose_recipient" value="26750045200011"' in results
+    for cannot in ("NORD", "CLINIQUE", "SUD"):  # inactive, private, espace closed
+        assert cannot not in results
+    # Its active services, each one a choice; the inactive one is not offered.
+    assert "PHARMA — Pharmacie centrale" in results and "ANCIEN" not in results
+    assert "engagement obligatoire" in results
+    assert "Code service et numéro d'engagement facultatifs." in results
+    assert "corrigez les champs" not in response.content.decode()
+
+
+def test_a_whole_name_names_the_recipient_a_part_of_it_only_searches(
+    client_in, world, directory
+) -> None:  # type: ignore[no-untyped-def]
+    whole = client_in.post(
+        reverse("invoices:saisie"),
+        form_data(world, recipient="centre hospitalier de saint etienne", action="check"),
+    ).content.decode()
+    assert 'id="recipient-parameters"' in whole and 'id="recipient-results"' not in whole
+    # One structure only matches « hospitalier saint etienne », yet it is offered, not chosen.
+    part = client_in.post(
+        reverse("invoices:saisie"),
+        form_data(world, recipient="hospitalier saint etienne", action="submit"),
+    ).content.decode()
+    assert 'id="recipient-parameters"' not in part
+    assert "1 structure correspond" in results_of(part) or "Une structure correspond" in part
+    assert not Flux.objects.exists()
+
+
+def test_search_by_service_code_or_name_or_siret(client_in, world, directory) -> None:  # type: ignore[no-untyped-def]
+    for text in ("TRAVAUX", "pharmacie", "267500452"):
+        response = client_in.post(
+            reverse("invoices:saisie"), form_data(world, recipient=text, action="check")
+        )
+        results = results_of(response.content.decode())
+        assert "26750045200011" in results, text
+        assert "26750045200029" not in results, text  # inactive
+    page = client_in.post(
+        reverse("invoices:saisie"), form_data(world, recipient="pharmacie", action="check")
+    ).content.decode()
+    assert "correspond à la recherche" in results_of(page)
+
+
+def test_search_shows_whether_the_service_code_is_mandatory(client_in, world) -> None:  # type: ignore[no-untyped-def]
+    response = client_in.post(
+        reverse("invoices:saisie"), form_data(world, recipient="commune a", action="check")
+    )
+    results = results_of(response.content.decode())
+    assert "COMMUNE A SERVICE" in results and "COMMUNE A EJ" in results
+    assert "Code service obligatoire." in results
+    assert "Numéro d'engagement obligatoire." in results
+    assert "SERVICE_DEST_SERV_OBL — Achats" in results
+
+
+def test_choosing_a_result_fills_the_recipient_and_keeps_what_was_typed(
+    client_in, world, directory
+) -> None:  # type: ignore[no-untyped-def]
+    data = form_data(world, recipient="saint etienne", service_code="")
+    data["choose_recipient"] = "26750045200011"
+    page = client_in.post(reverse("invoices:saisie"), data).content.decode()
+    assert 'name="recipient" value="26750045200011"' in page
+    assert 'id="recipient-parameters"' in page and 'id="recipient-results"' not in page
+    assert 'value="WEB-001"' in page and "Conseil" in page  # the rest of the form is kept
+    assert '<option value="PHARMA">' in page  # its services, offered in « Code service »
+    assert not Flux.objects.exists() and not InvoiceDraft.objects.exists()
+
+
+def test_choosing_a_service_fills_the_recipient_and_the_service_code(
+    client_in, world, directory
+) -> None:  # type: ignore[no-untyped-def]
+    service = directory.services.get(code="TRAVAUX")
+    data = form_data(world, recipient="TRAVAUX", service_code="")
+    data["choose_service"] = str(service.pk)
+    page = client_in.post(reverse("invoices:saisie"), data).content.decode()
+    assert 'name="recipient" value="26750045200011"' in page
+    assert 'name="service_code" value="TRAVAUX"' in page
+    # The service asks for an engagement: the field says so with its marker.
+    assert marked_required(page, "id_engagement_number")
+
+
+def test_a_structure_that_cannot_receive_cannot_be_chosen(client_in, world, directory) -> None:  # type: ignore[no-untyped-def]
+    inactive = Structure.objects.get(identifier="26750045200029")
+    data = form_data(world, recipient="saint etienne")
+    data["choose_recipient"] = inactive.identifier
+    page = client_in.post(reverse("invoices:saisie"), data).content.decode()
+    assert 'name="recipient" value="saint etienne"' in page
+    data = form_data(world, recipient="saint etienne")
+    data["choose_service"] = str(directory.services.get(code="ANCIEN").pk)  # inactive service
+    page = client_in.post(reverse("invoices:saisie"), data).content.decode()
+    assert 'name="recipient" value="saint etienne"' in page
+
+
+def test_chosen_recipient_then_submitted(
+    client_in, world, directory, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    data = form_data(world, recipient="saint etienne", service_code="")
+    data["choose_service"] = str(directory.services.get(code="PHARMA").pk)
+    client_in.post(reverse("invoices:saisie"), data)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_in.post(
+            reverse("invoices:saisie"),
+            form_data(world, recipient="26750045200011", service_code="PHARMA", action="submit"),
+        )
+    invoice = Invoice.objects.get()
+    assert invoice.recipient == directory and invoice.service.code == "PHARMA"
+
+
+def test_submitting_an_ambiguous_name_asks_to_choose(client_in, world, directory) -> None:  # type: ignore[no-untyped-def]
+    page = client_in.post(
+        reverse("invoices:saisie"), form_data(world, recipient="commune a", action="submit")
+    ).content.decode()
+    assert "choisissez le destinataire dans les résultats" in page
+    assert 'id="recipient-results"' in page
+    assert not Flux.objects.exists()
+
+
+# --- Required fields are marked, messages name the fields as labelled ------------------------
+
+
+def marked_required(page: str, field_id: str) -> bool:
+    """The DSFR marker « * » in the label of the field."""
+    label = re.search(rf'<label for="{field_id}" class="fr-label">(.*?)</label>', page, re.S)
+    assert label is not None, field_id
+    return "fr-required-marker" in label.group(1)
+
+
+def test_every_mandatory_field_of_the_saisie_is_marked(client_in, world) -> None:  # type: ignore[no-untyped-def]
+    page = client_in.get(reverse("invoices:saisie")).content.decode()
+    for field_id in (
+        "id_supplier",
+        "id_recipient",
+        "id_cadre",
+        "id_type",
+        "id_number",
+        "id_issue_date",
+        "id_due_date",
+        "id_currency",
+        "id_tva_regime",
+        "id_lines-0-designation",
+        "id_lines-0-quantity",
+        "id_lines-0-unit",
+        "id_lines-0-unit_price",
+        "id_lines-0-vat_rate",
+    ):
+        assert marked_required(page, field_id), field_id
+    for field_id in ("id_service_code", "id_engagement_number", "id_lines-0-discount"):
+        assert not marked_required(page, field_id), field_id
+
+
+@pytest.mark.parametrize(
+    ("siret", "field_id"),
+    [(PUBLIC_SIRET, "id_service_code"), (PUBLIC_EJ_SIRET, "id_engagement_number")],
+)
+def test_what_the_recipient_makes_mandatory_is_marked(client_in, world, siret, field_id) -> None:  # type: ignore[no-untyped-def]
+    page = client_in.post(
+        reverse("invoices:saisie"), form_data(world, recipient=siret, action="check")
+    ).content.decode()
+    assert marked_required(page, field_id)
+    free = client_in.post(
+        reverse("invoices:saisie"),
+        form_data(world, recipient=world.free_recipient.identifier, action="check"),
+    ).content.decode()
+    assert not marked_required(free, field_id)
+
+
+def test_missing_service_code_message_names_the_field_as_labelled(client_in, world) -> None:  # type: ignore[no-untyped-def]
+    page = client_in.post(
+        reverse("invoices:saisie"), form_data(world, service_code="", action="submit")
+    ).content.decode()
+    assert "Le code service est obligatoire pour COMMUNE A SERVICE" in page
+    assert "référence acheteur" not in page
