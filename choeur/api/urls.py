@@ -7,6 +7,7 @@ from choeur.api.views import (
     oauth,
     recipient,
     referentials,
+    referentials_more,
     structures,
     supplier,
     transverses,
@@ -26,7 +27,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(T + "recuperer/cadrefacturation", transverses.RecupererCadreFacturation.as_view()),
     path(T + "recuperer/modedepot", transverses.RecupererModeDepot.as_view()),
     path(T + "recuperer/formatflux", transverses.RecupererFormatFlux.as_view()),
-    path(T + "recuperer/etat/typedp", transverses.RecupererTypeDp.as_view()),
+    path(T + "recuperer/typedp", transverses.RecupererTypeDp.as_view()),
+    path(T + "recuperer/etat/typedp", referentials_more.RecupererEtatTypeDp.as_view()),
     path(T + "recuperer/modereglements", transverses.RecupererModeReglements.as_view()),
     path(T + "consulter/information/siret", transverses.ConsulterInformationSiret.as_view()),
     path(T + "rechercher/destinataire", transverses.RechercherDestinataire.as_view()),
@@ -84,4 +86,23 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(S + "consulter", structures.Consulter.as_view(), name="structures_consulter"),
     path(S + "rechercher/services", structures.RechercherServices.as_view()),
     path(S + "consulter/service", structures.ConsulterService.as_view()),
+    # Issue 14: the endpoints of reference E.3 that answered 404.
+    path(T + "recuperer/pays", referentials_more.RecupererPays.as_view()),
+    path(T + "recuperer/tauxtva", referentials_more.RecupererTauxTva.as_view()),
+    path(
+        T + "recuperer/motifs/exonerationtva",
+        referentials_more.RecupererMotifsExonerationTva.as_view(),
+    ),
+    path(
+        T + "recuperer/typefacturetravaux", referentials_more.RecupererTypeFactureTravaux.as_view()
+    ),
+    path(
+        T + "recuperer/typeidentifiant/structure",
+        referentials_more.RecupererTypeIdentifiantStructure.as_view(),
+    ),
+    path(T + "recuperer/typespj", referentials_more.RecupererTypesPj.as_view()),
+    path(
+        T + "recuperer/motifs/refus/Facture/AValider",
+        referentials_more.RecupererMotifsRefusFactureAValider.as_view(),
+    ),
 ]

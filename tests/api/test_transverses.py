@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
         ("recuperer/cadrefacturation", "listeCadreFacturation"),
         ("recuperer/modedepot", "listeModeDepot"),
         ("recuperer/formatflux", "listeFormatFlux"),
-        ("recuperer/etat/typedp", "listeTypeDemandePaiement"),
+        ("recuperer/typedp", "listeTypeDemandePaiement"),
+        ("recuperer/etat/typedp", "listeEtatDemandePaiement"),
         ("recuperer/modereglements", "listeModePaiement"),
     ],
 )
