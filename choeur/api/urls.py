@@ -2,7 +2,10 @@ from django.urls import URLPattern, URLResolver, path
 from drf_spectacular.views import SpectacularAPIView
 
 from choeur.api.views import (
+    annuaire,
+    attachments,
     consult,
+    engagements,
     factures,
     oauth,
     recipient,
@@ -11,6 +14,7 @@ from choeur.api.views import (
     structures,
     supplier,
     transverses,
+    users,
 )
 
 app_name = "api"
@@ -18,6 +22,7 @@ app_name = "api"
 T = "cpro/transverses/v1/"
 S = "cpro/structures/v1/"
 F = "cpro/factures/v1/"
+U = "cpro/utilisateurs/v1/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/oauth/token", oauth.token, name="token"),
@@ -104,5 +109,22 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         T + "recuperer/motifs/refus/Facture/AValider",
         referentials_more.RecupererMotifsRefusFactureAValider.as_view(),
+    ),
+    path(
+        T + "telecharger/annuaire/destinataire",
+        annuaire.TelechargerAnnuaireDestinataire.as_view(),
+    ),
+    path(T + "rechercher/pj/structure", attachments.RechercherPjStructure.as_view()),
+    path(T + "telecharger/pieceJointe", attachments.TelechargerPieceJointe.as_view()),
+    path(
+        T + "recuperer/structuresPourUtilisateur",
+        users.RecupererStructuresPourUtilisateur.as_view(),
+    ),
+    path(U + "monCompte/recuperer/rattachements", users.RecupererRattachementsMonCompte.as_view()),
+    path(S + "lister/rattachementsutilisateur", users.ListerRattachementsUtilisateur.as_view()),
+    path(S + "rechercher/espaces", users.RechercherEspaces.as_view()),
+    path(
+        "cpro/engagementsJuridiques/v1/rechercher",
+        engagements.RechercherEngagementsJuridiques.as_view(),
     ),
 ]

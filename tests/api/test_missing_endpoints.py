@@ -25,6 +25,14 @@ ADDED = [
     "transverses/v1/recuperer/typeidentifiant/structure",
     "transverses/v1/recuperer/typespj",
     "transverses/v1/recuperer/motifs/refus/Facture/AValider",
+    "transverses/v1/telecharger/annuaire/destinataire",
+    "transverses/v1/rechercher/pj/structure",
+    "transverses/v1/telecharger/pieceJointe",
+    "transverses/v1/recuperer/structuresPourUtilisateur",
+    "utilisateurs/v1/monCompte/recuperer/rattachements",
+    "structures/v1/lister/rattachementsutilisateur",
+    "structures/v1/rechercher/espaces",
+    "engagementsJuridiques/v1/rechercher",
 ]
 
 
