@@ -24,7 +24,7 @@ from choeur.invoices.enums import (
 )
 from choeur.invoices.services.deposit import FLUX_MAX_BYTES
 from choeur.invoices.services.rules import attachment_problems
-from choeur.structures.models import BankAccount, Structure
+from choeur.structures.models import BankAccount, Service, Structure
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # French VAT rates (metropolitan, Corsica, overseas), labelled as every page prints them.
@@ -172,6 +172,13 @@ class PdfUploadForm(BaseForm):
         return upload
 
 
+# The form's own words for what the checks call « référence acheteur » and « bon de commande ».
+SERVICE_CODE_REQUIRED = _(
+    "Le code service est obligatoire pour %(name)s : choisissez-le dans la liste de ses services."
+)
+ENGAGEMENT_REQUIRED = _("Le numéro d'engagement est obligatoire pour %(name)s.")
+
+
 class SaisieForm(BaseForm):
     """The header of a typed invoice (the lines are a formset)."""
 
@@ -181,7 +188,9 @@ class SaisieForm(BaseForm):
     recipient = forms.CharField(
         label=_("Destinataire"),
         max_length=255,
-        help_text=_("SIRET ou nom de la structure publique destinataire."),
+        help_text=_(
+            "SIRET, nom, ou code ou libellé d'un service de la structure publique destinataire."
+        ),
     )
     service_code = forms.CharField(label=_("Code service"), required=False, max_length=100)
     engagement_number = forms.CharField(
@@ -230,6 +239,8 @@ class SaisieForm(BaseForm):
         *args: Any,
         structures: list[Structure],
         supplier: Structure | None = None,
+        recipient: Structure | None = None,
+        service: Service | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -239,6 +250,29 @@ class SaisieForm(BaseForm):
                 structure=supplier, is_active=True
             )
         self.fields["service_code"].widget.attrs["list"] = "services-destinataire"
+        if recipient is not None:
+            self._require_for(recipient, service)
+
+    def _require_for(self, recipient: Structure, service: Service | None) -> None:
+        """What the recipient (or its service) makes mandatory is required here, so that the
+        field shows its marker and says so itself (the checks say it again at integration)."""
+        code = self.fields["service_code"]
+        engagement = self.fields["engagement_number"]
+        if recipient.code_service_required:
+            code.required = True
+            code.error_messages["required"] = SERVICE_CODE_REQUIRED % {
+                "name": recipient.raison_sociale
+            }
+        if recipient.engagement_required or (service is not None and service.engagement_required):
+            engagement.required = True
+            engagement.error_messages["required"] = ENGAGEMENT_REQUIRED % {
+                "name": recipient.raison_sociale
+                if recipient.engagement_required or service is None
+                else _("le service « %(code)s »") % {"code": service.code}
+            }
+        elif recipient.engagement_or_service_required and not code.required:
+            either = _("Ce destinataire demande un code service ou un numéro d'engagement.")
+            code.help_text = engagement.help_text = either
 
     def clean_attachments(self) -> Any:
         files = self.cleaned_data["attachments"]

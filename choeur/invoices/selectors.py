@@ -14,10 +14,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from choeur.core.dates import last_months
+from choeur.core.text import search_key
 from choeur.invoices import perms
 from choeur.invoices.enums import STATUSES_DUE, InvoiceStatus
 from choeur.invoices.models import Attachment, Flux, Invoice, InvoiceDraft
-from choeur.structures.models import Service, Structure
+from choeur.structures.enums import Espace
+from choeur.structures.models import Service, Structure, StructureEspace
 
 SORTS = {
     "depot": "-created_at",
@@ -198,29 +200,122 @@ def synthese(
     }
 
 
+def receivable_structures() -> QuerySet[Structure]:
+    """The structures an invoice can be addressed to: public, active, and whose « Factures
+    reçues » espace is not closed (CHOEUR-DEST-03 to 05 would refuse the others)."""
+    closed = StructureEspace.objects.filter(espace=Espace.FACTURES_RECUES, is_open=False).values(
+        "structure_id"
+    )
+    return Structure.objects.filter(is_public=True, is_active=True).exclude(pk__in=closed)
+
+
+def _name_matches(text: str) -> Q:
+    # Every word, accents and case aside (search_name is kept by Structure.save).
+    condition = Q()
+    for word in search_key(text).split():
+        condition &= Q(search_name__contains=word)
+    return condition
+
+
 def recipient_lookup(text: str) -> tuple[Structure | None, list[Structure]]:
-    """The public structure a supplier names by SIRET or by name: (the one found, or None with the
-    candidates when the name is ambiguous). Any structure is found by SIRET so that the checks can
-    say why it cannot receive (inactive, private)."""
+    """The public structure a supplier names by SIRET or by its whole name (accents and case
+    aside): (the one found, or None with the structures of that name when several bear it).
+    Part of a name finds nothing here: the supplier chooses among `recipient_search`'s results,
+    so that an invoice never goes to a structure it did not name. Any structure is found by
+    SIRET so that the checks can say why it cannot receive (inactive, private)."""
     text = " ".join((text or "").split())
     compact = text.replace(" ", "")
     if not text:
         return None, []
     if compact.isdigit():
         return Structure.objects.filter(identifier=compact).first(), []
-    exact = list(
-        Structure.objects.filter(is_public=True, is_active=True, raison_sociale__iexact=text)[:2]
+    key = search_key(text)
+    if not key:
+        return None, []
+    named = list(receivable_structures().filter(search_name=key).order_by("identifier")[:10])
+    if len(named) == 1:
+        return named[0], []
+    return None, named
+
+
+RECIPIENT_RESULTS = 10
+RECIPIENT_SERVICES_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class RecipientResult:
+    """One structure the search found, with the services to offer (those the search named
+    first) and how many more it has."""
+
+    structure: Structure
+    services: list[Service]
+    matched_service_ids: frozenset[int]
+    more_services: int
+
+
+@dataclass(frozen=True)
+class RecipientSearch:
+    results: list[RecipientResult]
+    truncated: bool  # more structures match than are shown: the supplier should narrow down
+
+
+def recipient_search(text: str) -> RecipientSearch:
+    """The structures an invoice can go to (see `receivable_structures`), found by their SIRET
+    (whole or in part, 3 digits at least), by the words of their name, or by the code or name
+    of one of their active services."""
+    text = " ".join((text or "").split())
+    compact = text.replace(" ", "")
+    if len(compact) < 3:
+        return RecipientSearch([], False)
+    services = Service.objects.filter(is_active=True).filter(
+        Q(code__icontains=text) | Q(name__icontains=text)
     )
-    if len(exact) == 1:
-        return exact[0], []
+    condition = Q(pk__in=services.values("structure_id"))
+    if compact.isdigit():
+        condition |= Q(identifier__contains=compact)
+    elif search_key(text):
+        condition |= _name_matches(text)
     found = list(
-        Structure.objects.filter(
-            is_public=True, is_active=True, raison_sociale__icontains=text
-        ).order_by("raison_sociale")[:10]
+        receivable_structures()
+        .filter(condition)
+        .order_by("raison_sociale", "identifier")[: RECIPIENT_RESULTS + 1]
     )
-    if len(found) == 1:
-        return found[0], []
-    return None, found
+    results = []
+    for structure in found[:RECIPIENT_RESULTS]:
+        active = Service.objects.filter(structure=structure, is_active=True)
+        matched = list(
+            active.filter(Q(code__icontains=text) | Q(name__icontains=text)).order_by("code")[
+                :RECIPIENT_SERVICES_SHOWN
+            ]
+        )
+        others = list(
+            active.exclude(pk__in=[s.pk for s in matched]).order_by("code")[
+                : RECIPIENT_SERVICES_SHOWN - len(matched)
+            ]
+        )
+        shown = matched + others
+        results.append(
+            RecipientResult(
+                structure=structure,
+                services=shown,
+                matched_service_ids=frozenset(s.pk for s in matched),
+                more_services=max(active.count() - len(shown), 0),
+            )
+        )
+    return RecipientSearch(results, truncated=len(found) > RECIPIENT_RESULTS)
+
+
+def receivable_get(*, identifier: str) -> Structure | None:
+    return receivable_structures().filter(identifier=identifier.replace(" ", "")).first()
+
+
+def receivable_service_get(*, service_id: int) -> Service | None:
+    """An active service of a structure that can receive invoices (a result of the search)."""
+    return (
+        Service.objects.select_related("structure")
+        .filter(pk=service_id, is_active=True, structure__in=receivable_structures())
+        .first()
+    )
 
 
 def active_services_of(structure: Structure) -> list[Service]:

@@ -141,12 +141,43 @@ def _unbound(
 ) -> tuple[SaisieForm, Any]:
     initial = {name: data.get(name, "") for name in HEADER_FIELDS if data.get(name, "") != ""}
     initial["supplier"] = supplier.pk
-    form = SaisieForm(initial=initial, structures=structures, supplier=supplier)
+    form = SaisieForm(initial=initial, structures=structures, supplier=supplier, **_routing(data))
     lines = list(data.get("lines") or [])
     if extra_line or not lines:
         lines.append({"quantity": "1", "unit": "C62", "vat_rate": "20.00"})
     formset = LineFormSet(initial=lines, prefix="lines")
     return form, formset
+
+
+def _routing(data: dict[str, Any]) -> dict[str, Any]:
+    """The recipient the form names, and its service: what they make mandatory is required."""
+    recipient, _candidates = selectors.recipient_lookup(str(data.get("recipient", "")))
+    code = str(data.get("service_code", "")).strip()
+    service = None
+    if recipient is not None and code:
+        service = next((s for s in selectors.active_services_of(recipient) if s.code == code), None)
+    return {"recipient": recipient, "service": service}
+
+
+def _choose_recipient(post: QueryDict, data: dict[str, Any]) -> bool:
+    """A result of the recipient search chosen (a plain submit button, no script needed): the
+    structure, or one of its services, fills the form. False if nothing valid was chosen."""
+    service_id = post.get("choose_service", "")
+    if service_id.isdigit():
+        service = selectors.receivable_service_get(service_id=int(service_id))
+        if service is not None:
+            data["recipient"] = service.structure.identifier
+            data["service_code"] = service.code
+            return True
+    identifier = post.get("choose_recipient", "")
+    structure = selectors.receivable_get(identifier=identifier) if identifier else None
+    if structure is None:
+        return False
+    data["recipient"] = structure.identifier
+    codes = {s.code for s in selectors.active_services_of(structure)}
+    if str(data.get("service_code", "")).strip() not in codes:
+        data["service_code"] = ""  # a service of the structure chosen before
+    return True
 
 
 def _context(
@@ -160,7 +191,9 @@ def _context(
     draft: InvoiceDraft | None,
     idem: str,
 ) -> dict[str, Any]:
-    recipient, candidates = selectors.recipient_lookup(str(data.get("recipient", "")))
+    text = str(data.get("recipient", ""))
+    recipient, _candidates = selectors.recipient_lookup(text)
+    search = selectors.recipient_search(text) if recipient is None and text.strip() else None
     principal = None
     attachments = []
     if draft is not None:
@@ -178,7 +211,7 @@ def _context(
         "principal": principal,
         "draft_attachments": attachments,
         "recipient": recipient,
-        "candidates": candidates,
+        "search": search,
         "services": selectors.active_services_of(recipient) if recipient else [],
         "preview": _preview(data, supplier),
         "idem": idem,
@@ -234,6 +267,8 @@ def _saisie(request: HttpRequest, draft: InvoiceDraft | None) -> HttpResponse:
         data["prefilled_from"] = draft.data["prefilled_from"]
     supplier = _supplier_of(data, structures, draft)
     action = request.POST.get("action", "")
+    if _choose_recipient(request.POST, data):
+        action = "choose"
     idem = request.POST.get("idem", "")[:64] or uuid.uuid4().hex
     files = request.FILES.getlist("attachments")
     problems = attachment_problems([(f.name or "", f.size or 0) for f in files]) if files else []
@@ -261,7 +296,9 @@ def _saisie(request: HttpRequest, draft: InvoiceDraft | None) -> HttpResponse:
         )
         if response is not None:
             return response
-        form = SaisieForm(request.POST, request.FILES, structures=structures, supplier=supplier)
+        form = SaisieForm(
+            request.POST, request.FILES, structures=structures, supplier=supplier, **_routing(data)
+        )
         formset = LineFormSet(request.POST, prefix="lines")
         _submit_errors(request, form, formset, data=data, supplier=supplier)
     else:
@@ -290,19 +327,24 @@ def _submit_errors(
     """Fill the bound forms with every error: shape, recipient rules, duplicate."""
     form_ok = form.is_valid()
     formset.is_valid()
-    recipient, candidates = selectors.recipient_lookup(str(data.get("recipient", "")))
-    if "recipient" not in form.errors:
-        if recipient is None and candidates:
+    text = str(data.get("recipient", ""))
+    recipient, _candidates = selectors.recipient_lookup(text)
+    if "recipient" not in form.errors and recipient is None:
+        if selectors.recipient_search(text).results:
             form.add_error(
                 "recipient",
                 _(
-                    "Plusieurs structures publiques correspondent : choisissez-en une (par son SIRET)."
+                    "Choisissez le destinataire parmi les structures publiques trouvées "
+                    "(ou saisissez son SIRET)."
                 ),
             )
-        elif recipient is None:
+        else:
             form.add_error(
                 "recipient",
-                _("Aucune structure publique ne correspond : saisissez son SIRET (14 chiffres)."),
+                _(
+                    "Aucune structure publique ne correspond : saisissez son SIRET (14 chiffres), "
+                    "son nom ou le code d'un de ses services."
+                ),
             )
     if form_ok and recipient is not None:
         outcome = check_recipient_data(
@@ -339,7 +381,9 @@ def _submit(
     draft: InvoiceDraft | None,
     idem: str,
 ) -> HttpResponse | None:
-    form = SaisieForm(request.POST, request.FILES, structures=structures, supplier=supplier)
+    form = SaisieForm(
+        request.POST, request.FILES, structures=structures, supplier=supplier, **_routing(data)
+    )
     formset = LineFormSet(request.POST, prefix="lines")
     _submit_errors(request, form, formset, data=data, supplier=supplier)
     if form.errors or not formset.is_valid():
