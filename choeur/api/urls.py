@@ -5,6 +5,7 @@ from choeur.api.views import (
     annuaire,
     attachments,
     consult,
+    deposit_pdf,
     engagements,
     factures,
     oauth,
@@ -127,4 +128,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "cpro/engagementsJuridiques/v1/rechercher",
         engagements.RechercherEngagementsJuridiques.as_view(),
     ),
+    path(F + "deposer/pdf", deposit_pdf.DeposerPdf.as_view()),
 ]

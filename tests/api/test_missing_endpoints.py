@@ -33,6 +33,7 @@ ADDED = [
     "structures/v1/lister/rattachementsutilisateur",
     "structures/v1/rechercher/espaces",
     "engagementsJuridiques/v1/rechercher",
+    "factures/v1/deposer/pdf",
 ]
 
 

@@ -39,13 +39,20 @@ EJ_TEXT = re.compile(
 )
 
 
-def invoice_draft_from_pdf(*, user: Any, supplier: Structure, upload: Upload) -> InvoiceDraft:
+def invoice_pdf_prefill(*, user: Any, supplier: Structure, upload: Upload) -> dict[str, Any]:
+    """The checks of a PDF deposit and what the form is pre-filled with; writes nothing (the
+    API's `deposer/pdf` answers it, `soumettre` then deposits the invoice)."""
     if not perms.can_deposit(user, supplier):
         raise SaisieError("Vous ne pouvez pas déposer de factures pour cette structure.")
     data = _check_pdf(upload.data)
     problems = check_embedded_invoice(pdf=upload.data, supplier=supplier, depositor=user)
     if problems:
         raise SaisieError(" ".join(problem.message for problem in problems))
+    return data
+
+
+def invoice_draft_from_pdf(*, user: Any, supplier: Structure, upload: Upload) -> InvoiceDraft:
+    data = invoice_pdf_prefill(user=user, supplier=supplier, upload=upload)
     with transaction.atomic():
         draft = InvoiceDraft.objects.create(
             supplier=supplier, created_by=user, data=data, number=data.get("number", "")[:100]
