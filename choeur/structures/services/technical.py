@@ -73,11 +73,17 @@ def _expiry(now: datetime.datetime) -> datetime.datetime:
     return now + datetime.timedelta(days=settings.TECHNICAL_PASSWORD_DAYS)
 
 
-def technical_account_create(*, actor: Any, structure: Structure) -> TechnicalSecrets:
+def technical_account_create(
+    *, actor: Any, structure: Structure, operator: str = ""
+) -> TechnicalSecrets:
     """Create the technical user (attached to the structure with its open espaces in
     Modification, as the real platform's API user) and its confidential client-credentials
-    OAuth2 application."""
-    require(perms.can_manage_technical_accounts(actor, structure))
+    OAuth2 application.
+
+    `operator` names a platform operator acting without a user account (`manage.py
+    create_technical_account`, actor None): he is not the structure's manager, the audit row
+    names him."""
+    require(bool(operator) or perms.can_manage_technical_accounts(actor, structure))
     if not structure.is_active:
         raise StructureError(_("Une structure inactive ne peut pas avoir de compte technique."))
     User = get_user_model()
@@ -133,7 +139,7 @@ def technical_account_create(*, actor: Any, structure: Structure) -> TechnicalSe
                 user=user, structure=structure, espace=espace.espace, mode=AccessMode.MODIFICATION
             )
         audit_log_write(
-            actor=actor,
+            actor=actor or operator or None,
             action="technical_account.create",
             obj=account,
             after={
@@ -146,10 +152,11 @@ def technical_account_create(*, actor: Any, structure: Structure) -> TechnicalSe
 
 
 def technical_account_renew(
-    *, actor: Any, account: TechnicalAccount, new_client_secret: bool = False
+    *, actor: Any, account: TechnicalAccount, new_client_secret: bool = False, operator: str = ""
 ) -> TechnicalSecrets:
-    """A new password (and, if asked, a new client secret); the expiry starts again."""
-    require(perms.can_manage_technical_accounts(actor, account.structure))
+    """A new password (and, if asked, a new client secret); the expiry starts again.
+    `operator`: as for `technical_account_create`."""
+    require(bool(operator) or perms.can_manage_technical_accounts(actor, account.structure))
     password = password_generate()
     client_secret = generate_client_secret() if new_client_secret else None
     now = timezone.now()
@@ -170,7 +177,7 @@ def technical_account_renew(
         account.reminder_sent_for = None
         account.save()
         audit_log_write(
-            actor=actor,
+            actor=actor or operator or None,
             action="technical_account.renew",
             obj=account,
             before=before,
