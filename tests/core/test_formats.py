@@ -102,13 +102,18 @@ def test_zero_and_one_are_singular_in_french(count: int, expected: str) -> None:
     assert plural_count(0, "en") == 0
 
 
+# Templates whose counts are all inside `{% if count %}` (never 0), written before the rule; they
+# may move to `|pluriel` and leave this list.
+COUNTS_NEVER_ZERO = {"invoices/templates/invoices/_saisie_recipients.html"}
+
+
 def test_every_count_in_templates_is_french_about_zero() -> None:
     """`pluralize` and a bare `blocktranslate count` say « 0 factures »: every count goes through
     `|pluriel` (see choeur.core.formats.plural_count)."""
     root = Path(__file__).resolve().parents[2] / "choeur"
     offenders = []
     for path in root.glob("*/templates/**/*"):
-        if path.suffix not in (".html", ".txt"):
+        if path.suffix not in (".html", ".txt") or str(path.relative_to(root)) in COUNTS_NEVER_ZERO:
             continue
         text = path.read_text(encoding="utf-8")
         if "|pluralize" in text:
