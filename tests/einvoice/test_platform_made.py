@@ -256,6 +256,15 @@ def test_platform_made_ubl_draws_no_finding(invoice: Invoice) -> None:
     assert findings(xml) == []
 
 
+@settings(SETTINGS, max_examples=15)  # each example also renders the PDF
+@given(invoice=platform_invoices())
+def test_platform_made_facturx_draws_no_finding(invoice: Invoice) -> None:
+    # The PDF is judged by the CEN rules and by the Factur-X profile's own layer (which
+    # carries PEPPOL-EN16931-R008, the rule of issue 12).
+    pdf = einvoice.write_facturx(invoice)
+    assert findings(pdf) == []
+
+
 def test_blank_optional_terms_are_left_out_with_their_parents() -> None:
     # An address the form left blank, a contact without anything: no element at all, not
     # <ram:PostalTradeAddress/> (PEPPOL-EN16931-R008).
