@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from choeur.core.formats import plural_count
 from choeur.notifications import selectors
 from choeur.notifications.forms import PreferencesForm
 from choeur.notifications.services import (
@@ -58,7 +59,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
         ngettext(
             "%(count)d notification marquée comme lue.",
             "%(count)d notifications marquées comme lues.",
-            count,
+            plural_count(count),
         )
         % {"count": count},
     )

@@ -423,3 +423,26 @@ def test_flux_sweep_command(world, django_capture_on_commit_callbacks) -> None: 
     assert "1 flux relancé" in out.getvalue()
     flux.refresh_from_db()
     assert flux.status == FluxStatus.IN_INTEGRE
+
+
+@pytest.mark.parametrize(
+    ("count", "subject"),
+    [(1, "1 nouvelle facture reçue de"), (2, "2 nouvelles factures reçues de")],
+)
+def test_the_recipients_email_says_how_many_invoices_in_french(world, count, subject) -> None:  # type: ignore[no-untyped-def]
+    from choeur.notifications.models import OutboxEmail
+
+    world.free_recipient.email = "factures@commune.test"
+    world.free_recipient.save()
+    files = {
+        f"f{i}.xml": Sample(
+            world.supplier.identifier, world.free_recipient.identifier, number=f"N-{i}"
+        ).cii()
+        for i in range(count)
+    }
+    flux = flux_deposit(
+        user=world.user, supplier=world.supplier, upload=Upload("lot.zip", zip_of(files))
+    )
+    flux_integrate(flux_id=flux.pk)
+    sent = [e for e in OutboxEmail.objects.all() if "factures@commune.test" in e.to]
+    assert [e.subject.startswith(subject) for e in sent] == [True]

@@ -551,7 +551,11 @@ def _notify(flux: Flux, *, integrated: int, total: int) -> None:
     for email, count in received.items():
         email_queue(
             to=email,
-            subject=f"{count} nouvelle(s) facture(s) reçue(s) de {flux.supplier.raison_sociale}",
+            subject=(
+                f"{count} nouvelle facture reçue de {flux.supplier.raison_sociale}"
+                if count == 1
+                else f"{count} nouvelles factures reçues de {flux.supplier.raison_sociale}"
+            ),
             template="invoices/emails/invoices_received",
             context={"count": count, "supplier": flux.supplier.raison_sociale},
         )
