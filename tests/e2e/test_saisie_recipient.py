@@ -113,6 +113,7 @@ def test_supplier_finds_the_recipient_by_name_chooses_it_and_sends_the_invoice(
         "Maintenance des armoires réfrigérées"
     )
     if scripts == "on":
+        screenshot(page, "invoices-saisie-destinataire-choisi")
         check_accessibility(page)
 
     page.get_by_role("button", name="Déposer la facture").click()
