@@ -121,6 +121,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
         T + "recuperer/structuresPourUtilisateur",
         users.RecupererStructuresPourUtilisateur.as_view(),
     ),
+    path(
+        T + "recuperer/structures/actives/facturetravaux",
+        users.StructuresActivesFactureTravaux.as_view(),
+    ),
     path(U + "monCompte/recuperer/rattachements", users.RecupererRattachementsMonCompte.as_view()),
     path(S + "lister/rattachementsutilisateur", users.ListerRattachementsUtilisateur.as_view()),
     path(S + "rechercher/espaces", users.RechercherEspaces.as_view()),

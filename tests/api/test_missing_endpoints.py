@@ -29,6 +29,7 @@ ADDED = [
     "transverses/v1/rechercher/pj/structure",
     "transverses/v1/telecharger/pieceJointe",
     "transverses/v1/recuperer/structuresPourUtilisateur",
+    "transverses/v1/recuperer/structures/actives/facturetravaux",
     "utilisateurs/v1/monCompte/recuperer/rattachements",
     "structures/v1/lister/rattachementsutilisateur",
     "structures/v1/rechercher/espaces",
@@ -148,3 +149,8 @@ def test_a_malformed_body_answers_the_envelope(api_account: Any) -> None:
     response = api_account.post(T + "recuperer/pays", ["FR"])
     assert response.status_code == 400
     assert response.json()["codeRetour"] == 20001
+
+
+def test_no_structure_handles_works_invoices_yet(api_account: Any) -> None:
+    response = api_account.post(T + "recuperer/structures/actives/facturetravaux", {})
+    assert response.json()["codeRetour"] == 20000
