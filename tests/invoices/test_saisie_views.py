@@ -498,3 +498,17 @@ def test_missing_service_code_message_names_the_field_as_labelled(client_in, wor
     ).content.decode()
     assert "Le code service est obligatoire pour COMMUNE A SERVICE" in page
     assert "référence acheteur" not in page
+
+
+def test_a_structure_with_many_services_shows_the_first_and_counts_the_others(
+    client_in, world, directory
+) -> None:  # type: ignore[no-untyped-def]
+    for n in range(9):
+        Service.objects.create(structure=directory, code=f"SCE{n}", name=f"Service {n}")
+    page = client_in.post(
+        reverse("invoices:saisie"), form_data(world, recipient="PHARMA", action="check")
+    ).content.decode()
+    results = results_of(page)
+    assert "PHARMA — Pharmacie centrale" in results  # the service searched for comes first
+    assert results.count('name="choose_service"') == 8
+    assert "Et 3 autres services" in results  # 11 active services, 8 shown
