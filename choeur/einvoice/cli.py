@@ -6,13 +6,16 @@
 
 Exit codes, for scripts: 0 valid (or done), 1 invalid (or cannot be written), 2 unreadable
 input or wrong usage, 3 a validation engine could not run (nothing may be concluded).
-With several files, the highest code wins.
+With several files, the highest code wins. Only regular files are read, and at most the core's
+largest input (the PDF limit, 50 MB by default): a device, a FIFO or a larger file exits 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -92,9 +95,9 @@ def _validate(files: list[str], *, profile: str | None, as_json: bool, out: Text
     for name in files:
         result: dict[str, Any] = {"file": name}
         try:
-            data = Path(name).read_bytes()
-        except OSError as exc:
-            result.update(exit=EXIT_UNREADABLE, error=f"fichier illisible : {exc.strerror or exc}")
+            data = read_input(Path(name))
+        except InputRefused as exc:
+            result.update(exit=EXIT_UNREADABLE, error=str(exc))
         else:
             try:
                 report = validate(data, profile=profile)
@@ -156,6 +159,74 @@ def _print_human(result: dict[str, Any], out: TextIO) -> None:
             print(f"      à {finding['location']}", file=out)
 
 
+# --- reading the input files -----------------------------------------------------------------
+
+
+class InputRefused(Exception):
+    """An input file that is not read: missing, not a regular file, too large (French text)."""
+
+
+def input_limit() -> int:
+    """The most bytes read from one input: the largest document the core accepts (a PDF)."""
+    from choeur.einvoice.security import default_limits
+
+    limits = default_limits()
+    return max(limits.max_pdf_bytes, limits.max_xml_bytes)
+
+
+def read_input(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file, at most `limit` (+ 1 read to tell a larger file).
+
+    A device (/dev/zero), a FIFO, a socket or a directory is refused without being read: it is
+    opened non-blocking (a FIFO without writer would block) and checked on the open descriptor.
+    """
+    limit = input_limit() if limit is None else limit
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise InputRefused(f"fichier illisible : {exc.strerror or exc}") from exc
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputRefused(
+                f"ce n'est pas un fichier ordinaire ({_kind(mode)}) : rien n'a été lu"
+            )
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        data = _read_at_most(fd, limit + 1)
+    except OSError as exc:
+        raise InputRefused(f"fichier illisible : {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise InputRefused(
+            f"fichier trop volumineux (plus de {limit / (1024 * 1024):.1f} Mo) : il n'est pas lu"
+        )
+    return data
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "un dossier"
+    if stat.S_ISFIFO(mode):
+        return "un tube (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "un périphérique"
+    return "un fichier spécial"
+
+
+def _read_at_most(fd: int, size: int) -> bytes:
+    chunks = []
+    left = size
+    while left > 0:
+        chunk = os.read(fd, min(left, 1024 * 1024))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
 # --- convert and render -----------------------------------------------------------------------
 
 
@@ -164,9 +235,9 @@ def _read(path: Path) -> Any:
     from choeur.einvoice.errors import ReadError
 
     try:
-        return read(path.read_bytes())
-    except OSError as exc:
-        print(f"{path} : fichier illisible : {exc.strerror or exc}", file=sys.stderr)
+        return read(read_input(path))
+    except InputRefused as exc:
+        print(f"{path} : {exc}", file=sys.stderr)
     except ReadError as exc:
         print(f"{path} : {exc.message_fr}", file=sys.stderr)
     return None

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from choeur.einvoice.cli import main
+from choeur.einvoice.cli import InputRefused, input_limit, main, read_input
+from tests.einvoice.test_hostile_pdf import double_flate_pdf
 from tests.shared import CORPUS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,3 +142,78 @@ def test_render_writes_a_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["render", VALID_UBL, "--pdf", "-o", str(output)]) == 0
     assert output.read_bytes().startswith(b"%PDF-")
     assert "(PDF, " in capsys.readouterr().out
+
+
+# --- hostile inputs: bounded reads, bombs, active content -------------------------------------
+
+
+def test_devices_and_fifos_are_refused_without_being_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "tube.xml"
+    os.mkfifo(fifo)  # nobody writes to it: reading it would block for ever
+    done = subprocess.run(
+        [sys.executable, "-m", "choeur.einvoice.cli", "validate", "/dev/zero", str(fifo)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "/dev/zero : ERREUR — ce n'est pas un fichier ordinaire (un périphérique)" in done.stdout
+    assert "tube.xml : ERREUR — ce n'est pas un fichier ordinaire (un tube (FIFO))" in done.stdout
+
+
+def test_directories_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(tmp_path)]) == 2
+    assert "(un dossier)" in capsys.readouterr().out
+    assert main(["convert", str(tmp_path), "--to", "ubl", "-o", str(tmp_path / "o.xml")]) == 2
+    assert "fichier ordinaire" in capsys.readouterr().err
+
+
+def test_reads_stop_past_the_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    huge = tmp_path / "huge.xml"
+    with huge.open("wb") as handle:
+        handle.truncate(input_limit() + 10 * 1024 * 1024)  # sparse: nothing written to disk
+    assert main(["validate", str(huge)]) == 2
+    assert "fichier trop volumineux (plus de 50.0 Mo) : il n'est pas lu" in capsys.readouterr().out
+    small = tmp_path / "small.xml"
+    small.write_bytes(b"<a/>" * 10)
+    with pytest.raises(InputRefused, match="trop volumineux"):
+        read_input(small, limit=39)
+    assert read_input(small, limit=40) == b"<a/>" * 10
+
+
+def test_double_compressed_bomb_is_refused_fast(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bomb = tmp_path / "bombe.pdf"
+    bomb.write_bytes(double_flate_pdf())
+    assert main(["validate", str(bomb)]) == 2
+    out = capsys.readouterr().out
+    assert (
+        "CHOEUR-READ-02 : Un fichier joint au PDF est trop volumineux une fois décompressé" in out
+    )
+
+
+def test_active_content_is_refused_with_its_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pikepdf
+
+    from choeur.einvoice.facturx import write_facturx
+    from choeur.einvoice.samples import sample_invoice
+
+    with pikepdf.open(io.BytesIO(write_facturx(sample_invoice(2)))) as pdf:
+        pdf.Root.OpenAction = pikepdf.Dictionary(
+            S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)")
+        )
+        path = tmp_path / "script.pdf"
+        pdf.save(path)
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "NON CONFORME" in out
+    assert "ERREUR CHOEUR-PDF-01 : Le PDF contient du contenu actif : un script JavaScript" in out
+    output = tmp_path / "out.xml"
+    assert main(["convert", str(path), "--to", "ubl", "-o", str(output)]) == 2
+    assert "contenu actif" in capsys.readouterr().err
+    assert not output.exists()

@@ -7,11 +7,16 @@ import io
 import zipfile
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from choeur.invoices.enums import FluxStatus, SyntaxeFlux
-from choeur.invoices.models import Flux, Invoice
+from choeur.invoices.models import Flux, Invoice, InvoiceDraft
 from choeur.invoices.services.deposit import Upload, flux_deposit
+from choeur.invoices.services.drafts import SaisieError
 from choeur.invoices.services.integration import flux_integrate
+from choeur.invoices.services.pdf import invoice_draft_from_pdf
+from tests.einvoice.test_hostile_pdf import ACTIVE, double_flate_pdf
 from tests.invoices.factories import PUBLIC_FREE_SIRET
 from tests.invoices.samples import Sample, zip_of
 from tests.shared import CORPUS
@@ -73,6 +78,26 @@ def ten_thousand_files() -> bytes:
     return buffer.getvalue()
 
 
+def with_active_content(data: bytes, case: str) -> bytes:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        ACTIVE[case][0](pdf)
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
+
+
+def plain_pdf() -> bytes:
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
 CASES = {
     "not-xml": (lambda: b"Ceci n'est pas une facture.", "facture.xml"),
     "xml-bomb": (lambda: BOMB, "bomb.xml"),
@@ -87,6 +112,13 @@ CASES = {
         "cut.zip",
     ),
     "random-xml": (lambda: b"<?xml version='1.0'?><commande><id>1</id></commande>", "commande.xml"),
+    "double-compressed-pdf": (double_flate_pdf, "bombe.pdf"),
+    "javascript-facturx": (
+        lambda: with_active_content(facturx_pdf(), "open-action-javascript"),
+        "script.pdf",
+    ),
+    "launch-facturx": (lambda: with_active_content(facturx_pdf(), "page-aa-launch"), "launch.pdf"),
+    "uri-facturx": (lambda: with_active_content(facturx_pdf(), "uri-link"), "lien.pdf"),
 }
 
 
@@ -131,3 +163,49 @@ def test_messages_of_unsafe_xml_are_french(world) -> None:  # type: ignore[no-un
     message = flux.report["items"][0]["errors"][0]["message"]
     assert "DOCTYPE" in message or "entit" in message.lower()
     assert Flux.objects.count() == 1
+
+
+# --- active content and bombs on every way in (the flux above, the PDF deposit below) ---------
+
+ACTIVE_CASES = ["open-action-javascript", "page-aa-launch", "uri-link"]
+
+
+@pytest.mark.parametrize("case", ACTIVE_CASES)
+def test_flux_with_active_content_is_rejected_with_its_rule(world, case) -> None:  # type: ignore[no-untyped-def]
+    data = with_active_content(facturx_pdf(), case)
+    flux = flux_deposit(user=world.user, supplier=world.supplier, upload=Upload("f.pdf", data))
+    flux_integrate(flux_id=flux.pk)
+    flux.refresh_from_db()
+    assert flux.status == FluxStatus.IN_REJETE
+    (error,) = flux.report["items"][0]["errors"]
+    assert error["rule_id"] == "CHOEUR-PDF-01"
+    assert error["message"].startswith("Le PDF contient du contenu actif : ")
+    assert not Invoice.objects.exists()
+
+
+@pytest.mark.parametrize("source", ["plain", "facturx"])
+@pytest.mark.parametrize("case", ACTIVE_CASES)
+def test_pdf_deposit_refuses_active_content(client, world, case, source) -> None:  # type: ignore[no-untyped-def]
+    """« Déposer une facture PDF »: the PDF would be the invoice the buyer opens."""
+    data = with_active_content(plain_pdf() if source == "plain" else facturx_pdf(), case)
+    client.force_login(world.user)
+    response = client.post(
+        reverse("invoices:upload_pdf"),
+        {"supplier": world.supplier.pk, "file": SimpleUploadedFile("facture.pdf", data)},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Le PDF contient du contenu actif" in page
+    assert ACTIVE[case][1].replace("'", "&#x27;") in page
+    assert not InvoiceDraft.objects.exists()
+
+
+def test_pdf_deposit_service_refuses_active_content(world) -> None:  # type: ignore[no-untyped-def]
+    """The service behind the portal's and the API's PDF deposit (DEPOT_PDF_PORTAIL / _API)."""
+    with pytest.raises(SaisieError, match="contenu actif"):
+        invoice_draft_from_pdf(
+            user=world.user,
+            supplier=world.supplier,
+            upload=Upload("f.pdf", with_active_content(plain_pdf(), "submit-form")),
+        )
+    assert not InvoiceDraft.objects.exists()

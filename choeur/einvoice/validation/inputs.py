@@ -66,9 +66,12 @@ def _parse(data: bytes) -> etree._ElementTree | Refusal:
 
 def _extract_from_pdf(data: bytes) -> bytes | Refusal:
     """The embedded invoice of a Factur-X / ZUGFeRD / XRechnung PDF, opened with the read
-    half's limits (size, objects, embedded files, decompression ceiling)."""
+    half's limits (size, objects, embedded files, decompression ceiling); a PDF with active
+    content (scripts, Launch, URI...) is refused with a rule of its own."""
     try:
         files, _xmp = security.pdf_embedded_files(data, names=EMBEDDED_NAMES)
+    except security.ActiveContent as exc:
+        return _refuse(exc.rule_id, exc.message_fr, exc.message_en, "facturx")
     except UnsafeInput as exc:
         return _refuse("CHOEUR-READ-02", exc.message_fr, exc.message_en, "facturx")
     except ReadError as exc:
