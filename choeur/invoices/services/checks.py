@@ -293,8 +293,9 @@ def _service(
                 Problem(
                     "CHOEUR-SERV-01",
                     f"Le code service est obligatoire pour le destinataire {recipient.identifier} "
-                    f"({recipient.raison_sociale}) : indiquez-le dans la référence acheteur.",
-                    "Référence acheteur (code service)",
+                    f"({recipient.raison_sociale}) : indiquez le « Code service » (dans un "
+                    "fichier de facture, la référence acheteur, BT-10).",
+                    "Code service (référence acheteur)",
                     "BT-10",
                 )
             )
