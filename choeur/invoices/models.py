@@ -106,17 +106,20 @@ class Invoice(models.Model):
     flux_position = models.PositiveIntegerField(_("rang dans le flux"), default=0)
     mode_depot = models.CharField(_("mode de dépôt"), max_length=30, choices=ModeDepot.choices)
     syntax = models.CharField(_("syntaxe"), max_length=40, choices=SyntaxeFlux.choices, blank=True)
+    # Indexed by the composite indexes of Meta, which begin with them.
     supplier = models.ForeignKey(
         "structures.Structure",
         verbose_name=_("fournisseur"),
         on_delete=models.PROTECT,
         related_name="invoices_sent",
+        db_index=False,
     )
     recipient = models.ForeignKey(
         "structures.Structure",
         verbose_name=_("destinataire"),
         on_delete=models.PROTECT,
         related_name="invoices_received",
+        db_index=False,
     )
     service = models.ForeignKey(
         "structures.Service",
@@ -206,10 +209,25 @@ class Invoice(models.Model):
                 condition=~Q(status=InvoiceStatus.BROUILLON), name="invoice_not_draft"
             ),
         ]
+        # The lists' filters and sorts: « Factures émises » by supplier, « Factures reçues » by
+        # recipient, each key followed by the id that breaks ties (selectors order by both, in
+        # the same direction), so a page reads its rows in index order. Sorting by number uses
+        # invoice_no_duplicate on the supplier's side. PostgreSQL also has a trigram index on
+        # UPPER(number) for the substring search (migration 0003).
         indexes = [
-            models.Index(fields=["supplier", "status"]),
-            models.Index(fields=["recipient", "status"]),
-            models.Index(fields=["supplier", "issue_date"]),
+            models.Index(fields=["supplier", "created_at", "id"], name="invoice_supplier_created"),
+            models.Index(fields=["supplier", "issue_date", "id"], name="invoice_supplier_issue"),
+            models.Index(fields=["supplier", "total_ttc", "id"], name="invoice_supplier_amount"),
+            models.Index(fields=["supplier", "status", "id"], name="invoice_supplier_status"),
+            models.Index(fields=["supplier", "recipient", "id"], name="invoice_supplier_recipient"),
+            models.Index(
+                fields=["recipient", "created_at", "id"], name="invoice_recipient_created"
+            ),
+            models.Index(fields=["recipient", "issue_date", "id"], name="invoice_recipient_issue"),
+            models.Index(fields=["recipient", "total_ttc", "id"], name="invoice_recipient_amount"),
+            models.Index(fields=["recipient", "status", "id"], name="invoice_recipient_status"),
+            models.Index(fields=["recipient", "number", "id"], name="invoice_recipient_number"),
+            models.Index(fields=["recipient", "supplier", "id"], name="invoice_recipient_supplier"),
         ]
 
     def __str__(self) -> str:

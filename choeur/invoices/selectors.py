@@ -58,8 +58,11 @@ def _structure_ids(user: Any) -> list[int]:
 def invoices_for_supplier(*, user: Any, filters: InvoiceFilters | None = None) -> QuerySet[Invoice]:
     """« Factures émises »: invoices of the structures the user reads, filtered and sorted."""
     f = filters or InvoiceFilters()
-    found = Invoice.objects.filter(supplier_id__in=_structure_ids(user)).select_related(
-        "recipient", "supplier", "service", "flux"
+    found = (
+        Invoice.objects.filter(supplier_id__in=_structure_ids(user))
+        .select_related("recipient", "supplier", "service", "flux")
+        # What no list reads: a flux's compte rendu lists every file of an archive.
+        .defer("flux__report", "flux__comment", "vat_breakdown", "comment")
     )
     if f.supplier_id:
         found = found.filter(supplier_id=f.supplier_id)
@@ -83,7 +86,9 @@ def invoices_for_supplier(*, user: Any, filters: InvoiceFilters | None = None) -
         found = found.filter(total_ttc__gte=f.amount_min)
     if f.amount_max is not None:
         found = found.filter(total_ttc__lte=f.amount_max)
-    return found.order_by(SORTS.get(f.sort, "-created_at"), "-pk")
+    order = SORTS.get(f.sort, "-created_at")
+    # Ties broken in the same direction, so that one index (supplier, key, id) serves the page.
+    return found.order_by(order, "-pk" if order.startswith("-") else "pk")
 
 
 def invoice_get_for_supplier(*, user: Any, invoice_id: int) -> Invoice:

@@ -100,7 +100,11 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 def invoice_list_for_recipient(*, user: Any, filters: ReceivedFilters) -> QuerySet[Invoice]:
     """The « Factures reçues » list: the user's invoices, filtered and sorted."""
-    found = received_invoices(user).select_related("supplier", "recipient", "service")
+    found = (
+        received_invoices(user)
+        .select_related("supplier", "recipient", "service")
+        .defer("vat_breakdown", "comment")
+    )
     downloaded = RecipientProcessing.objects.filter(
         invoice=OuterRef("pk"), downloaded_at__isnull=False
     )
@@ -152,7 +156,8 @@ def invoice_list_for_recipient(*, user: Any, filters: ReceivedFilters) -> QueryS
 def _ordering(sort: str) -> list[str]:
     descending = sort.startswith("-")
     field = SORTS.get(sort.lstrip("-"), SORTS["depot"])
-    return [f"-{field}" if descending else field, "-pk"]
+    # Ties broken in the same direction, so that one index (recipient, key, id) serves the page.
+    return [f"-{field}", "-pk"] if descending else [field, "pk"]
 
 
 def services_visible_to(user: Any) -> QuerySet[Service]:

@@ -13,13 +13,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from choeur.core.formats import format_date
+from choeur.core.paging import CappedPaginator
 from choeur.invoices.models import Invoice
 from choeur.lifecycle import perms, selectors
 from choeur.lifecycle.charts import status_bars
@@ -95,7 +95,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     invoices = selectors.invoice_list_for_recipient(user=request.user, filters=filters)
     if request.GET.get("export") == "csv":
         return _csv(invoices)
-    page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     processable = set(

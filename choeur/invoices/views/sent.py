@@ -8,13 +8,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from choeur.core.formats import format_date
+from choeur.core.paging import CappedPaginator
 from choeur.invoices import perms, selectors
 from choeur.invoices.enums import InvoiceStatus
 from choeur.invoices.forms import CompleteForm, InvoiceFilterForm, RecycleForm
@@ -65,7 +65,7 @@ def _filters(request: HttpRequest) -> tuple[InvoiceFilterForm, selectors.Invoice
 def invoice_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     invoices = selectors.invoices_for_supplier(user=request.user, filters=filters)
-    page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
     params = {k: v for k, v in request.GET.items() if k not in ("page", "tri") and v}
     sort = filters.sort if filters.sort in selectors.SORTS else "depot"
     columns = []
