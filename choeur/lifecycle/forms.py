@@ -60,6 +60,9 @@ class ReceivedFilterForm(BaseForm):
         label=_("Montant TTC maximum (€)"), required=False, max_digits=17, decimal_places=2
     )
     non_telechargee = forms.BooleanField(label=_("Non téléchargées seulement"), required=False)
+    hors_delai = forms.BooleanField(
+        label=_("Délai légal de paiement dépassé seulement"), required=False
+    )
     tri = forms.ChoiceField(
         required=False, choices=SORT_CHOICES, widget=forms.HiddenInput, initial=DEFAULT_SORT
     )
@@ -97,6 +100,7 @@ class ReceivedFilterForm(BaseForm):
             number=data.get("numero") or "",
             engagement=data.get("engagement") or "",
             not_downloaded=bool(data.get("non_telechargee")),
+            overdue=bool(data.get("hors_delai")),
             sort=data.get("tri") or DEFAULT_SORT,
         )
 

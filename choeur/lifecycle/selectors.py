@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -88,6 +87,7 @@ class ReceivedFilters:
     number: str = ""
     engagement: str = ""
     not_downloaded: bool = False
+    overdue: bool = False  # waiting past the legal delay (the Synthèse's « hors délai »)
     # `periodeDateHeureEtatCourantDu/Au` (C.10): how integrations poll for changes.
     status_changed_from: dt.datetime | None = None
     status_changed_to: dt.datetime | None = None
@@ -146,6 +146,8 @@ def invoice_list_for_recipient(*, user: Any, filters: ReceivedFilters) -> QueryS
         found = found.filter(engagement_number__icontains=filters.engagement.strip())
     if filters.not_downloaded:
         found = found.filter(is_downloaded=False)
+    if filters.overdue:
+        found = found.filter(overdue_condition())
     if filters.status_changed_from:
         found = found.filter(status_changed_at__gte=filters.status_changed_from)
     if filters.status_changed_to:
@@ -207,42 +209,73 @@ class StatusCount:
     amount: Decimal
 
 
+# The overdue invoices the Synthèse lists, oldest first; the rest are counted and summed, and
+# reached through the list filtered on them (« Factures reçues », filter « hors délai »).
+OVERDUE_LISTED = 50
+
+
 @dataclass(frozen=True)
 class Synthese:
     counts: list[StatusCount]
     total: int
-    overdue: list[Invoice]
+    overdue: list[Invoice]  # the OVERDUE_LISTED oldest
+    overdue_count: int
+    overdue_amount: Decimal
     delay_days: int
     waiting: int
 
 
-def synthese_for_recipient(*, user: Any, today: dt.date | None = None) -> Synthese:
-    """« Synthèse »: counts per status, and the invoices waiting longer than the legal delay."""
+def overdue_condition(today: dt.date | None = None) -> Q:
+    """Still waiting for its payment after the legal delay: deposited before the start of the day
+    `payment_delay_days()` ago (the same rule as `is_overdue`, in SQL)."""
     today = today or timezone.localdate()
-    delay = payment_delay_days()
+    limit = _day_start(today - dt.timedelta(days=payment_delay_days()))
+    return Q(status__in=[s.value for s in WAITING_STATUSES], created_at__lt=limit)
+
+
+def synthese_for_recipient(*, user: Any, today: dt.date | None = None) -> Synthese:
+    """« Synthèse »: counts and amounts per status, and the invoices waiting longer than the
+    legal delay. Aggregates in SQL; only the first OVERDUE_LISTED overdue invoices are read."""
+    today = today or timezone.localdate()
     invoices = received_invoices(user)
-    counter: Counter[str] = Counter()
-    amounts: dict[str, Decimal] = {}
-    for status, total in invoices.values_list("status", "total_ttc"):
-        counter[status] += 1
-        amounts[status] = amounts.get(status, Decimal("0")) + (total or Decimal("0"))
+    per_status = {
+        row["status"]: row
+        for row in invoices.values("status")
+        .annotate(n=Count("pk"), amount=Sum("total_ttc"))
+        .order_by()
+    }
     counts = [
-        StatusCount(s.value, LABELS[s], counter[s.value], amounts.get(s.value, Decimal("0")))
+        StatusCount(
+            s.value,
+            LABELS[s],
+            per_status[s.value]["n"] if s.value in per_status else 0,
+            (per_status[s.value]["amount"] if s.value in per_status else None) or Decimal("0"),
+        )
         for s in RECIPIENT_STATUSES
     ]
-    limit = _day_start(today - dt.timedelta(days=delay))
-    waiting = invoices.filter(status__in=[s.value for s in WAITING_STATUSES])
-    overdue = list(
-        waiting.filter(created_at__lt=limit)
-        .select_related("supplier", "service")
-        .order_by("created_at", "pk")
+    overdue = invoices.filter(overdue_condition(today))
+    totals = overdue.aggregate(n=Count("pk"), amount=Sum("total_ttc"))
+    listed = list(
+        overdue.select_related("supplier", "service")
+        .only(
+            "number",
+            "status",
+            "created_at",
+            "total_ttc",
+            "currency",
+            "supplier__raison_sociale",
+            "service__code",
+        )
+        .order_by("created_at", "pk")[:OVERDUE_LISTED]
     )
     return Synthese(
         counts=counts,
-        total=sum(counter.values()),
-        overdue=overdue,
-        delay_days=delay,
-        waiting=waiting.count(),
+        total=sum(c.count for c in counts),
+        overdue=listed,
+        overdue_count=totals["n"],
+        overdue_amount=totals["amount"] or Decimal("0"),
+        delay_days=payment_delay_days(),
+        waiting=sum(c.count for c in counts if c.status in {s.value for s in WAITING_STATUSES}),
     )
 
 

@@ -1,5 +1,5 @@
-"""« Factures reçues » with many invoices: the list's queries do not grow with its rows, its
-count stops at a cap."""
+"""« Factures reçues » with many invoices: the Synthèse counts in SQL and lists a few, the list's
+queries do not grow with its rows, its count stops at a cap."""
 
 from __future__ import annotations
 
@@ -7,11 +7,75 @@ from decimal import Decimal
 
 import pytest
 
+from choeur.lifecycle import selectors
+from choeur.lifecycle.selectors import synthese_for_recipient
 from tests.lifecycle import factories as f
 
 # A page's queries (session, user, permissions, count, ids, rows, processable, services of the
 # filter form, notifications...): what matters is that they do not depend on the rows shown.
 LIST_QUERIES_MAX = 32
+
+
+def _overdue_world(world, monkeypatch, settings):  # type: ignore[no-untyped-def]
+    """Five invoices past the delay (10, 20, 30, 40, 50 €, the oldest cheapest), two that are
+    not (recent, or paid), one of another recipient; the Synthèse lists three."""
+    settings.PAYMENT_DELAY_DAYS = 30
+    monkeypatch.setattr(selectors, "OVERDUE_LISTED", 3)
+    for i in range(5):
+        f.invoice(
+            supplier=world.supplier,
+            recipient=world.recipient,
+            number=f"RETARD-{i}",
+            total_ttc=Decimal(10 * (i + 1)),
+            age_days=80 - i * 10,
+        )
+    f.invoice(supplier=world.supplier, recipient=world.recipient, number="RECENTE", age_days=5)
+    f.invoice(
+        supplier=world.supplier,
+        recipient=world.recipient,
+        number="PAYEE",
+        status="MISE_EN_PAIEMENT",
+        age_days=90,
+    )
+    f.invoice(supplier=world.supplier, recipient=world.other_recipient, age_days=90)
+
+
+def test_synthese_lists_the_oldest_overdue_and_counts_and_sums_them_all(
+    world, monkeypatch, settings
+):
+    _overdue_world(world, monkeypatch, settings)
+    data = synthese_for_recipient(user=world.manager)
+    assert [i.number for i in data.overdue] == ["RETARD-0", "RETARD-1", "RETARD-2"]
+    assert data.overdue_count == 5
+    assert data.overdue_amount == Decimal("150.00")
+    assert data.waiting == 6 and data.total == 7
+
+
+def test_synthese_page_shows_all_overdue_counted_and_links_to_the_filtered_list(
+    client, world, monkeypatch, settings
+):
+    _overdue_world(world, monkeypatch, settings)
+    client.force_login(world.manager)
+    body = client.get("/factures-recues/synthese/").content.decode()
+    assert "5 factures dépassent le délai légal de paiement." in body
+    assert "Montant TTC : 150,00\u00a0€." in body
+    assert "Les 3 plus anciennes sont listées ci-dessous." in body
+    assert "RETARD-2</a>" in body and "RETARD-3" not in body
+    assert 'href="/factures-recues/?hors_delai=on&amp;tri=depot"' in body
+    listed = client.get("/factures-recues/?hors_delai=on&tri=depot").content.decode()
+    assert "5 factures" in listed
+    positions = [listed.index(f"RETARD-{i}</a>") for i in range(5)]
+    assert positions == sorted(positions)  # oldest first
+    assert "RECENTE" not in listed and "PAYEE" not in listed
+
+
+def test_synthese_queries_do_not_grow_with_overdue_invoices(
+    client, world, monkeypatch, settings, django_assert_max_num_queries
+):
+    _overdue_world(world, monkeypatch, settings)
+    client.force_login(world.manager)
+    with django_assert_max_num_queries(LIST_QUERIES_MAX):
+        assert client.get("/factures-recues/synthese/").status_code == 200
 
 
 @pytest.mark.parametrize("rows", [1, 30])
