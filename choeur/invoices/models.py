@@ -183,6 +183,17 @@ class Invoice(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # For an invoice deposited without a PDF (E1: UBL or CII), the readable PDF rendered from
+    # `xml` on its first download, kept so that the next ones read a file (the XML of an
+    # integrated invoice never changes).
+    rendered_pdf = models.ForeignKey(
+        "core.StoredFile",
+        verbose_name=_("PDF rendu depuis le XML"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # sha256 of the document as deposited: the « empreinte du certificat de dépôt ».
     fingerprint = models.CharField(_("empreinte"), max_length=64)
     deposited_by = models.ForeignKey(

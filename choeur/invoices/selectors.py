@@ -94,7 +94,7 @@ def invoices_for_supplier(*, user: Any, filters: InvoiceFilters | None = None) -
 def invoice_get_for_supplier(*, user: Any, invoice_id: int) -> Invoice:
     invoice = (
         Invoice.objects.select_related(
-            "recipient", "supplier", "service", "flux", "main_document", "xml"
+            "recipient", "supplier", "service", "flux", "main_document", "xml", "rendered_pdf"
         )
         .filter(pk=invoice_id)
         .first()

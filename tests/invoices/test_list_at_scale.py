@@ -1,5 +1,5 @@
 """« Factures émises » with many invoices: queries that do not grow with the rows, a count that
-stops at a cap."""
+stops at a cap, and the PDF rendered from the XML once, then read from its stored file."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 
+import choeur.einvoice as einvoice
+from choeur.invoices.models import Invoice
 from tests.lifecycle import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +60,26 @@ def test_list_count_is_capped_beyond_the_setting(client, world, monkeypatch, set
     settings.LIST_COUNT_CAP = 5
     exact = client.get("/factures/").content.decode()
     assert "5 factures" in exact and "Plus de" not in exact and "Page 1 sur 3" in exact
+
+
+def test_pdf_rendered_from_the_xml_is_stored_and_read_on_the_next_download(
+    client, world, monkeypatch
+):
+    invoice = f.invoice(supplier=world.supplier, recipient=world.free_recipient, with_pdf=False)
+    renders = []
+    real_render = einvoice.render_pdf
+
+    def counting_render(pivot):  # type: ignore[no-untyped-def]
+        renders.append(pivot.number)
+        return real_render(pivot)
+
+    monkeypatch.setattr(einvoice, "render_pdf", counting_render)
+    client.force_login(world.user)
+    first = client.get(f"/factures/{invoice.pk}/facture.pdf")
+    second = client.get(f"/factures/{invoice.pk}/facture.pdf")
+    assert first.status_code == second.status_code == 200
+    assert first.content.startswith(b"%PDF") and second.content == first.content
+    assert renders == [invoice.number]
+    stored = Invoice.objects.select_related("rendered_pdf").get(pk=invoice.pk).rendered_pdf
+    assert stored is not None and stored.read() == first.content
+    assert stored.content_type == "application/pdf"
