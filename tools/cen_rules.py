@@ -196,15 +196,18 @@ def code_lists() -> str:
             lines.append(f"        {chunk + ' '!r}")
         lines.append("    ).split()")
         lines.append(")")
-    # BR-CO-09 of UBL looks the prefix up as a substring of the spaced list: its order counts
-    prefixes = _LIST.findall(by_rule[("ubl", "BR-CO-09")])[0].split()
-    lines.append("# the UBL prefixes in the stylesheet's order (BR-CO-09 is a substring test)")
-    lines.append("VAT_PREFIX_UBL_ORDER = tuple(")
-    lines.append("    (")
-    for chunk in textwrap.wrap(" ".join(prefixes), 88):
-        lines.append(f"        {chunk + ' '!r}")
-    lines.append("    ).split()")
-    lines.append(")")
+    # BR-CO-09 and BR-CL-08 of UBL look a value up as a substring of the spaced list: the
+    # order of these two lists counts
+    for name in ("VAT_PREFIX_UBL", "UNTDID4451_UBL"):
+        syntax, rule_id, index, _comment = CODE_LISTS[name]
+        ordered = _LIST.findall(by_rule[(syntax, rule_id)])[index].split()
+        lines.append(f"# {name} in the stylesheet's order ({rule_id} is a substring test)")
+        lines.append(f"{name}_ORDER = tuple(")
+        lines.append("    (")
+        for chunk in textwrap.wrap(" ".join(ordered), 88):
+            lines.append(f"        {chunk + ' '!r}")
+        lines.append("    ).split()")
+        lines.append(")")
     mimes = _MIME.findall(by_rule[("ubl", "BR-CL-24")])
     lines.append("# MIME codes of attachments (BR-CL-24)")
     lines.append(f"MIME = frozenset({tuple(mimes)!r})")
@@ -220,11 +223,51 @@ def code_lists() -> str:
     return "\n".join(lines) + "\n"
 
 
+_STEP = r"(?:(?:cac|cbc|ext|ram|rsm|udt|qdt):[A-Za-z0-9]+)"
+_PATH = rf"{_STEP}(?:/{_STEP})*(?:/@[A-Za-z]+)?|@[A-Za-z]+"
+_LINE_PATH = rf"\(cac:InvoiceLine\|cac:CreditNoteLine\)(?:/{_STEP})*(?:/@[A-Za-z]+)?"
+_ABSENT = re.compile(rf"\(?\s*not\s*\(\s*(//)?({_PATH}|{_LINE_PATH})\s*\)\s*\)?")
+_COUNT = re.compile(rf"\(?\s*count\(\s*({_PATH})\s*\)\s*(<=|=)\s*(\d+)\s*\)?")
+
+
+def binding_draft(syntax: str) -> str:
+    """A draft of the syntax-rule table in the notation of binding_ubl/binding_cii (the
+    rules that are plain presence or count tests, by context); the others are listed as
+    comments, to be written by hand."""
+    families = ("UBL-CR", "UBL-SR", "UBL-DT") if syntax == "ubl" else ("CII-SR", "CII-DT")
+    blocks: dict[tuple[int, str], list[str]] = {}
+    manual: list[str] = []
+    for a in assertions(syntax):
+        if not a.id.startswith(families):
+            continue
+        absent = _ABSENT.fullmatch(a.test.strip())
+        count = _COUNT.fullmatch(a.test.strip())
+        if absent:
+            path = (absent.group(1) or "") + absent.group(2)
+            path = path.replace("(cac:InvoiceLine|cac:CreditNoteLine)", "LINE")
+            line = f"{a.id} absent {path}"
+        elif count:
+            op = "max" if count.group(2) == "<=" else "exactly"
+            line = f"{a.id} {op} {count.group(3)} {count.group(1)}"
+        else:
+            manual.append(f"# {a.id} [{a.priority}] {a.context}")
+            continue
+        blocks.setdefault((a.priority, " ".join(a.context.split())), []).append(line)
+    out = []
+    for (priority, context), lines in sorted(blocks.items(), key=lambda kv: -kv[0][0]):
+        out.append(f"[{priority} {context}]")
+        out.extend(lines)
+    return "\n".join(out + manual) + "\n"
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "summary"
     if command in ("ubl", "cii"):
         for a in assertions(command):
             print(f"{a.mode}\t{a.priority}\t{a.id}\t{a.flag}\t{a.context}\t{a.test}")
+        return 0
+    if command == "binding-draft":
+        print(binding_draft(argv[2]), end="")
         return 0
     if command == "codelists":
         print(code_lists(), end="")
