@@ -265,7 +265,7 @@ def test_a_supplier_checks_one_engagement_number_as_oca_does(
             "etatCourantEngagementJuridique": "COMMANDE",
         },
     )
-    assert closed.status_code == 400 and closed.json()["codeRetour"] == 20000
+    assert closed.status_code == 200 and closed.json()["codeRetour"] == 20000
 
 
 def test_a_supplier_never_lists_a_buyers_engagements(

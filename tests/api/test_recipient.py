@@ -48,8 +48,10 @@ def test_recipient_finds_the_invoice_with_top_level_paging(
 
 def test_supplier_does_not_see_it_as_received(api_account: Any, invoice_id: int) -> None:
     response = api_account.post("/cpro/factures/v1/rechercher/recipiendaire", {})
-    assert response.status_code == 400
+    assert response.status_code == 200
+    assert response.json()["codeRetour"] == 20000
     assert response.json()["libelle"] == "TRA_MSG_00.015"
+    assert response.json()["listeFactures"] == []
 
 
 def test_recipient_processes_the_invoice_and_both_read_the_same_history(

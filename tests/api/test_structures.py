@@ -56,12 +56,14 @@ def test_search_treats_go_empty_values_as_absent_and_accepts_trisense(
     ]
 
 
-def test_search_without_result_is_the_platform_no_result_error(api_account: Any) -> None:
+def test_search_without_result_is_the_platform_no_result_answer(api_account: Any) -> None:
     response = api_account.post(
         "/cpro/structures/v1/rechercher", {"structure": {"identifiantStructure": "999999"}}
     )
-    assert response.status_code == 400
-    assert response.json() == {"codeRetour": 20000, "libelle": "TRA_MSG_00.015"}
+    assert response.status_code == 200
+    assert response.json()["codeRetour"] == 20000
+    assert response.json()["libelle"] == "TRA_MSG_00.015"
+    assert response.json()["listeStructures"] == []
 
 
 def test_consult_gives_the_recipient_parameters(api_account: Any, public_structure: Any) -> None:

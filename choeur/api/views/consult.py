@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from choeur.api.envelope import BAD_REQUEST, LIBELLE_OK, NOT_FOUND, ApiError, ok
-from choeur.api.payload import body, integer, value
+from choeur.api.payload import MAX_PAGE, body, integer, objects, text, value
 from choeur.api.views.base import CproView
 from choeur.invoices.enums import AttachmentKind
 from choeur.invoices.models import Attachment, Invoice
@@ -73,7 +73,7 @@ def _sub_page(params: Any, suffix: str, total: int) -> tuple[int, int, dict[str,
         or SUB_PAGE_SIZE
     )
     size = max(1, min(size, 1000))
-    page = max(integer(params, f"pageResultatDemandee{suffix}") or 1, 1)
+    page = integer(params, f"pageResultatDemandee{suffix}", minimum=1, maximum=MAX_PAGE) or 1
     start = (page - 1) * size
     return (
         start,
@@ -261,9 +261,8 @@ class TelechargerGroupe(CproView):
     def post(self, request: Request) -> Response:
         data = body(request)
         wanted = [
-            integer(item, "idFacture")
-            for item in (value(data, "listeFacture") or [])
-            if isinstance(item, dict)
+            integer(item, "idFacture", where="listeFacture")
+            for item in objects(data, "listeFacture")
         ]
         ids = [pk for pk in wanted if pk]
         if not ids:
@@ -272,10 +271,14 @@ class TelechargerGroupe(CproView):
             raise ApiError(
                 BAD_REQUEST, f"{GROUP_MAX_INVOICES} factures au plus par téléchargement groupé."
             )
-        fmt = str(value(data, "format") or "PDF").upper()
+        fmt = (text(data, "format", max_length=10) or "PDF").upper()
         if fmt not in ("PDF", "XML", "PIVOT"):
             raise ApiError(BAD_REQUEST, f"Format inconnu : « {fmt} » (PDF, XML ou PIVOT).")
-        with_pj = str(value(data, "avecPiecesJointesComplementaires") or "NON").upper() == "OUI"
+        with_pj = (text(data, "avecPiecesJointesComplementaires", max_length=3) or "NON").upper()
+        if with_pj not in ("OUI", "NON"):
+            raise ApiError(
+                BAD_REQUEST, "Le champ avecPiecesJointesComplementaires vaut OUI ou NON."
+            )
         received = {
             i.pk: i
             for i in received_invoices(request.user)
@@ -306,7 +309,7 @@ class TelechargerGroupe(CproView):
                     )
                 size += len(content)
                 archive.writestr(name, content)
-                if with_pj:
+                if with_pj == "OUI":
                     for attachment in invoice.attachments.select_related("file"):
                         content = attachment.file.read()
                         size += len(content)

@@ -16,11 +16,11 @@ from choeur.api.envelope import (
     FILE_TOO_LARGE,
     LIBELLE_OK,
     LIBELLE_OK_REFERENTIEL,
-    NO_RESULT,
     ApiError,
+    no_result,
     ok,
 )
-from choeur.api.payload import Paging, body, integer, value
+from choeur.api.payload import Paging, body, boolean, integer, text, value
 from choeur.api.services import PieceRefused, pieces_of, uploaded_piece_create
 from choeur.api.views.base import CproView
 from choeur.api.views.factures import rfc3339
@@ -42,6 +42,11 @@ class AjouterFichier(CproView):
     def post(self, request: Request) -> Response:
         data = body(request)
         raw = value(data, "pieceJointeFichier")
+        if raw is not None and not isinstance(raw, str):
+            raise ApiError(
+                BAD_REQUEST,
+                "Le champ pieceJointeFichier doit être une chaîne (le fichier encodé en base 64).",
+            )
         if not isinstance(raw, str):
             raise ApiError(
                 BAD_REQUEST, "Le champ pieceJointeFichier (fichier en base 64) est obligatoire."
@@ -54,8 +59,8 @@ class AjouterFichier(CproView):
             raise ApiError(
                 BAD_REQUEST, "Le champ pieceJointeFichier n'est pas un contenu base 64 valide."
             ) from None
-        name = str(value(data, "pieceJointeNom") or "").strip()
-        extension = str(value(data, "pieceJointeExtension") or "").strip().lstrip(".")
+        name = text(data, "pieceJointeNom")
+        extension = text(data, "pieceJointeExtension", max_length=10).lstrip(".")
         if not name:
             raise ApiError(BAD_REQUEST, "Le champ pieceJointeNom est obligatoire.")
         if extension and not name.lower().endswith("." + extension.lower()):
@@ -65,7 +70,8 @@ class AjouterFichier(CproView):
                 user=request.user,
                 name=name,
                 data=content,
-                content_type=str(value(data, "pieceJointeTypeMime") or "application/octet-stream"),
+                content_type=text(data, "pieceJointeTypeMime", max_length=100)
+                or "application/octet-stream",
             )
         except PieceRefused as exc:
             raise ApiError(FILE_TOO_LARGE if exc.too_large else BAD_REQUEST, exc.message) from None
@@ -77,14 +83,14 @@ class RechercherPjMonCompte(CproView):
 
     def post(self, request: Request) -> Response:
         data = body(request)
-        paging = Paging(value(data, "parametresRecherche"))
+        paging = Paging(value(data, "parametresRecherche"), where="parametresRecherche")
         pieces = pieces_of(request.user)
-        designation = value(data, "pieceJointeDesignation")
+        designation = text(data, "pieceJointeDesignation")
         if designation:
-            pieces = pieces.filter(name__icontains=str(designation))
+            pieces = pieces.filter(name__icontains=designation)
         total = pieces.count()
         if total == 0:
-            raise ApiError(*NO_RESULT)
+            return no_result(listePiecesJointes=[], parametresRetour=paging.retour(0))
         start, end = paging.slice(total)
         rows = [
             {
@@ -105,23 +111,24 @@ class RechercherPjMonCompte(CproView):
 
 def _active_filter(data: dict[str, Any]) -> bool | None:
     # GO always sends `estActif` (false when unset): only `true` restricts.
-    return True if data.get("estActif") is True else None
+    return True if boolean(data, "estActif") else None
 
 
 class RechercherCategorieSollicitation(CproView):
     def post(self, request: Request) -> Response:
         data = body(request)
-        paging = Paging(value(data, "pagination"))
+        paging = Paging(value(data, "pagination"), where="pagination")
         categories = Category.objects.all()
         if _active_filter(data):
             categories = categories.filter(is_active=True)
-        if value(data, "codeCategorie"):
-            categories = categories.filter(code__iexact=str(value(data, "codeCategorie")))
-        if value(data, "libelleCategorie"):
-            categories = categories.filter(label__icontains=str(value(data, "libelleCategorie")))
+        code, label = text(data, "codeCategorie"), text(data, "libelleCategorie")
+        if code:
+            categories = categories.filter(code__iexact=code)
+        if label:
+            categories = categories.filter(label__icontains=label)
         total = categories.count()
         if total == 0:
-            raise ApiError(*NO_RESULT)
+            return no_result(listeCategories=[], parametresRetour=paging.retour(0))
         start, end = paging.slice(total)
         rows = [
             {"idTechniqueCategorie": c.pk, "codeCategorie": c.code, "libelleCategorie": c.label}
@@ -135,20 +142,21 @@ class RechercherSousCategorieSollicitation(CproView):
 
     def post(self, request: Request) -> Response:
         data = body(request)
-        paging = Paging(value(data, "pagination"))
+        paging = Paging(value(data, "pagination"), where="pagination")
         subs = SubCategory.objects.select_related("category")
         if _active_filter(data):
             subs = subs.filter(is_active=True, category__is_active=True)
         category_id = integer(data, "idTechniqueCategorie")
         if category_id is not None:
             subs = subs.filter(category_id=category_id)
-        if value(data, "code"):
-            subs = subs.filter(code__iexact=str(value(data, "code")))
-        if value(data, "libelle"):
-            subs = subs.filter(label__icontains=str(value(data, "libelle")))
+        code, label = text(data, "code"), text(data, "libelle")
+        if code:
+            subs = subs.filter(code__iexact=code)
+        if label:
+            subs = subs.filter(label__icontains=label)
         total = subs.count()
         if total == 0:
-            raise ApiError(*NO_RESULT)
+            return no_result(listeSousCategories=[], parametresRetour=paging.retour(0))
         start, end = paging.slice(total)
         groups: dict[int, dict[str, Any]] = {}
         for sub in subs[start:end]:
@@ -188,7 +196,7 @@ class RecupererEtatsTraitement(CproView):
     lifecycle's transition table (late, out-of-sequence updates left out)."""
 
     def post(self, request: Request) -> Response:
-        current = str(value(body(request), "statutCourant") or "")
+        current = text(body(request), "statutCourant", max_length=60)
         if not current:
             raise ApiError(BAD_REQUEST, "Le champ statutCourant est obligatoire.")
         if current not in Status.__members__:
@@ -213,7 +221,7 @@ def _structures_answer(structures: list[Structure]) -> Response:
         if s.is_active
     ]
     if not rows:
-        raise ApiError(*NO_RESULT)
+        return no_result(listeStructures=[])
     return ok(LIBELLE_OK, listeStructures=rows)
 
 

@@ -8,8 +8,8 @@ from django.db.models import Q, QuerySet
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from choeur.api.envelope import LIBELLE_OK, NO_RESULT, NOT_FOUND, ApiError, ok
-from choeur.api.payload import Paging, body, integer, value
+from choeur.api.envelope import LIBELLE_OK, NOT_FOUND, ApiError, no_result, ok
+from choeur.api.payload import Paging, body, boolean, choice, integer, text, value
 from choeur.api.views.base import CproView
 from choeur.structures.enums import RattachementStatus
 from choeur.structures.models import Service, Structure
@@ -70,8 +70,9 @@ class Rechercher(CproView):
     def post(self, request: Request) -> Response:
         data = body(request)
         criteria = value(data, "structure") or {}
-        paging = Paging(value(data, "parametres"))
-        restrict = data.get("restreindreStructuresPrivees")
+        paging = Paging(value(data, "parametres"), where="parametres")
+        # Unset or true: public structures and the account's own; false: every structure.
+        restrict = boolean(data, "restreindreStructuresPrivees")
         if restrict is None or restrict is True:
             structures = _visible(request.user)
         else:
@@ -88,24 +89,24 @@ class Rechercher(CproView):
             "adresseVille": "ville__icontains",
         }
         for key, lookup in filters.items():
-            wanted = value(criteria, key)
-            if wanted is not None:
+            wanted = text(criteria, key, where="structure")
+            if wanted:
                 structures = structures.filter(**{lookup: wanted})
-        if value(criteria, "estMOA"):
+        if boolean(criteria, "estMOA", where="structure"):
             structures = structures.filter(is_moa=True)
-        if value(criteria, "estMOAUniquement"):
+        if boolean(criteria, "estMOAUniquement", where="structure"):
             structures = structures.filter(is_moa_only=True)
-        statut = value(criteria, "statutStructure")
-        if statut in ("ACTIF", "INACTIF"):
+        statut = choice(criteria, "statutStructure", ("ACTIF", "INACTIF"), where="structure")
+        if statut:
             structures = structures.filter(is_active=statut == "ACTIF")
-        kind = value(criteria, "typeStructure")
-        if kind in ("PUBLIQUE", "PRIVEE"):
+        kind = choice(criteria, "typeStructure", ("PUBLIQUE", "PRIVEE"), where="structure")
+        if kind:
             structures = structures.filter(is_public=kind == "PUBLIQUE")
         order = SORT_COLUMNS.get(str(paging.column or ""), "raison_sociale")
         structures = structures.order_by(f"-{order}" if paging.descending else order, "pk")
         total = structures.count()
         if total == 0:
-            raise ApiError(*NO_RESULT)
+            return no_result(listeStructures=[], parametresRetour=paging.retour(0))
         start, end = paging.slice(total)
         rows = [
             {
@@ -168,11 +169,17 @@ class RechercherServices(CproView):
     def post(self, request: Request) -> Response:
         data = body(request)
         structure = _structure_for(request, data)
-        paging = Paging(value(data, "parametresRechercherServicesStructure"))
+        paging = Paging(
+            value(data, "parametresRechercherServicesStructure"),
+            where="parametresRechercherServicesStructure",
+        )
+        integer(data, "idUtilisateurCourant")
         services = structure.services.order_by("code")
         total = services.count()
         if total == 0:
-            raise ApiError(*NO_RESULT)
+            # A structure without services is not a wrong request (OCA, PKG call it for every
+            # recipient): HTTP 200, codeRetour 20000 and an empty list.
+            return no_result(listeServices=[], parametresRetour=paging.retour(0))
         start, end = paging.slice(total)
         rows = [
             {

@@ -19,11 +19,11 @@ from rest_framework.response import Response
 
 from choeur.api.envelope import BAD_REQUEST, LIBELLE_OK, NOT_FOUND, ApiError, ok
 from choeur.api.models import UploadedPiece
-from choeur.api.payload import body, integer, value
+from choeur.api.payload import body, date, integer, objects, text, value
 from choeur.api.services import pieces_of
 from choeur.api.views.base import CproView
 from choeur.api.views.consult import supplier_invoice
-from choeur.api.views.factures import _date, _depositing_structure
+from choeur.api.views.factures import _depositing_structure
 from choeur.invoices import perms as invoice_perms
 from choeur.invoices import selectors as invoice_selectors
 from choeur.invoices.enums import (
@@ -64,11 +64,7 @@ AMOUNT_MAX = Decimal(10) ** 11
 
 
 def _text(data: Any, key: str, limit: int) -> str:
-    raw = value(data, key)
-    text = "" if raw is None else str(raw)
-    if len(text) > limit:
-        raise ApiError(BAD_REQUEST, f"Le champ {key} compte {limit} caractères au plus.")
-    return text
+    return text(data, key, max_length=limit)
 
 
 def _amount(data: Any, key: str, *, where: str) -> Decimal | None:
@@ -154,8 +150,8 @@ def _rate(line: dict[str, Any], where: str) -> Decimal:
     manual = _amount(line, "lignePosteTauxTvaManuel", where=where)
     if manual is not None:
         return manual
-    code = value(line, "lignePosteTauxTva")
-    if code is None:
+    code = _text(line, "lignePosteTauxTva", 20)
+    if not code:
         return Decimal("0")
     found = RATE.search(str(code))
     if found is None:
@@ -183,7 +179,7 @@ def _lines(data: dict[str, Any]) -> list[SaisieLine]:
         price = _amount(item, "lignePosteMontantUnitaireHT", where=where)
         if price is None:
             raise ApiError(BAD_REQUEST, f"{where} : le montant unitaire HT est obligatoire.")
-        unit = str(value(item, "lignePosteUnite") or "C62").upper()
+        unit = (_text(item, "lignePosteUnite", 10) or "C62").upper()
         if not UNITS.match(unit):
             raise ApiError(
                 BAD_REQUEST,
@@ -204,7 +200,7 @@ def _lines(data: dict[str, Any]) -> list[SaisieLine]:
 
 
 def _choice(data: Any, key: str, choices: list[str], default: str) -> str:
-    raw = str(value(data, key) or default).upper()
+    raw = (_text(data, key, 60) or default).upper()
     if raw not in choices:
         raise ApiError(BAD_REQUEST, f"Valeur « {raw} » inconnue pour {key} : {', '.join(choices)}.")
     return raw
@@ -243,8 +239,8 @@ def _check_declared_totals(data: dict[str, Any], pivot: Any) -> None:
     for index, row in enumerate(rows, start=1):
         where = f"Ligne de TVA {index}"
         rate = _amount(row, "ligneTvaTauxManuel", where=where)
-        if rate is None and value(row, "ligneTvaTaux") is not None:
-            found = RATE.search(str(value(row, "ligneTvaTaux")))
+        if rate is None and _text(row, "ligneTvaTaux", 20):
+            found = RATE.search(_text(row, "ligneTvaTaux", 20))
             rate = Decimal(found.group(1).replace(",", ".")) if found else None
         base = _amount(row, "ligneTvaMontantBaseHtParTaux", where=where)
         tax = _amount(row, "ligneTvaMontantTvaParTaux", where=where)
@@ -271,11 +267,11 @@ def _saisie(request: Request, data: dict[str, Any], supplier: Structure) -> Sais
     number = _text(data, "numeroFactureSaisi", 100)
     if not number:
         raise ApiError(BAD_REQUEST, "Le numéro de facture (numeroFactureSaisi) est obligatoire.")
-    issue_date = _date(data, "dateFacture")
+    issue_date = date(data, "dateFacture")
     if issue_date is None:
         raise ApiError(BAD_REQUEST, "La date de facture (dateFacture, AAAA-MM-JJ) est obligatoire.")
     destinataire = value(data, "destinataire") or {}
-    code = re.sub(r"\s", "", str(value(destinataire, "codeDestinataire") or ""))
+    code = re.sub(r"\s", "", _text(destinataire, "codeDestinataire", 40))
     if not code:
         raise ApiError(
             BAD_REQUEST, "Le destinataire (destinataire.codeDestinataire, SIRET) est obligatoire."
@@ -298,8 +294,8 @@ def _saisie(request: Request, data: dict[str, Any], supplier: Structure) -> Sais
     )
     if outcome.problems:
         raise ApiError(BAD_REQUEST, " ".join(p.message for p in outcome.problems))
-    cadre_code = value(value(data, "cadreDeFacturation"), "codeCadreFacturation")
-    cadre = CadreFacturation.from_code(str(cadre_code or "A1_FACTURE_FOURNISSEUR"))
+    cadre_code = _text(value(data, "cadreDeFacturation"), "codeCadreFacturation", 80)
+    cadre = CadreFacturation.from_code(cadre_code or "A1_FACTURE_FOURNISSEUR")
     if cadre is None:
         raise ApiError(
             BAD_REQUEST,
@@ -472,23 +468,16 @@ class Recycler(CproView):
         reference = value(data, "reference") or value(data, "references") or {}
         if not isinstance(destinataire, dict) or not isinstance(reference, dict):
             raise ApiError(BAD_REQUEST, "destinataire et reference doivent être des objets.")
-        service = value(destinataire, "codeServiceExecutant")
-        engagement = value(reference, "numeroBonCommande")
+        service = _text(destinataire, "codeServiceExecutant", 100)
+        engagement = _text(reference, "numeroBonCommande", 50)
         try:
             invoice_recycle(
                 invoice=invoice,
                 actor=request.user,
-                recipient_siret=str(
-                    value(destinataire, "codeDestinataire") or invoice.recipient.identifier
-                ),
-                service_code=str(
-                    service
-                    if service is not None
-                    else (invoice.service.code if invoice.service else "")
-                ),
-                engagement_number=str(
-                    engagement if engagement is not None else invoice.engagement_number
-                ),
+                recipient_siret=_text(destinataire, "codeDestinataire", 40)
+                or invoice.recipient.identifier,
+                service_code=service or (invoice.service.code if invoice.service else ""),
+                engagement_number=engagement or invoice.engagement_number,
             )
         except InvoiceActionError as exc:
             raise ApiError(BAD_REQUEST, exc.message) from None
@@ -506,10 +495,12 @@ class TraiterRejet(CproView):
 
     def post(self, request: Request) -> Response:
         data = body(request)
-        raw = value(data, "listeDemandePaiement") or []
-        if not isinstance(raw, list):
-            raise ApiError(BAD_REQUEST, "listeDemandePaiement doit être une liste.")
-        ids = [integer(item, "idDemandePaiement") for item in raw if isinstance(item, dict)]
+        ids = [
+            integer(item, "idDemandePaiement", where="listeDemandePaiement")
+            for item in objects(data, "listeDemandePaiement")
+        ]
+        _text(data, "motifRejet", 2000)
+        _text(data, "cpltInfos", 2000)
         wanted = list(dict.fromkeys(pk for pk in ids if pk))
         if not wanted:
             raise ApiError(

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import gettext
+from functools import cache
 from typing import Any
 
+import pycountry
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from choeur.api.envelope import LIBELLE_OK, LIBELLE_OK_REFERENTIEL, NO_RESULT, ApiError, ok
-from choeur.api.payload import Paging, body, value
+from choeur.api.envelope import (
+    LIBELLE_OK,
+    LIBELLE_OK_REFERENTIEL,
+    ApiError,
+    no_result,
+    ok,
+)
+from choeur.api.payload import Paging, body, text, value
 from choeur.api.views.base import CproView
 from choeur.directory.identifiers import siret_is_valid
 from choeur.directory.selectors import etablissement_get, public_structure_search
@@ -17,7 +26,11 @@ from choeur.directory.selectors import etablissement_get, public_structure_searc
 HEALTH_MESSAGE = "L'API CPRO est actuellement disponible et fonctionnel."
 
 # Referentials (reference C.1-C.4); the lists are the platform's own vocabularies.
-DEVISES = {"FR": [("EUR", "Euro")], "EN": [("EUR", "Euro")]}
+# Currencies: ISO 4217, named by pycountry's iso-codes (English, and its French translation),
+# except where the platform's own label is known (GO's fixture: « Euro européen »).
+PLATFORM_CURRENCY_LABELS = {"FR": {"EUR": "Euro européen"}, "EN": {"EUR": "European Euro"}}
+# Codes that are no currency an invoice is paid in: « no currency » and the testing code.
+NOT_CURRENCIES = {"XXX", "XTS"}
 CADRES = [
     "A1_FACTURE_FOURNISSEUR",
     "A2_FACTURE_FOURNISSEUR_DEJA_PAYEE",
@@ -25,13 +38,9 @@ CADRES = [
     "A12_FACTURE_COTRAITANT",
 ]
 MODES_DEPOT = ["SAISIE_API", "DEPOT_PDF_API", "SAISIE_WEB", "DEPOT_PDF_PORTAIL", "EDI"]
-FORMATS_FLUX = [
-    "IN_DP_E1_UBL_INVOICE",
-    "IN_DP_E1_CII_16B",
-    "IN_DP_E2_CII_FACTURX",
-    "IN_DP_E2_UBL_INVOICE_MIN",
-    "IN_DP_E2_CII_MIN_16B",
-]
+# `formatFlux` is the family of a flux, not its syntax (reference C.2, PHP's IFormatFlux, which
+# refuses any other value): structured (E1), mixed (E2), Factur-X.
+FORMATS_FLUX = ["IN_DP_E1_STRUCT", "IN_DP_E2_MIXTE", "IN_DP_E2_FACTURX"]
 TYPES_DP = ["FACTURE"]
 MODES_REGLEMENT = ["VIREMENT", "CHEQUE", "PRELEVEMENT", "ESPECE", "AUTRE", "REPORT"]
 
@@ -46,13 +55,37 @@ class HealthCheck(CproView):
         return Response({"statusCodeValue": 200, "statusCode": "OK", "body": HEALTH_MESSAGE})
 
 
+@cache
+def currencies(language: str) -> tuple[tuple[str, str], ...]:
+    """(code, name) of every ISO 4217 currency: EUR first (the platform's currency, with its
+    own label), then the others by code."""
+    translate = (
+        gettext.translation("iso4217", pycountry.LOCALES_DIR, languages=["fr"]).gettext
+        if language == "FR"
+        else str
+    )
+    known = PLATFORM_CURRENCY_LABELS[language]
+    return tuple(
+        sorted(
+            (
+                (c.alpha_3, known.get(c.alpha_3) or translate(c.name))
+                for c in pycountry.currencies
+                if c.alpha_3 not in NOT_CURRENCIES
+            ),
+            key=lambda row: (row[0] != "EUR", row[0]),
+        )
+    )
+
+
 class RecupererDevises(CproView):
     def post(self, request: Request) -> Response:
-        langue = str(value(body(request), "codeLangue") or "FR").upper()
-        devises = DEVISES.get(langue, DEVISES["FR"])
+        # FR or EN, any case (PKG sends "FR", `consulter` "fr": D13); French otherwise.
+        langue = "EN" if text(body(request), "codeLangue", max_length=10).upper() == "EN" else "FR"
         return ok(
             LIBELLE_OK,
-            listeDevises=[{"codeDevise": c, "libelleDevise": label} for c, label in devises],
+            listeDevises=[
+                {"codeDevise": code, "libelleDevise": label} for code, label in currencies(langue)
+            ],
         )
 
 
@@ -61,14 +94,22 @@ class RecupererCadreFacturation(CproView):
         return ok(LIBELLE_OK, listeCadreFacturation=[{"codeCadreFacturation": c} for c in CADRES])
 
 
+def _whole_list(rows: list[Any]) -> dict[str, int]:
+    # These two lists come with their paging at the top level, one page holding them all (PHP
+    # requires the four fields: WsRetourRecupererModeDepot, WsRetourRecupererFormatFlux).
+    return {"nbResultatsParPage": len(rows), "pageCourante": 1, "pages": 1, "total": len(rows)}
+
+
 class RecupererModeDepot(CproView):
     def post(self, request: Request) -> Response:
-        return ok(LIBELLE_OK, listeModeDepot=[{"modeDepot": m} for m in MODES_DEPOT])
+        rows = [{"modeDepot": m} for m in MODES_DEPOT]
+        return ok(LIBELLE_OK, listeModeDepot=rows, **_whole_list(rows))
 
 
 class RecupererFormatFlux(CproView):
     def post(self, request: Request) -> Response:
-        return ok(LIBELLE_OK, listeFormatFlux=[{"formatFlux": f} for f in FORMATS_FLUX])
+        rows = [{"formatFlux": f} for f in FORMATS_FLUX]
+        return ok(LIBELLE_OK, listeFormatFlux=rows, **_whole_list(rows))
 
 
 class RecupererTypeDp(CproView):
@@ -88,14 +129,15 @@ class RecupererModeReglements(CproView):
 
 class ConsulterInformationSiret(CproView):
     def post(self, request: Request) -> Response:
-        siret = str(value(body(request), "siretStructure") or "")
+        siret = text(body(request), "siretStructure", max_length=20).replace(" ", "")
         if not siret_is_valid(siret):
             raise ApiError(
                 20001, "Le SIRET indiqué n'est pas valide (14 chiffres, clé de contrôle)."
             )
         info = etablissement_get(siret)
         if info is None:
-            raise ApiError(*NO_RESULT)
+            # A well-formed SIRET the Sirene base does not know: found nothing, not a wrong request.
+            return no_result()
         return ok(
             LIBELLE_OK,
             siret=info.siret,
@@ -114,16 +156,17 @@ class RechercherDestinataire(CproView):
 
     def post(self, request: Request) -> Response:
         data = body(request)
-        paging = Paging(value(data, "parametresRecherche"))
-        place = str(value(data, "nomVilleCodePostal") or "")
+        paging = Paging(value(data, "parametresRecherche"), where="parametresRecherche")
+        place = text(data, "nomVilleCodePostal")
+        text(data, "typeStructure")
         structures = public_structure_search(
-            query=str(value(data, "identifiant") or ""),
+            query=text(data, "identifiant"),
             code_postal=place if place.isdigit() else "",
             ville="" if place.isdigit() else place,
         )
         total = structures.count()
         if total == 0:
-            raise ApiError(*NO_RESULT)
+            return no_result(listeDestinataires=[], parametresRetour=paging.retour(0))
         start, end = paging.slice(total)
         rows = [
             {
