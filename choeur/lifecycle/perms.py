@@ -45,12 +45,31 @@ def _service_condition(user: Any, structure: Structure) -> Q | None:
     return Q(service__isnull=True) | Q(service_id__in=service_ids)
 
 
+def _technical_structure_id(user: Any) -> int | None:
+    """The structure whose compte technique `user` is (None for a person). A technical account
+    acts for its whole structure (A.3): it receives what the structure receives, every service
+    included, those created after it too, without being attached to each of them."""
+    if not _active(user) or not getattr(user, "is_technical", False):
+        return None
+    from choeur.structures.models import TechnicalAccount
+
+    return (
+        TechnicalAccount.objects.filter(user=user, is_active=True)
+        .values_list("structure_id", flat=True)
+        .first()
+    )
+
+
 def received_scope(user: Any, mode: str = AccessMode.CONSULTATION) -> Q:
     """The received invoices `user` may see (or, in Modification, process): those of the
-    structures where he has the espace « Factures reçues », restricted to his services."""
+    structures where he has the espace « Factures reçues », restricted to his services; for a
+    compte technique, every invoice its own structure receives."""
     if not _active(user):
         return Q(pk__in=[])
     condition = Q(pk__in=[])
+    technical = _technical_structure_id(user)
+    if technical is not None:
+        condition |= Q(recipient_id=technical)
     for structure in structure_perms.user_structures(user):
         if not structure_perms.has_espace(user, structure, Espace.FACTURES_RECUES, mode):
             continue
@@ -61,19 +80,24 @@ def received_scope(user: Any, mode: str = AccessMode.CONSULTATION) -> Q:
 
 
 def recipient_structures(user: Any) -> list[Structure]:
-    """The structures whose received invoices the user reads (espace « Factures reçues »)."""
+    """The structures whose received invoices the user reads (espace « Factures reçues »; for a
+    compte technique, its own structure when it is a public one, the only ones receiving)."""
     if not _active(user):
         return []
+    technical = _technical_structure_id(user)
     return [
         s
         for s in structure_perms.user_structures(user).order_by("raison_sociale")
-        if structure_perms.has_espace(user, s, Espace.FACTURES_RECUES, AccessMode.CONSULTATION)
+        if (s.pk == technical and s.is_public)
+        or structure_perms.has_espace(user, s, Espace.FACTURES_RECUES, AccessMode.CONSULTATION)
     ]
 
 
 def _covers(user: Any, invoice: Invoice, mode: str) -> bool:
     if not _active(user):
         return False
+    if _technical_structure_id(user) == invoice.recipient_id:
+        return True
     if not structure_perms.has_espace(user, invoice.recipient, Espace.FACTURES_RECUES, mode):
         return False
     services = _service_condition(user, invoice.recipient)
@@ -91,19 +115,7 @@ def can_process(user: Any, invoice: Invoice) -> bool:
     the recipient structure, and the invoice's service when the structure uses services. The
     accountant's statuses, when sent through a technical account of the recipient, pass the
     same check."""
-    return _covers(user, invoice, AccessMode.MODIFICATION) or _is_recipient_technical(user, invoice)
-
-
-def _is_recipient_technical(user: Any, invoice: Invoice) -> bool:
-    """The recipient's compte technique (its accounting system, through the API) acts for the
-    whole structure (A.3)."""
-    if not _active(user) or not getattr(user, "is_technical", False):
-        return False
-    from choeur.structures.models import TechnicalAccount
-
-    return TechnicalAccount.objects.filter(
-        user=user, structure=invoice.recipient, is_active=True
-    ).exists()
+    return _covers(user, invoice, AccessMode.MODIFICATION)
 
 
 def can_act_as_supplier(user: Any, invoice: Invoice) -> bool:
