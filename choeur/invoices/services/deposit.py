@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -20,7 +21,8 @@ from choeur.invoices.models import Attachment, Flux
 from choeur.invoices.services.rules import MB
 from choeur.structures.models import Structure
 
-FLUX_MAX_BYTES = 120 * MB
+# UPLOAD_MAX_MB (120 by default, reference C.6); the API's body limit and nginx's follow it.
+FLUX_MAX_BYTES = settings.UPLOAD_MAX_BYTES
 
 
 class DepositRefused(Exception):
@@ -83,7 +85,8 @@ def flux_deposit(
         raise DepositRefused("Le fichier déposé est vide.", code="empty")
     if len(upload.data) > FLUX_MAX_BYTES:
         raise DepositRefused(
-            f"Le fichier déposé dépasse 120 Mo ({len(upload.data) / MB:.1f} Mo).", code="size"
+            f"Le fichier déposé dépasse {FLUX_MAX_BYTES // MB} Mo ({len(upload.data) / MB:.1f} Mo).",
+            code="size",
         )
     try:
         with transaction.atomic():
