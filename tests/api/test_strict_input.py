@@ -120,6 +120,13 @@ def test_other_wrongly_typed_filters_are_refused_naming_the_field(
         ),
         (api_account, T + "consulterCR", {"numeroFluxDepot": 12.5}, "numeroFluxDepot"),
         (api_account, F + "deposer/flux", {"fichierFlux": 123}, "fichierFlux"),
+        (api_account, T + "recuperer/typespj", {"typeObjet": ["FACTURE"]}, "typeObjet"),
+        (
+            api_account,
+            "/cpro/engagementsJuridiques/v1/rechercher",
+            {"numeroEngagementJuridique": {"numero": "0000048295"}},
+            "numeroEngagementJuridique",
+        ),
     ]
     for account, path, body, field in cases:
         _refused(account.post(path, body), field)

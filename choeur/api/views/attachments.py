@@ -20,7 +20,7 @@ from choeur.api.envelope import (
     ApiError,
     ok,
 )
-from choeur.api.payload import Paging, body, integer, value
+from choeur.api.payload import Paging, body, integer, text, value
 from choeur.api.services import pieces_of
 from choeur.api.views.base import CproView
 from choeur.api.views.referentials_more import PIECE_ACCOUNT_TYPE_ID
@@ -77,7 +77,7 @@ class TelechargerPieceJointe(CproView):
 
     def post(self, request: Request) -> Response:
         data = body(request)
-        objet = str(value(data, "objetPieceJointe") or "UTILISATEUR").upper()
+        objet = (text(data, "objetPieceJointe") or "UTILISATEUR").upper()
         if objet not in PIECE_OBJECTS:
             hint = (
                 " ; les factures se téléchargent par telecharger/groupe"

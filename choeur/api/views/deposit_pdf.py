@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from choeur.api.envelope import BAD_REQUEST, FILE_TOO_LARGE, LIBELLE_OK, ApiError, ok
-from choeur.api.payload import body, value
+from choeur.api.payload import body, text, value
 from choeur.api.services import PieceRefused, uploaded_piece_create
 from choeur.api.views.base import CproView
 from choeur.api.views.factures import _decode, _depositing_structure
@@ -67,12 +67,12 @@ class DeposerPdf(CproView):
     def post(self, request: Request) -> Response:
         data = body(request)
         supplier = _depositing_structure(request.user)
-        fmt = str(value(data, "formatDepot") or FORMATS_DEPOT[0]).upper()
+        fmt = (text(data, "formatDepot") or FORMATS_DEPOT[0]).upper()
         if fmt not in FORMATS_DEPOT:
             raise ApiError(
                 BAD_REQUEST, f"formatDepot « {fmt} » inconnu : {', '.join(FORMATS_DEPOT)}."
             )
-        name = str(value(data, "nomFichier") or "").strip()
+        name = text(data, "nomFichier").strip()
         if not name:
             raise ApiError(BAD_REQUEST, "Le champ nomFichier est obligatoire.")
         if "." not in name:

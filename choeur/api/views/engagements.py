@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from choeur.api.envelope import BAD_REQUEST, LIBELLE_OK, NO_RESULT, NOT_FOUND, ApiError, ok
-from choeur.api.payload import Paging, body, value
+from choeur.api.payload import Paging, body, text, value
 from choeur.api.views.base import CproView
 from choeur.structures import perms, selectors
 from choeur.structures.enums import EngagementState, IdentifierType
@@ -73,7 +73,7 @@ class RechercherEngagementsJuridiques(CproView):
     def post(self, request: Request) -> Response:
         data = body(request)
         paging = Paging(value(data, "parametresRecherche") or value(data, "pagination"))
-        number = str(value(data, "numeroEngagementJuridique") or "")
+        number = text(data, "numeroEngagementJuridique")
         state = value(data, "etatCourantEngagementJuridique")
         if state is not None and state not in EngagementState.values:
             raise ApiError(

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from choeur.api.envelope import BAD_REQUEST, LIBELLE_OK, NO_RESULT, ApiError, ok
-from choeur.api.payload import body, value
+from choeur.api.payload import body, text, value
 from choeur.api.views.base import CproView
 from choeur.api.views.transverses import TYPES_DP
 from choeur.invoices.enums import AttachmentKind, CadreFacturation
@@ -28,7 +28,7 @@ from choeur.structures.enums import IdentifierType
 
 def langue(data: dict[str, Any]) -> str:
     """`codeLangue` FR or EN, any case (PKG sends "fr", wire contract D13); FR otherwise."""
-    return "EN" if str(value(data, "codeLangue") or "").upper() == "EN" else "FR"
+    return "EN" if text(data, "codeLangue").upper() == "EN" else "FR"
 
 
 @cache
@@ -186,7 +186,7 @@ class RecupererEtatTypeDp(CproView):
     the lifecycle's statuses, the draft left out (never seen by the API)."""
 
     def post(self, request: Request) -> Response:
-        kind = str(value(body(request), "typeDemandePaiement") or "FACTURE").upper()
+        kind = (text(body(request), "typeDemandePaiement") or "FACTURE").upper()
         if kind not in TYPES_DP:
             raise ApiError(*NO_RESULT)
         return ok(
@@ -220,7 +220,7 @@ class RecupererTypesPj(CproView):
     def post(self, request: Request) -> Response:
         data = body(request)
         english = langue(data) == "EN"
-        wanted = str(value(data, "typeObjet") or "").upper()
+        wanted = text(data, "typeObjet").upper()
         rows = [
             {
                 "idTypePieceJointe": pk,

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from choeur.api.envelope import BAD_REQUEST, LIBELLE_OK, NO_RESULT, NOT_FOUND, ApiError, ok
-from choeur.api.payload import Paging, body, integer, value
+from choeur.api.payload import Paging, body, integer, text, value
 from choeur.api.views.base import CproView
 from choeur.api.views.factures import rfc3339
 from choeur.structures import selectors
@@ -54,7 +54,7 @@ def own_structure(user: Any, data: Any) -> Structure:
     if pk is not None:
         structure = mine.filter(pk=pk).first()
     elif identifier is not None:
-        kind = str(value(data, "typeIdentifiantStructure") or IdentifierType.SIRET)
+        kind = text(data, "typeIdentifiantStructure") or IdentifierType.SIRET
         structure = mine.filter(identifier=str(identifier), identifier_type=kind).first()
     else:
         raise ApiError(BAD_REQUEST, "Indiquez idStructure ou identifiantStructure.")
