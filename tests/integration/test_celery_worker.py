@@ -141,3 +141,40 @@ def test_a_deposit_made_while_no_worker_runs_waits_in_the_broker_and_is_not_lost
     finally:
         stop(worker)
     assert flux.status == FluxStatus.IN_INTEGRE
+
+
+def test_a_worker_keeps_its_database_connection_from_one_task_to_the_next(
+    world: Any, queue: str
+) -> None:
+    """One PostgreSQL session serves many tasks (Celery's Django fixup used to close it after
+    every task: a new session, with its authentication, per invoice)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    worker = start_worker(queue)
+    try:
+        numbers = [f"CONN-{i}" for i in range(4)]
+        fluxes = []
+        for index, number in enumerate(numbers):
+            data = Sample(
+                world.supplier.identifier, PUBLIC_SIRET, service_code="SERVICE_DEST_SERV_OBL",
+                number=number,
+            ).cii()  # fmt: skip
+            fluxes.append(
+                flux_deposit(user=world.user, supplier=world.supplier, upload=Upload("f.xml", data))
+            )
+            wait_final(fluxes[-1], worker)
+            if index == 0:
+                after_first = timezone.now() - dt.timedelta(milliseconds=1)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT backend_start FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+            )
+            starts = [row[0] for row in cursor.fetchall()]
+    finally:
+        stop(worker)
+    assert all(f.status == FluxStatus.IN_INTEGRE for f in fluxes)
+    # The worker's session began before the first task finished and served the three others.
+    assert starts and min(starts) < after_first, starts
