@@ -281,7 +281,10 @@ def test_a_supplier_never_lists_a_buyers_engagements(
             "numeroEngagementJuridique": "00000482",
         },
     )
-    assert partial.json()["codeRetour"] == 20000
+    # No result: HTTP 200, 20000, the empty list and its paging (as every search answers).
+    assert partial.status_code == 200 and partial.json()["codeRetour"] == 20000
+    assert partial.json()["listeEngagementJuridique"] == []
+    assert partial.json()["parametresRetour"]["total"] == 0
     private = other_supplier_account(Client()).structure
     hidden = api_account.post(EJ, {"structureReceptriceEngagementJuridique": private.pk})
     assert hidden.status_code == 400 and hidden.json()["codeRetour"] == 20002

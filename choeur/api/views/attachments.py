@@ -15,9 +15,9 @@ from rest_framework.response import Response
 from choeur.api.envelope import (
     BAD_REQUEST,
     LIBELLE_OK_REFERENTIEL,
-    NO_RESULT,
     NOT_FOUND,
     ApiError,
+    no_result,
     ok,
 )
 from choeur.api.payload import Paging, body, integer, text, value
@@ -39,7 +39,7 @@ class RechercherPjStructure(CproView):
         paging = Paging(value(data, "parametresRecherche"))
         type_id = integer(data, "pieceJointeTypeId")
         if type_id is not None and type_id != PIECE_ACCOUNT_TYPE_ID:
-            raise ApiError(*NO_RESULT)
+            return no_result(listePiecesJointes=[], parametresRetour=paging.retour(0))
         pieces = pieces_of(request.user)
         designation = value(data, "pieceJointeDesignation")
         if designation:
@@ -49,7 +49,7 @@ class RechercherPjStructure(CproView):
             pieces = pieces.order_by(f"-{column}" if paging.descending else column)
         total = pieces.count()
         if total == 0:
-            raise ApiError(*NO_RESULT)
+            return no_result(listePiecesJointes=[], parametresRetour=paging.retour(0))
         start, end = paging.slice(total)
         rows = [
             {

@@ -15,7 +15,7 @@ from django.db.models import Q
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from choeur.api.envelope import BAD_REQUEST, LIBELLE_OK, NO_RESULT, NOT_FOUND, ApiError, ok
+from choeur.api.envelope import BAD_REQUEST, LIBELLE_OK, NOT_FOUND, ApiError, no_result, ok
 from choeur.api.payload import Paging, body, text, value
 from choeur.api.views.base import CproView
 from choeur.structures import perms, selectors
@@ -112,7 +112,7 @@ class RechercherEngagementsJuridiques(CproView):
             if engagement is not None and state in (None, engagement.state):
                 found.append((engagement, structure))
         if not found:
-            raise ApiError(*NO_RESULT)
+            return no_result(listeEngagementJuridique=[], parametresRetour=paging.retour(0))
         column = SORT_COLUMNS.get(str(paging.column or ""))
         if column is not None:
             found.sort(key=lambda pair: getattr(pair[0], column), reverse=paging.descending)

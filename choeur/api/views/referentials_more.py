@@ -16,7 +16,7 @@ import pycountry
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from choeur.api.envelope import BAD_REQUEST, LIBELLE_OK, NO_RESULT, ApiError, ok
+from choeur.api.envelope import BAD_REQUEST, LIBELLE_OK, ApiError, no_result, ok
 from choeur.api.payload import body, text, value
 from choeur.api.views.base import CproView
 from choeur.api.views.transverses import TYPES_DP
@@ -188,7 +188,7 @@ class RecupererEtatTypeDp(CproView):
     def post(self, request: Request) -> Response:
         kind = (text(body(request), "typeDemandePaiement") or "FACTURE").upper()
         if kind not in TYPES_DP:
-            raise ApiError(*NO_RESULT)
+            return no_result(listeEtatDemandePaiement=[])
         return ok(
             LIBELLE_OK,
             listeEtatDemandePaiement=[
@@ -232,7 +232,7 @@ class RecupererTypesPj(CproView):
             if not wanted or objet == wanted
         ]
         if not rows:
-            raise ApiError(*NO_RESULT)
+            return no_result(listeTypePieceJointe=[])
         return ok(LIBELLE_OK, listeTypePieceJointe=rows)
 
 
@@ -247,7 +247,7 @@ class RecupererMotifsRefusFactureAValider(CproView):
             if cadre is None:
                 raise ApiError(BAD_REQUEST, f"Cadre de facturation inconnu : « {code} ».")
             if cadre.value not in CADRES_A_VALIDER:
-                raise ApiError(*NO_RESULT)
+                return no_result(listeMotifRefusFactureAValider=[])
         return ok(
             LIBELLE_OK,
             listeMotifRefusFactureAValider=[

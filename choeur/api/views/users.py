@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from choeur.api.envelope import BAD_REQUEST, LIBELLE_OK, NO_RESULT, NOT_FOUND, ApiError, ok
+from choeur.api.envelope import BAD_REQUEST, LIBELLE_OK, NOT_FOUND, ApiError, no_result, ok
 from choeur.api.payload import Paging, body, integer, text, value
 from choeur.api.views.base import CproView
 from choeur.api.views.factures import rfc3339
@@ -73,7 +73,7 @@ class RecupererRattachementsMonCompte(CproView):
         )
         total = rattachements.count()
         if total == 0:
-            raise ApiError(*NO_RESULT)
+            return no_result(listeStructureRattachement=[], parametresRetour=paging.retour(0))
         start, end = paging.slice(total)
         through = Rattachement.services.through
         links = {
@@ -184,7 +184,7 @@ class RechercherEspaces(CproView):
         paging = Paging(value(data, "parametresRechercherEspaces"))
         espaces = list(StructureEspace.objects.filter(structure=structure).order_by("espace"))
         if not espaces:
-            raise ApiError(*NO_RESULT)
+            return no_result(listeEspace=[], parametresRetour=paging.retour(0))
         modes = selectors.subscriptions_of(user=request.user, structure=structure)
         start, end = paging.slice(len(espaces))
         rows = [
@@ -230,7 +230,7 @@ class RecupererStructuresPourUtilisateur(CproView):
             for s in structures
         ]
         if not rows:
-            raise ApiError(*NO_RESULT)
+            return no_result(listeStructures=[])
         return ok(LIBELLE_OK, listeStructures=rows)
 
 
@@ -241,4 +241,4 @@ class StructuresActivesFactureTravaux(CproView):
 
     def post(self, request: Request) -> Response:
         body(request)
-        raise ApiError(*NO_RESULT)
+        return no_result(listeStructures=[])
