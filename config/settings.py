@@ -129,6 +129,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store for logged-in users and the API (issue 16).
+    "choeur.core.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -200,6 +202,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "choeur.accounts.passwords.ComplexityValidator"},
     {"NAME": "choeur.accounts.passwords.PersonalDataValidator"},
+    # Issue 16: « Choeur2026 » was accepted; the platform's and the structure's names are not.
+    {"NAME": "choeur.accounts.passwords.ContextWordsValidator"},
 ]
 # Reference A.2: the account locks after 5 failed attempts and unlocks after 1 hour.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
@@ -208,6 +212,30 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
+# Issue 16: one spelling of the login for axes and for the lookup (NAME@EXAMPLE.ORG = name@example.org).
+AXES_USERNAME_CALLABLE = "choeur.accounts.lockout.axes_username"
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+
+
+def _rate(name: str, count: int, seconds: int) -> tuple[int, int]:
+    """`RATE_LIMIT_<NAME>=count/seconds` (0 turns the limit off)."""
+    raw = env_str(f"RATE_LIMIT_{name}", f"{count}/{seconds}")
+    parts = raw.split("/")
+    return int(parts[0]), int(parts[1]) if len(parts) > 1 else seconds
+
+
+# Logged-out forms (choeur/core/ratelimit.py): per client address (_ip) and per email (_target).
+RATE_LIMITS = {
+    "login_ip": _rate("LOGIN_IP", 20, 600),
+    "register_ip": _rate("REGISTER_IP", 10, 3600),
+    "register_target": _rate("REGISTER_EMAIL", 3, 3600),
+    "reset_ip": _rate("RESET_IP", 10, 3600),
+    "reset_target": _rate("RESET_EMAIL", 3, 3600),
+    "resend_ip": _rate("RESEND_IP", 10, 3600),
+    "resend_target": _rate("RESEND_EMAIL", 3, 3600),
+    "contact_ip": _rate("CONTACT_IP", 10, 3600),
+    "contact_target": _rate("CONTACT_EMAIL", 5, 3600),
+}
 ACTIVATION_LINK_MINUTES = env_int("ACTIVATION_LINK_MINUTES", 60)
 TECHNICAL_PASSWORD_DAYS = env_int("TECHNICAL_PASSWORD_DAYS", 424)
 CAPTCHA_LENGTH = 5
@@ -399,9 +427,7 @@ SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8) * 3600
 # Sessions end after SESSION_HOURS without any request: each request renews the cookie.
 SESSION_SAVE_EVERY_REQUEST = True
 SECURE_SSL_REDIRECT = SECURE_HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
-)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000) if SECURE_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = SECURE_HTTPS and env_bool("HSTS_PRELOAD", True)
@@ -431,7 +457,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # A refused permission is a warning line, not a traceback (issue 16).
+    "filters": {"permission_denied": {"()": "choeur.core.logging.PermissionDeniedOneLine"}},
     "loggers": {
+        "django.request": {"filters": ["permission_denied"]},
         "django.db.backends": {"level": "WARNING"},
         "celery.app.trace": {"level": env_str("CELERY_TASK_LOG_LEVEL", "WARNING")},
     },

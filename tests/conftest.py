@@ -39,6 +39,10 @@ def _test_environment(settings, tmp_path, monkeypatch) -> None:  # type: ignore[
     # django-simple-captcha reads the setting once, at import: set its copy too ("PASSED" passes).
     monkeypatch.setattr("captcha.conf.settings.CAPTCHA_TEST_MODE", True)
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Rate-limit counters and lockout-mail markers live in the cache: none leaks between tests.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,11 +11,12 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from dsfr.fields import ToggleField
 from stdnum.eu import vat
 
+from choeur.accounts import captcha as text_captcha
+from choeur.accounts.lockout import login_normalize
 from choeur.accounts.models import User
 from choeur.accounts.passwords import PersonalDataValidator, normalize_answer
 from choeur.core.forms import BaseForm
@@ -45,6 +45,10 @@ class LoginForm(BaseForm, AuthenticationForm):
             "Ce compte technique sert uniquement à l'API : il ne peut pas se connecter au portail."
         ),
     }
+
+    def clean_username(self) -> str:
+        # Normalised once, before authenticate(): axes counts what the lookup finds.
+        return login_normalize(self.cleaned_data.get("username"))
 
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)
@@ -316,17 +320,9 @@ class AccessibleCaptchaInput(CaptchaTextInput):  # type: ignore[misc]
     template_name = "accounts/widgets/captcha.html"
 
 
-QUESTION_NUMBERS = ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"]
-
-
 def captcha_question_new() -> tuple[str, str]:
-    """The text alternative to the image: a small sum written in words, and its answer."""
-    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-    question = gettext("Combien font %(a)s plus %(b)s ? Répondez en chiffres.") % {
-        "a": QUESTION_NUMBERS[a],
-        "b": QUESTION_NUMBERS[b],
-    }
-    return question, str(a + b)
+    """The text alternative to the image: a common-knowledge question and its answers."""
+    return text_captcha.question_new()
 
 
 class RegistrationDetailsForm(BaseForm):
@@ -389,9 +385,10 @@ class RegistrationDetailsForm(BaseForm):
     )
     captcha_question = forms.CharField(
         label=_("Question"),
+        help_text=_("Répondez en un mot ; les majuscules et les accents ne comptent pas."),
         required=False,
-        max_length=10,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     contact_email = forms.EmailField(
         label=_("Adresse électronique de contact"),
@@ -434,7 +431,7 @@ class RegistrationDetailsForm(BaseForm):
         if typed:
             return data  # the image captcha was solved (CaptchaField checked it)
         if answer:
-            if answer != self.question_answer:
+            if not text_captcha.answer_matches(answer, self.question_answer):
                 self.add_error(
                     "captcha_question",
                     _("Réponse incorrecte. Une nouvelle question vous est proposée."),
@@ -589,8 +586,8 @@ class NewPasswordMixin(forms.Form):
         strip=False,
         help_text=_(
             "Au moins 8 caractères, dont au moins 3 types parmi : chiffres, majuscules, "
-            "minuscules, caractères spéciaux. Ni votre adresse ni votre nom, ni un mot de passe "
-            "courant."
+            "minuscules, caractères spéciaux. Ni votre adresse ni votre nom, ni le nom de la "
+            "plateforme ou de votre structure, ni un mot de passe courant."
         ),
         widget=forms.PasswordInput(
             attrs={"autocomplete": "new-password", "data-password-rules": "true"}
@@ -673,10 +670,19 @@ class ActivationForm(BaseForm, NewPasswordMixin, SecurityQuestionMixin):
 
     field_order = ["password1", "password2", "question_choice", "question_custom", "answer"]
 
-    def __init__(self, *args: Any, email: str, first_name: str, last_name: str, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        email: str,
+        first_name: str,
+        last_name: str,
+        structure_name: str = "",
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         # Not saved: lets the validators refuse a password made of the email or the names.
         self.password_user = User(email=email, first_name=first_name, last_name=last_name)
+        self.password_user.password_context_words = [structure_name]  # type: ignore[attr-defined]
 
 
 class SecurityAnswerForm(BaseForm):

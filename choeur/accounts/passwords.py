@@ -102,3 +102,50 @@ class PersonalDataValidator:
 
     def get_help_text(self) -> str:
         return _("Ni votre adresse électronique, ni votre nom, ni votre prénom.")
+
+
+PLATFORM_WORDS = ("choeur", "chorus", "choruspro")
+
+
+class ContextWordsValidator:
+    """Refuses a password built on the platform's name or the user's structure (« Choeur2026 »,
+    « Dupont2026! » at Dupont Bâtiment): the first words an attacker tries (issue 16).
+
+    The structure names come from the user's rattachements, or before activation from
+    `user.password_context_words` (set by the activation form)."""
+
+    min_length = 4
+
+    def _words(self, user: Any) -> list[str]:
+        from django.conf import settings
+
+        names: list[str] = [*PLATFORM_WORDS, str(getattr(settings, "SITE_NAME", ""))]
+        names += list(getattr(user, "password_context_words", None) or [])
+        if user is not None and getattr(user, "pk", None):
+            from choeur.structures.models import Structure
+
+            names += list(
+                Structure.objects.filter(rattachements__user=user).values_list(
+                    "raison_sociale", flat=True
+                )[:20]
+            )
+        words: list[str] = []
+        for name in names:
+            value = normalize_answer(name).replace("œ", "oe")
+            words.append(value.replace(" ", ""))
+            words += [w for w in value.replace("-", " ").split() if len(w) >= 5]
+        return [w for w in words if len(w) >= self.min_length]
+
+    def validate(self, password: str, user: Any = None) -> None:
+        candidate = normalize_answer(password).replace("œ", "oe")
+        if any(word in candidate for word in self._words(user)):
+            raise ValidationError(
+                _(
+                    "Le mot de passe ne doit contenir ni le nom de la plateforme, ni celui de "
+                    "votre structure."
+                ),
+                code="password_context_word",
+            )
+
+    def get_help_text(self) -> str:
+        return _("Ni le nom de la plateforme, ni celui de votre structure.")

@@ -185,6 +185,7 @@ def _activation_email(*, registration: PendingRegistration) -> None:
         to=registration.email,
         subject=_("Activez votre compte"),
         template="accounts/emails/activation",
+        carries_secrets=True,
         context={
             "first_name": registration.data.get("personal", {}).get("first_name", ""),
             "activation_url": _absolute("accounts:activate", raw),
@@ -387,6 +388,7 @@ def password_reset_request(*, email: str) -> None:
             to=user.email,
             subject=_("Réinitialisation de votre mot de passe"),
             template="accounts/emails/password_reset",
+            carries_secrets=True,
             context={
                 "first_name": user.first_name,
                 "reset_url": _absolute("accounts:password_reset_confirm", raw),
@@ -524,6 +526,7 @@ def email_change_request(*, user: User, new_email: str) -> None:
             to=new_email,
             subject=_("Confirmez votre nouvelle adresse de connexion"),
             template="accounts/emails/email_change_confirm",
+            carries_secrets=True,
             context={
                 "first_name": user.first_name,
                 "confirm_url": _absolute("accounts:email_change_confirm", raw),
@@ -598,6 +601,7 @@ def lockout_record(*, username: str) -> None:
         audit_log_write(
             actor=None, action="account.locked_out", obj=user, after={"username": username}
         )
+        _lockout_notify(user=user)
         return
     from axes.models import AccessAttempt
 
@@ -605,6 +609,30 @@ def lockout_record(*, username: str) -> None:
     if attempt is not None:
         audit_log_write(
             actor=None, action="account.locked_out", obj=attempt, after={"username": username}
+        )
+
+
+def _lockout_notify(*, user: User) -> None:
+    """Tells the owner once per lock, with a link that unlocks (the reset path): anyone can lock
+    a known account (the reference locks the login), the owner must not stay locked out."""
+    from django.core.cache import cache
+
+    hours = int(getattr(settings, "AXES_COOLOFF_TIME", 1) or 1)
+    if not user.is_active or not cache.add(f"lockout-mail:{user.pk}", 1, timeout=hours * 3600):
+        return
+    with transaction.atomic():
+        raw = _token_create(purpose=TokenPurpose.PASSWORD_RESET, user=user)
+        email_queue(
+            to=user.email,
+            subject=_("Votre compte a été bloqué après 5 essais de mot de passe"),
+            template="accounts/emails/account_locked",
+            carries_secrets=True,
+            context={
+                "first_name": user.first_name,
+                "hours": hours,
+                "unlock_url": _absolute("accounts:password_reset_confirm", raw),
+                "minutes": _link_minutes(),
+            },
         )
 
 

@@ -39,6 +39,7 @@ from choeur.accounts.forms import (
 )
 from choeur.accounts.models import TokenPurpose
 from choeur.accounts.selectors import TokenState
+from choeur.core import ratelimit
 from choeur.structures.enums import IdentifierType, StructureKind
 
 SESSION_KEY = "registration"
@@ -70,6 +71,13 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
     extra_context = {"title": gettext_lazy("Se connecter")}
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Per address, before axes counts anything: spraying passwords over many accounts from
+        # one address is stopped, and refused attempts do not lock anybody's account.
+        if not ratelimit.allowed(request, "login"):
+            return ratelimit.too_many_requests(request)
+        return super().post(request, *args, **kwargs)
 
 
 # --- registration --------------------------------------------------------------------------------
@@ -332,6 +340,9 @@ def register_espaces(request: HttpRequest) -> HttpResponse:
         defaults=services.REGISTRATION_DEFAULT_ESPACES,
     )
     if request.method == "POST" and form.is_valid():
+        # Counted where the activation email leaves: per address and per login email.
+        if not ratelimit.allowed(request, "register", target=state["email"]):
+            return ratelimit.too_many_requests(request)
         services.registration_submit(
             email=state["email"],
             identifier_type=state["identifier_type"],
@@ -381,6 +392,8 @@ def activation_resend(request: HttpRequest) -> HttpResponse:
     """« Renvoyer le lien d'activation »."""
     form = EmailOnlyForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     if request.method == "POST" and form.is_valid():
+        if not ratelimit.allowed(request, "resend", target=form.cleaned_data["email"]):
+            return ratelimit.too_many_requests(request)
         services.activation_link_resend(email=form.cleaned_data["email"])
         messages.success(
             request,
@@ -433,6 +446,7 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
         email=registration.email,
         first_name=personal.get("first_name", ""),
         last_name=personal.get("last_name", ""),
+        structure_name=str((registration.data.get("structure") or {}).get("raison_sociale", "")),
     )
     if request.method == "POST" and form.is_valid():
         assert check.token is not None
@@ -482,6 +496,8 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     """« Mot de passe oublié ? »: the answer is the same whether the address has an account."""
     form = EmailOnlyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not ratelimit.allowed(request, "reset", target=form.cleaned_data["email"]):
+            return ratelimit.too_many_requests(request)
         services.password_reset_request(email=form.cleaned_data["email"])
         return render(
             request,

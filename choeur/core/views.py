@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 LEGAL_PAGES = {
     "accessibilite": "Accessibilité",
@@ -19,7 +19,7 @@ LEGAL_PAGES = {
 }
 
 
-@require_GET
+@require_safe  # HEAD / is what uptime monitors send
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"title": "Accueil"})
 

@@ -482,7 +482,9 @@ def render_pdf(invoice: Invoice, *, pdf_variant: str | None = "pdf/a-3b") -> byt
     with warnings.catch_warnings():
         # WeasyPrint opens its sRGB profile for PDF/A and leaves the file to the collector.
         warnings.simplefilter("ignore", ResourceWarning)
-        pdf = document.write_pdf(pdf_variant=pdf_variant, lang="fr", uncompressed_pdf=False)
+        # The document's language comes from <html lang="fr">: write_pdf has no `lang` option
+        # (WeasyPrint logged « Unknown rendering option: lang » on every PDF).
+        pdf = document.write_pdf(pdf_variant=pdf_variant, uncompressed_pdf=False)
     assert isinstance(pdf, bytes)
     return pdf
 

@@ -35,6 +35,9 @@ class OutboxEmail(models.Model):
     next_attempt_at = models.DateTimeField(_("prochaine tentative"), null=True, blank=True)
     last_error = models.TextField(_("dernière erreur"), blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    # Activation, reset, email-change and unlock links: the body is blanked once sent, so the
+    # outbox (admin, backups) never keeps a working link. Subject, recipients and dates stay.
+    carries_secrets = models.BooleanField(_("contient un lien secret"), default=False)
 
     class Meta:
         verbose_name = _("courriel")
@@ -106,3 +109,7 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.kind} : {self.choice}"
+
+
+# The webhooks' models, in their own module (issue 14), registered with this app's models.
+from choeur.notifications.webhook_models import WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

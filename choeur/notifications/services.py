@@ -34,8 +34,16 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 
 
+BODY_AFTER_SENDING = "[contenu effacé après l'envoi : il contenait un lien personnel]"
+
+
 def email_queue(
-    *, to: str | list[str], subject: str, template: str, context: dict[str, Any] | None = None
+    *,
+    to: str | list[str],
+    subject: str,
+    template: str,
+    context: dict[str, Any] | None = None,
+    carries_secrets: bool = False,
 ) -> OutboxEmail:
     """Render `<template>.txt` (and `<template>.html` when it exists) and queue the email.
 
@@ -63,6 +71,7 @@ def email_queue(
         body_text=body_text,
         body_html=body_html,
         template=template,
+        carries_secrets=carries_secrets,
     )
     from choeur.notifications.tasks import outbox_send
 
@@ -101,7 +110,12 @@ def outbox_send_one(*, email_id: int) -> bool:
         email.status = OutboxStatus.SENT
         email.sent_at = timezone.now()
         email.last_error = ""
-        email.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        fields = ["attempts", "status", "sent_at", "last_error"]
+        if email.carries_secrets:
+            email.body_text = BODY_AFTER_SENDING
+            email.body_html = ""
+            fields += ["body_text", "body_html"]
+        email.save(update_fields=fields)
         return True
 
 

@@ -9,6 +9,7 @@ from captcha.fields import CaptchaField
 from django import forms
 from django.core.exceptions import ValidationError
 
+from choeur.accounts.captcha import answer_matches as captcha_answer_matches
 from choeur.accounts.forms import AccessibleCaptchaInput
 from choeur.core.forms import BaseForm
 from choeur.sollicitations import selectors
@@ -228,9 +229,10 @@ class LoggedOutSollicitationForm(BaseForm):
     )
     captcha_question = forms.CharField(
         label="Question",
+        help_text="Répondez en un mot ; les majuscules et les accents ne comptent pas.",
         required=False,
-        max_length=10,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
     def __init__(self, *args: Any, question: tuple[str, str], **kwargs: Any) -> None:
@@ -277,7 +279,7 @@ class LoggedOutSollicitationForm(BaseForm):
             return  # the image was solved: CaptchaField checked it
         answer = (data.get("captcha_question") or "").strip()
         if answer:
-            if answer != self.question_answer:
+            if not captcha_answer_matches(answer, self.question_answer):
                 self.add_error(
                     "captcha_question",
                     "Réponse incorrecte. Une nouvelle question vous est proposée.",

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from choeur.accounts.forms import captcha_question_new
+from choeur.core import ratelimit
 from choeur.sollicitations import perms, selectors, services
 from choeur.sollicitations.enums import Action, Side, Status
 from choeur.sollicitations.errors import SollicitationError
@@ -363,6 +364,8 @@ def logged_out_create(request: HttpRequest) -> HttpResponse:
     question = request.session.get(QUESTION_SESSION_KEY) or captcha_question_new()
     form = LoggedOutSollicitationForm(request.POST or None, question=tuple(question))
     if form.is_valid():
+        if not ratelimit.allowed(request, "contact", target=form.cleaned_data["email"]):
+            return ratelimit.too_many_requests(request)
         try:
             sollicitation = services.sollicitation_create_logged_out(
                 email=form.cleaned_data["email"],

@@ -65,7 +65,7 @@ def test_newcomer_registers_with_a_siret_activates_and_logs_in(
     page.wait_for_load_state("load")
     # The captcha image is really drawn (5 characters), with its text alternative beside it.
     assert page.locator("img.captcha").evaluate("img => img.complete && img.naturalWidth > 0")
-    expect(page.get_by_text("Combien font")).to_be_visible()
+    expect(page.locator("label[for=id_captcha_question]")).to_contain_text("?")
     expect(page.get_by_label("Raison sociale")).to_have_value(DEMO_SUPPLIER_2_NAME)
     expect(page.get_by_label("Déposer des demandes de paiement")).to_be_checked()
     expect(page.get_by_label("Créer et/ou consulter des DUME")).not_to_be_checked()
