@@ -5,7 +5,6 @@ Views parse, authorise through selectors (others' invoices are 404) and call one
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from typing import Any
@@ -18,9 +17,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from choeur.core.csvfile import csv_writer
 from choeur.core.formats import format_date
 from choeur.core.paging import CappedPaginator
 from choeur.invoices.models import Invoice
+from choeur.invoices.services.documents import invoice_pdf
 from choeur.lifecycle import perms, selectors
 from choeur.lifecycle.charts import status_bars
 from choeur.lifecycle.document import invoice_document
@@ -133,7 +134,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 def _csv(invoices: Any) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # so spreadsheet software reads UTF-8
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csv_writer(buffer, delimiter=";")
     writer.writerow(
         [
             "Numéro",
@@ -242,11 +243,23 @@ def _file_response(stored: Any, *, filename: str, inline: bool = False) -> HttpR
     return response
 
 
+def _pdf_response(data: bytes, *, filename: str, inline: bool = False) -> HttpResponse:
+    """The invoice's PDF: the deposited one, or for a UBL/CII invoice the one rendered from its
+    XML (kept after the first rendering), as the supplier's page offers it."""
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _zip(invoice: Invoice) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        if invoice.main_document is not None:
-            archive.writestr(f"{invoice.number}.pdf", invoice.main_document.read())
+        pdf = invoice_pdf(invoice)
+        if pdf is not None:
+            archive.writestr(f"{invoice.number}.pdf", pdf)
         if invoice.xml is not None:
             archive.writestr(f"{invoice.number}.xml", invoice.xml.read())
         used: set[str] = set()
@@ -265,8 +278,9 @@ def invoice_download(request: HttpRequest, invoice_id: int, kind: str) -> HttpRe
     """« Télécharger »: the PDF, the XML or everything as a zip; marks the invoice downloaded."""
     invoice = selectors.invoice_get_for_recipient(user=request.user, invoice_id=invoice_id)
     safe_number = "".join(c if c.isalnum() or c in "-_." else "_" for c in invoice.number)
-    if kind == "pdf" and invoice.main_document is not None:
-        response = _file_response(invoice.main_document, filename=f"{safe_number}.pdf")
+    pdf = invoice_pdf(invoice) if kind == "pdf" else None
+    if pdf is not None:
+        response = _pdf_response(pdf, filename=f"{safe_number}.pdf")
     elif kind == "xml" and invoice.xml is not None:
         response = _file_response(invoice.xml, filename=f"{safe_number}.xml")
     elif kind == "zip":
@@ -283,9 +297,10 @@ def invoice_download(request: HttpRequest, invoice_id: int, kind: str) -> HttpRe
 def invoice_pdf_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
     """The PDF shown in the browser (reading is not downloading: nothing is marked)."""
     invoice = selectors.invoice_get_for_recipient(user=request.user, invoice_id=invoice_id)
-    if invoice.main_document is None:
+    pdf = invoice_pdf(invoice)
+    if pdf is None:
         raise Http404
-    return _file_response(invoice.main_document, filename=f"{invoice.pk}.pdf", inline=True)
+    return _pdf_response(pdf, filename=f"{invoice.pk}.pdf", inline=True)
 
 
 @login_required

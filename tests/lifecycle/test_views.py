@@ -399,3 +399,20 @@ def test_overdue_invoices_are_highlighted_in_list_and_page(client, world, settin
     assert body.index("Hors délai") < body.index("PAYEE</a>")
     page = client.get(f"/factures-recues/{old.pk}/").content.decode()
     assert "Délai de paiement de 30 jours dépassé" in page
+
+
+def test_a_structured_invoice_without_pdf_is_offered_as_a_pdf_to_the_buyer_too(client, world):
+    """A UBL/CII invoice has no deposited PDF: the buyer gets the one rendered from its XML, as
+    the supplier does (it used to answer 404), from the page, the download and the zip."""
+    invoice = f.invoice(
+        supplier=world.supplier, recipient=world.recipient, service=world.achats, with_pdf=False
+    )
+    client = _login(client, world.agent)
+    page = client.get(f"/factures-recues/{invoice.pk}/").content.decode()
+    assert f"/factures-recues/{invoice.pk}/document.pdf" in page
+    shown = client.get(f"/factures-recues/{invoice.pk}/document.pdf")
+    assert shown.status_code == 200 and shown.content.startswith(b"%PDF")
+    downloaded = client.post(f"/factures-recues/{invoice.pk}/telecharger/pdf/")
+    assert downloaded.content == shown.content  # rendered once, then kept
+    archive = client.post(f"/factures-recues/{invoice.pk}/telecharger/zip/")
+    assert f"{invoice.number}.pdf" in zipfile.ZipFile(io.BytesIO(archive.content)).namelist()
