@@ -12,6 +12,28 @@ from choeur.accounts.models import User
 from choeur.structures.enums import Espace, IdentifierType, RattachementStatus, Role
 from choeur.structures.models import Rattachement, Service, Structure, StructureEspace
 from choeur.structures.services.technical import technical_account_create
+from tests.api import openapi_check
+
+
+@pytest.fixture(autouse=True)
+def responses_match_the_openapi_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every /cpro answer of these tests must match the OpenAPI document (issue 14)."""
+    original = Client.request
+
+    def request(self: Client, **environ: Any) -> Any:
+        response = original(self, **environ)
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/cpro/"):
+            openapi_check.check_response(
+                path,
+                environ.get("REQUEST_METHOD", "GET"),
+                response.status_code,
+                response.get("Content-Type", ""),
+                response.content,
+            )
+        return response
+
+    monkeypatch.setattr(Client, "request", request)
 
 
 @dataclass

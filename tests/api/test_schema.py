@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
+
+from tests.api import openapi_check
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +43,37 @@ def test_openapi_schema_lists_the_cpro_paths_and_their_authentication(client: Cl
 def test_openapi_schema_describes_each_service(client: Client, path: str) -> None:
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     assert "post" in schema["paths"][path]
+
+
+def test_every_cpro_operation_describes_its_answer_field_by_field() -> None:
+    paths = openapi_check.document()["paths"]
+    cpro = {path: ops for path, ops in paths.items() if path.startswith("/cpro/")}
+    assert len(cpro) >= 50
+    for path, ops in cpro.items():
+        for method, operation in ops.items():
+            answer = operation["responses"]["200"]["content"]["application/json"]["schema"]
+            name = answer["$ref"].rsplit("/", 1)[-1]
+            component = openapi_check.document()["components"]["schemas"][name]
+            assert component["properties"], f"{method} {path}"
+            assert component["additionalProperties"] is False, f"{method} {path}"
+            for status in ("400", "401", "404", "405", "500", "503"):
+                assert status in operation["responses"], f"{method} {path} {status}"
+
+
+def test_the_response_validator_refuses_an_answer_outside_the_document() -> None:
+    path = "/cpro/factures/v1/deposer/flux"
+    good = {"codeRetour": 0, "libelle": "GCU_MSG_01_000", "numeroFluxDepot": "CPP1"}
+    good |= {"dateDepot": "2026-01-05", "syntaxeFlux": "IN_DP_E1_CII_16B"}
+    openapi_check.check_response(path, "POST", 200, "application/json", json.dumps(good).encode())
+    for wrong in (
+        {**good, "dateDepot": "05/01/2026"},
+        {**good, "codeRetour": "0"},
+        {key: v for key, v in good.items() if key != "numeroFluxDepot"},
+        {**good, "undescribed": 1},
+    ):
+        with pytest.raises(AssertionError):
+            openapi_check.check_response(
+                path, "POST", 200, "application/json", json.dumps(wrong).encode()
+            )
+    with pytest.raises(AssertionError, match="HTTP 302 is not documented"):
+        openapi_check.check_response(path, "POST", 302, "application/json", b"{}")

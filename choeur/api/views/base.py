@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from choeur.api.auth import CproAccountAuthentication
 from choeur.api.envelope import BAD_REQUEST, FILE_TOO_LARGE, ApiError
+from choeur.api.openapi import CproAutoSchema
 
 # A flux may weigh UPLOAD_MAX_MB (120 MB, reference C.6), 4/3 more once in base 64, plus the
 # JSON around it. Django's DATA_UPLOAD_MAX_MEMORY_SIZE (10 MB, for the pages' forms) would
@@ -54,6 +55,8 @@ class CproJSONParser(JSONParser):
 class CproView(APIView):
     """A /cpro/... endpoint: JSON in and out, bearer token + cpro-account, Chorus Pro envelope."""
 
+    # Its body and answers field by field (choeur/api/openapi/), not the free-form objects above.
+    schema = CproAutoSchema()
     authentication_classes = [CproAccountAuthentication]
     permission_classes = [IsAuthenticated]
     parser_classes = [CproJSONParser]
