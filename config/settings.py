@@ -343,6 +343,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # Re-queue flux stuck in a non-final state (a lost task, a killed worker): nothing is lost.
     "invoices.flux_sweep": {"task": "invoices.flux_sweep", "schedule": 60.0},
+    # Webhook deliveries due for a retry (backoff 1 min, 5 min, 30 min, 2 h, 12 h).
+    "notifications.webhook_sweep": {"task": "notifications.webhook_sweep", "schedule": 60.0},
     # Forget registrations abandoned before activation, so they block no later attempt.
     "accounts.registration_purge": {
         "task": "accounts.registration_purge",
@@ -354,6 +356,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=6, minute=30),
     },
 }
+
+# --- webhooks (docs/notifications.md) ----------------------------------------------------------
+
+# Endpoints on loopback, private or link-local addresses, and plain http://, are refused (SSRF):
+# True only for tests and a local receiver. An endpoint failing that many hours is disabled.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+WEBHOOK_DISABLE_AFTER_HOURS = env_int("WEBHOOK_DISABLE_AFTER_HOURS", 72)
 
 # --- invoices ---------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from choeur.api.views import (
     supplier,
     transverses,
     users,
+    webhooks,
 )
 
 app_name = "api"
@@ -133,4 +134,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         engagements.RechercherEngagementsJuridiques.as_view(),
     ),
     path(F + "deposer/pdf", deposit_pdf.DeposerPdf.as_view()),
+    # Not Chorus Pro: the structure's webhook endpoints (issue 14, docs/api.md « Webhooks »).
+    path("api/v1/webhooks", webhooks.Webhooks.as_view(), name="webhooks"),
+    path("api/v1/webhooks/<int:webhook_id>", webhooks.WebhookDetail.as_view(), name="webhook"),
 ]

@@ -36,6 +36,7 @@ from choeur.lifecycle.transitions import (
     TransitionRefused,
     check,
 )
+from choeur.notifications.webhooks import webhooks_invoice_status_changed
 
 logger = logging.getLogger(__name__)
 
@@ -244,6 +245,9 @@ def _apply_once(
             processing.mandat_number = mandat_number
             processing.save(update_fields=["mandat_number", "updated_at"])
         _notify(invoice=locked, rule=rule, before=before, reason=full_reason)
+        webhooks_invoice_status_changed(
+            invoice=locked, before=before, received=Effect.NOTIFY_RECIPIENT in rule.effects
+        )
         state["result"] = (locked, change)
 
 

@@ -18,3 +18,17 @@ def outbox_flush_task() -> int:
 @shared_task(name="notifications.digest_send")
 def digest_send_task() -> int:
     return digest_send_all()
+
+
+@shared_task(name="notifications.webhook_deliver")
+def webhook_deliver_task(delivery_id: int) -> bool:
+    from choeur.notifications.webhooks import webhook_delivery_attempt
+
+    return webhook_delivery_attempt(delivery_id=delivery_id)
+
+
+@shared_task(name="notifications.webhook_sweep")
+def webhook_sweep_task() -> int:
+    from choeur.notifications.webhooks import webhook_sweep
+
+    return webhook_sweep()

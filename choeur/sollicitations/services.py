@@ -15,6 +15,7 @@ from choeur.core.audit import audit_log_write, snapshot
 from choeur.core.files import stored_file_create
 from choeur.notifications.enums import NotificationKind
 from choeur.notifications.services import email_queue, notify
+from choeur.notifications.webhooks import webhooks_sollicitation_step
 from choeur.sollicitations import perms
 from choeur.sollicitations.attachments import MAX_FILES, attachment_error
 from choeur.sollicitations.enums import Action, MessageKind, Routing, Side, Status
@@ -356,6 +357,7 @@ def _apply(
             previous_assignee=previous_assignee,
             from_structure=from_structure,
         )
+        webhooks_sollicitation_step(sollicitation=locked, action=action)
     sollicitation.refresh_from_db()
     return sollicitation
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from choeur.core.forms import BaseForm, BaseModelForm
+from choeur.notifications.webhook_models import WebhookEvent
 from choeur.structures.enums import AccessMode, EngagementState, EngagementType, Espace
 from choeur.structures.models import (
     EngagementJuridique,
@@ -336,3 +337,19 @@ class EngagementImportForm(BaseForm):
 
 class SelfSubscriptionForm(BaseForm):
     mode = forms.ChoiceField(label=_("Factures émises"), choices=MODE_CHOICES, required=False)
+
+
+class WebhookEndpointForm(BaseForm):
+    """« Raccordement API »: an HTTPS address and the events it subscribes to."""
+
+    url = forms.URLField(
+        label=_("Adresse HTTPS de votre serveur"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Par exemple https://erp.example.fr/choeur/webhooks"),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Événements"),
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )

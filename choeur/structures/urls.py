@@ -8,6 +8,7 @@ from choeur.structures.views import (
     structure,
     technical,
     units,
+    webhooks,
 )
 
 app_name = "structures"
@@ -72,6 +73,24 @@ urlpatterns = [
         S + "comptes-techniques/<int:technical_account_id>/activation/",
         technical.technical_account_set_active,
         name="technical_account_set_active",
+    ),
+    path(S + "raccordement-api/", webhooks.webhook_list, name="webhooks"),
+    path(S + "raccordement-api/nouveau/", webhooks.webhook_create, name="webhook_create"),
+    path(S + "raccordement-api/<int:endpoint_id>/", webhooks.webhook_detail, name="webhook"),
+    path(
+        S + "raccordement-api/<int:endpoint_id>/suppression/",
+        webhooks.webhook_delete,
+        name="webhook_delete",
+    ),
+    path(
+        S + "raccordement-api/<int:endpoint_id>/reactivation/",
+        webhooks.webhook_reactivate,
+        name="webhook_reactivate",
+    ),
+    path(
+        S + "raccordement-api/<int:endpoint_id>/livraisons/<int:delivery_id>/renvoi/",
+        webhooks.webhook_resend,
+        name="webhook_resend",
     ),
     path(S + "engagements/", engagements.engagement_list, name="engagements"),
     path(S + "engagements/nouveau/", engagements.engagement_edit, name="engagement_create"),

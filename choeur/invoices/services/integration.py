@@ -49,6 +49,7 @@ from choeur.invoices.services.checks import (
 )
 from choeur.invoices.services.rules import Problem
 from choeur.invoices.services.status import history_start, invoice_set_status
+from choeur.notifications.webhooks import webhooks_flux_finished
 
 logger = logging.getLogger(__name__)
 
@@ -516,6 +517,7 @@ def _finish(flux: Flux, *, items: list[Item], errors: list[Problem]) -> Flux:
             after={"status": status, "integrated": integrated, "rejected": len(items) - integrated},
         )
         _notify(locked, integrated=integrated, total=len(items))
+        webhooks_flux_finished(flux=locked)
     return locked
 
 

@@ -52,6 +52,7 @@ def structure_context(
             can_view_engagements,
         ),
         ("technical", "structures:technical_accounts", _("Comptes techniques"), can_manage),
+        ("webhooks", "structures:webhooks", _("Raccordement API"), can_manage),
         ("history", "structures:history", _("Historique"), can_manage),
     ]
     menu = [
