@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 
 from choeur.core.models import AuditLog
+from choeur.notifications.webhook_models import WebhookDelivery, WebhookEndpoint
 from choeur.structures import services, urls
 from choeur.structures.enums import AccessMode, Espace, RattachementStatus, Role
 from choeur.structures.models import (
@@ -48,6 +49,15 @@ def world() -> dict[str, Any]:
     bank = BankAccountFactory(structure=structure)
     engagement = EngagementFactory(structure=structure)
     technical = services.technical_account_create(actor=manager, structure=structure).account
+    endpoint = WebhookEndpoint.objects.create(
+        structure=structure,
+        url="https://erp.example.org/hook",
+        secret="ab" * 32,
+        events=["flux.rejete"],
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event="flux.rejete", payload={}, status="FAILED", attempts=10
+    )
     return {
         "structure": structure,
         "manager": manager,
@@ -59,6 +69,8 @@ def world() -> dict[str, Any]:
             "bank_account_id": bank.pk,
             "technical_account_id": technical.pk,
             "engagement_id": engagement.pk,
+            "endpoint_id": endpoint.pk,
+            "delivery_id": delivery.pk,
         },
     }
 
@@ -134,7 +146,15 @@ MANAGER_ONLY = {
     "engagement_create",
     "engagement",
     "engagement_import",
+    "webhooks",
+    "webhook_create",
+    "webhook",
+    "webhook_delete",
+    "webhook_reactivate",
+    "webhook_resend",
 }
+# Webhook actions are POST only (« Raccordement API »).
+WEBHOOK_POSTS = {"webhook_create", "webhook_delete", "webhook_reactivate", "webhook_resend"}
 
 
 def test_a_simple_member_is_refused_the_manager_pages(world) -> None:
@@ -150,6 +170,7 @@ def test_a_simple_member_is_refused_the_manager_pages(world) -> None:
                     "member_detach",
                     "technical_account_create",
                     "technical_account_set_active",
+                    *WEBHOOK_POSTS,
                 }
                 else "post"
             )
@@ -178,6 +199,7 @@ def test_every_page_renders_for_the_manager_with_its_history(world) -> None:
             "technical_account_create",
             "technical_account_set_active",
             "rattachement_withdraw",
+            *WEBHOOK_POSTS,
         }:
             continue
         response = client.get(path)
