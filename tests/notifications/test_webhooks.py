@@ -318,3 +318,37 @@ def test_the_api_creates_lists_and_deletes_the_structures_endpoints(receiver, cl
     )
     assert list(WebhookEndpoint.objects.all()) == [other]
     assert client.get("/api/v1/webhooks").status_code == 401
+
+
+def test_an_integrated_flux_tells_the_supplier_and_the_recipient(
+    receiver, client, db, django_capture_on_commit_callbacks
+):
+    import base64
+
+    from choeur.structures.enums import Espace
+    from tests.api.conftest import RECIPIENT_SIRET
+    from tests.invoices.samples import Sample
+
+    account = make_api_account(make_structure("73282932000074", "Menuiserie Durand"), client)
+    recipient = make_structure(RECIPIENT_SIRET, "Commune de Test", public=True)
+    make_api_account(recipient, client, espace=Espace.FACTURES_RECUES)
+    supplier_endpoint = _endpoint(account.structure, receiver.url)
+    _endpoint(recipient, receiver.url)
+    data = Sample(seller_siret=account.structure.identifier, buyer_siret=RECIPIENT_SIRET).cii()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = account.post(
+            "/cpro/factures/v1/deposer/flux",
+            {"fichierFlux": base64.b64encode(data).decode(), "nomFichier": "f.xml"},
+        )
+    numero = answer.json()["numeroFluxDepot"]
+    assert len(receiver.requests) == 2
+    sent = {h["X-Choeur-Event"]: json.loads(b) for h, b in receiver.requests}
+    assert set(sent) == {"flux.integre", "facture.recue"}
+    assert sent["flux.integre"]["data"] == {
+        "numeroFluxDepot": numero,
+        "etatCourantFlux": "IN_INTEGRE",
+    }
+    assert sent["facture.recue"]["structure"] == RECIPIENT_SIRET
+    assert sent["facture.recue"]["data"]["statut"] == "MISE_A_DISPOSITION"
+    flux_request = next(r for r in receiver.requests if r[0]["X-Choeur-Event"] == "flux.integre")
+    assert verify(supplier_endpoint.secret, flux_request[0]["X-Choeur-Signature"], flux_request[1])
