@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from choeur.notifications.models import Notification, NotificationPreference, OutboxEmail
+from choeur.notifications.webhook_models import WebhookDelivery, WebhookEndpoint
 
 
 @admin.register(OutboxEmail)
@@ -24,3 +25,20 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["user", "kind", "choice", "updated_at"]
     list_filter = ["kind", "choice"]
     search_fields = ["user__email"]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["url", "structure", "active", "failing_since", "disabled_at"]
+    list_filter = ["active"]
+    search_fields = ["url", "structure__raison_sociale", "structure__identifier"]
+    # The signing secret is never shown again, not even here.
+    exclude = ["secret"]
+    readonly_fields = [f.name for f in WebhookEndpoint._meta.fields if f.name != "secret"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["pk", "endpoint", "event", "status", "attempts", "last_status_code"]
+    list_filter = ["status", "event"]
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]

@@ -352,3 +352,19 @@ def test_an_integrated_flux_tells_the_supplier_and_the_recipient(
     assert sent["facture.recue"]["data"]["statut"] == "MISE_A_DISPOSITION"
     flux_request = next(r for r in receiver.requests if r[0]["X-Choeur-Event"] == "flux.integre")
     assert verify(supplier_endpoint.secret, flux_request[0]["X-Choeur-Signature"], flux_request[1])
+
+
+def test_the_admin_never_shows_the_secret(receiver, supplier, client):
+    from choeur.accounts.models import User
+
+    structure, _manager = supplier
+    endpoint = _endpoint(structure, receiver.url)
+    admin = User.objects.create_superuser(email="admin@example.org", password="Admin-2026!x")
+    client.force_login(admin)
+    for url in (
+        reverse("admin:notifications_webhookendpoint_changelist"),
+        reverse("admin:notifications_webhookendpoint_change", args=[endpoint.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert endpoint.secret not in response.content.decode()
