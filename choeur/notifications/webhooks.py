@@ -222,7 +222,10 @@ def webhooks_flux_finished(*, flux: Any) -> None:
         event=WebhookEvent.FLUX_REJETE if rejected else WebhookEvent.FLUX_INTEGRE,
         payload={"numeroFluxDepot": flux.numero, "etatCourantFlux": flux.status},
     )
-    for invoice in Invoice.objects.filter(flux=flux).select_related("recipient", "supplier"):
+    # One query for the recipients that listen, not one per invoice of a large archive.
+    listening = WebhookEndpoint.objects.filter(active=True).values("structure_id")
+    received = Invoice.objects.filter(flux=flux, recipient_id__in=listening)
+    for invoice in received.select_related("recipient", "supplier"):
         webhooks_invoice_received(invoice=invoice)
 
 

@@ -368,3 +368,27 @@ def test_the_admin_never_shows_the_secret(receiver, supplier, client):
         response = client.get(url)
         assert response.status_code == 200
         assert endpoint.secret not in response.content.decode()
+
+
+def test_the_page_refuses_an_internal_address_and_deletes_an_endpoint(
+    receiver, supplier, client, settings
+):
+    structure, manager = supplier
+    client.force_login(manager)
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
+    response = client.post(
+        reverse("structures:webhook_create", args=[structure.pk]),
+        {"url": "https://169.254.169.254/latest", "events": ["flux.rejete"]},
+    )
+    assert response.status_code == 200
+    assert "adresse interne" in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    endpoint = _endpoint(structure, receiver.url, manager)
+    assert (
+        receiver.url
+        in client.get(reverse("structures:webhooks", args=[structure.pk])).content.decode()
+    )
+    response = client.post(reverse("structures:webhook_delete", args=[structure.pk, endpoint.pk]))
+    assert response.status_code == 302
+    assert not WebhookEndpoint.objects.exists()
