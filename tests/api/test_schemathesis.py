@@ -19,11 +19,18 @@ from schemathesis.checks import (
 )
 from schemathesis.generation import GenerationMode
 
-from choeur.structures.models import Structure
+from choeur.structures.enums import Espace
+from choeur.structures.models import Structure, StructureEspace
 from tests.api import openapi_check
-from tests.api.conftest import ApiAccount, make_api_account
+from tests.api.conftest import (
+    RECIPIENT_SIRET,
+    ApiAccount,
+    deposit_invoice,
+    make_api_account,
+    make_structure,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 CHECKS = [
     not_a_server_error,
@@ -37,11 +44,38 @@ schema.app = WSGIHandler()
 schema.config.generation.update(modes=[GenerationMode.POSITIVE], max_examples=10)
 
 
+INVOICE_KEYS = {"idFacture", "identifiantFactureCPP"}
+
+
 @pytest.fixture
-def account(supplier_structure: Structure, public_structure: Structure) -> ApiAccount:
+def account(
+    request: pytest.FixtureRequest,
+    supplier_structure: Structure,
+    public_structure: Structure,
+) -> ApiAccount:
     account = make_api_account(supplier_structure, Client())
     account.fetch_token()
+    account.invoice_id = 0  # type: ignore[attr-defined]
+    if "/cpro/factures/" in request.node.name:
+        # An invoice to find, consult and process: searches answer rows, not only « aucun résultat ».
+        recipient = make_structure(RECIPIENT_SIRET, "Commune de Test", public=True)
+        StructureEspace.objects.create(structure=recipient, espace=Espace.FACTURES_RECUES)
+        # The flux is processed on commit: the test is transactional.
+        account.invoice_id = deposit_invoice(account)  # type: ignore[attr-defined]
     return account
+
+
+def with_invoice(data: Any, invoice_id: int) -> Any:
+    """The body with every invoice id pointing at the deposited invoice, so that consulting and
+    processing reach the invoice rather than « facture inconnue »."""
+    if isinstance(data, dict):
+        return {
+            key: invoice_id if key in INVOICE_KEYS else with_invoice(sub, invoice_id)
+            for key, sub in data.items()
+        }
+    if isinstance(data, list):
+        return [with_invoice(item, invoice_id) for item in data]
+    return data
 
 
 @schema.include(path_regex=r"^/cpro/").parametrize()
@@ -59,4 +93,6 @@ def test_cpro_operations_answer_within_the_document(case: Any, account: ApiAccou
         "Authorization": f"Bearer {account.token}",
         "cpro-account": account.cpro_account(),
     }
+    if account.invoice_id and isinstance(case.body, dict):  # type: ignore[attr-defined]
+        case.body = with_invoice(case.body, account.invoice_id)  # type: ignore[attr-defined]
     case.call_and_validate(checks=CHECKS)
