@@ -1,6 +1,6 @@
 from django.urls import path
 
-from choeur.lifecycle import views
+from choeur.lifecycle import cdar_views, views
 
 app_name = "lifecycle"
 urlpatterns = [
@@ -16,4 +16,9 @@ urlpatterns = [
         name="attachment",
     ),
     path("<int:invoice_id>/traiter/<slug:action>/", views.invoice_action, name="action"),
+    path(
+        "<int:invoice_id>/historique/<int:change_id>/cdar.xml",
+        cdar_views.history_cdar,
+        name="history_cdar",
+    ),
 ]
