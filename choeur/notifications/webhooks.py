@@ -17,6 +17,7 @@ import json
 import logging
 import secrets
 import socket
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -52,6 +53,7 @@ CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 10.0
 # What is read of an answer at most (the rest is dropped): a receiver only needs to say 2xx.
 RESPONSE_MAX_BYTES = 64 * 1024
+TOTAL_READ_SECONDS = 15.0
 ENDPOINTS_MAX = 10
 SWEEP_BATCH = 200
 USER_AGENT = "Choeur-Webhooks/1"
@@ -347,7 +349,7 @@ def _send(delivery: WebhookDelivery, *, now: dt.datetime) -> tuple[int | None, s
             preload_content=False,
         )
         try:
-            data = response.read(RESPONSE_MAX_BYTES)
+            data = _read_bounded(response)
         finally:
             response.release_conn()
     except urllib3.exceptions.HTTPError as exc:
@@ -361,6 +363,19 @@ def _send(delivery: WebhookDelivery, *, now: dt.datetime) -> tuple[int | None, s
     if 300 <= status < 400:
         return status, "Redirection non suivie : l'adresse doit répondre elle-même.", excerpt
     return status, f"Réponse HTTP {status}", excerpt
+
+
+def _read_bounded(response: urllib3.BaseHTTPResponse) -> bytes:
+    """At most RESPONSE_MAX_BYTES, within TOTAL_READ_SECONDS: a receiver that answers one byte
+    at a time (each within the read timeout) does not hold the worker."""
+    deadline = time.monotonic() + TOTAL_READ_SECONDS
+    data = b""
+    while len(data) < RESPONSE_MAX_BYTES and time.monotonic() < deadline:
+        chunk = response.read1(RESPONSE_MAX_BYTES - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
 
 
 def webhook_delivery_attempt(*, delivery_id: int, now: dt.datetime | None = None) -> bool:

@@ -57,6 +57,7 @@ class Receiver:
         self.requests: list[tuple[dict[str, str], bytes]] = []
         self.statuses: list[int] = []
         self.default = 200
+        self.body = b""
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -64,7 +65,7 @@ class Receiver:
                 data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 receiver.requests.append((dict(self.headers.items()), data))
                 status = receiver.statuses.pop(0) if receiver.statuses else receiver.default
-                answer = b"ok" if status < 400 else b"boom"
+                answer = receiver.body or (b"ok" if status < 400 else b"boom")
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
@@ -392,3 +393,14 @@ def test_the_page_refuses_an_internal_address_and_deletes_an_endpoint(
     response = client.post(reverse("structures:webhook_delete", args=[structure.pk, endpoint.pk]))
     assert response.status_code == 302
     assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_large_answer_is_read_within_the_cap_and_kept_short(
+    receiver, supplier, django_capture_on_commit_callbacks
+):
+    structure, _manager = supplier
+    _endpoint(structure, receiver.url)
+    receiver.body = b"x" * (1024 * 1024)
+    delivery = _emit(structure, django_capture_on_commit_callbacks)
+    assert delivery.status == WebhookDeliveryStatus.DELIVERED
+    assert delivery.response_excerpt == "x" * 1000
