@@ -476,3 +476,10 @@ def test_history_cdar_is_not_found_for_outsiders_and_unmapped_rows(
     assert client.get(bad).status_code == 404
     client.logout()
     assert client.get(mapped).status_code == 302
+
+
+def test_docs_show_the_mapping_of_every_status() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs/lifecycle.md").read_text()
+    for status in Status:
+        reform = rc.reform_status_for(status)
+        assert f"| {status.value} | {reform.code if reform else '—'} |" in doc, status
