@@ -67,7 +67,8 @@ def start_worker(queue: str) -> subprocess.Popen[bytes]:
         "DEBUG": "false",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue,
+    # A node name of its own: two test processes' workers must not share a control queue.
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "-n", f"{queue}@%h",
                "--pool", "solo", "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip",
                "--without-mingle"]  # fmt: skip
     log = Path(storage).parent / f"{queue}.log"
