@@ -122,6 +122,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control: private, no-store for logged-in users and the API, errors included (issue
+    # 16). Outside the others so it sees every answer; request.user is set by then.
+    "choeur.core.middleware.PrivateNoStoreMiddleware",
     # Every answer under /cpro/ and /api/ is the JSON envelope (404, 405, 500, 503 included).
     "choeur.api.middleware.ApiEnvelopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -129,8 +132,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Cache-Control: private, no-store for logged-in users and the API (issue 16).
-    "choeur.core.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -15,9 +15,12 @@ urlpatterns = [
     path("inscription/espaces/", views.register_espaces, name="register_espaces"),
     path("inscription/courriel-envoye/", views.register_sent, name="register_sent"),
     path("activation/renvoyer/", views.activation_resend, name="activation_resend"),
+    # Opening an emailed link moves its token into the session, then this clean URL (issue 16).
+    path("activation/", views.activate, name="activate_link"),
     path("activation/<str:token>/", views.activate, name="activate"),
     # Recovery.
     path("mot-de-passe-oublie/", views.password_reset, name="password_reset"),
+    path("mot-de-passe-oublie/lien/", views.password_reset_confirm, name="password_reset_link"),
     path(
         "mot-de-passe-oublie/<str:token>/",
         views.password_reset_confirm,
@@ -28,6 +31,7 @@ urlpatterns = [
     path("mot-de-passe/", views.password_change, name="password_change"),
     path("question-de-securite/", views.security_question, name="security_question"),
     path("adresse-de-connexion/", views.email_change, name="email_change"),
+    path("adresse-de-connexion/lien/", views.email_change_confirm, name="email_change_link"),
     path(
         "adresse-de-connexion/<str:token>/",
         views.email_change_confirm,

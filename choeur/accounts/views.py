@@ -410,6 +410,22 @@ def activation_resend(request: HttpRequest) -> HttpResponse:
     )
 
 
+LINK_TOKEN_KEY = "link_token_%s"  # noqa: S105 - a session key name, not a secret
+
+
+def _link_token(
+    request: HttpRequest, token: str | None, *, kind: str, clean: str
+) -> tuple[str, HttpResponse | None]:
+    """Emailed links carry their secret in the URL, which access logs keep: on opening (GET),
+    the token moves into the session and the browser is sent to the same page without it."""
+    if token is not None and request.method == "GET":
+        request.session[LINK_TOKEN_KEY % kind] = token
+        return token, redirect(clean)
+    if token is None:
+        token = str(request.session.get(LINK_TOKEN_KEY % kind, ""))
+    return token, None
+
+
 def _link_problem(
     request: HttpRequest, state: TokenState, *, kind: str, email: str = ""
 ) -> HttpResponse:
@@ -429,8 +445,13 @@ def _link_problem(
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def activate(request: HttpRequest, token: str) -> HttpResponse:
+def activate(request: HttpRequest, token: str | None = None) -> HttpResponse:
     """Step 4, « finalisation de l'inscription »: password and security question."""
+    token, clean_redirect = _link_token(
+        request, token, kind="activation", clean="accounts:activate_link"
+    )
+    if clean_redirect:
+        return clean_redirect
     check = selectors.token_check(raw=token, purpose=TokenPurpose.ACTIVATION)
     registration = check.token.registration if check.token else None
     if not check.is_valid or registration is None:
@@ -460,6 +481,7 @@ def activate(request: HttpRequest, token: str) -> HttpResponse:
         except services.AccountError as error:
             form.add_error(None, error.message)
         else:
+            request.session.pop(LINK_TOKEN_KEY % "activation", None)
             login(request, user, backend=BACKEND)
             pending = selectors.user_pending_rattachements(user=user)
             if pending:
@@ -515,8 +537,13 @@ def password_reset(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def password_reset_confirm(request: HttpRequest, token: str) -> HttpResponse:
+def password_reset_confirm(request: HttpRequest, token: str | None = None) -> HttpResponse:
     """The link, then the security answer, then the new password."""
+    token, clean_redirect = _link_token(
+        request, token, kind="reset", clean="accounts:password_reset_link"
+    )
+    if clean_redirect:
+        return clean_redirect
     check = selectors.token_check(raw=token, purpose=TokenPurpose.PASSWORD_RESET)
     if not check.is_valid or check.token is None or check.token.user is None:
         return _link_problem(request, check.state, kind="reset")
@@ -536,7 +563,8 @@ def password_reset_confirm(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 if right:
                     request.session[RESET_ANSWERED_KEY] = reset_token.pk
-                    return redirect("accounts:password_reset_confirm", token=token)
+                    request.session[LINK_TOKEN_KEY % "reset"] = token
+                    return redirect("accounts:password_reset_link")
                 reset_token.refresh_from_db()
                 if reset_token.revoked_at:
                     return _link_problem(request, TokenState.USED, kind="reset_answers")
@@ -567,6 +595,7 @@ def password_reset_confirm(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             request.session.pop(RESET_ANSWERED_KEY, None)
+            request.session.pop(LINK_TOKEN_KEY % "reset", None)
             messages.success(
                 request, _("Votre mot de passe a été modifié. Vous pouvez vous connecter.")
             )
@@ -673,9 +702,14 @@ def email_change(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
+def email_change_confirm(request: HttpRequest, token: str | None = None) -> HttpResponse:
     """Opening the link shows a button; only the POST changes the address (mail scanners that
     prefetch links must not use them up)."""
+    token, clean_redirect = _link_token(
+        request, token, kind="email_change", clean="accounts:email_change_link"
+    )
+    if clean_redirect:
+        return clean_redirect
     check = selectors.token_check(raw=token, purpose=TokenPurpose.EMAIL_CHANGE)
     if not check.is_valid or check.token is None:
         return _link_problem(request, check.state, kind="email_change")
@@ -685,6 +719,7 @@ def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
             "accounts/email_change_confirm.html",
             {"title": _("Confirmer ma nouvelle adresse"), "new_email": check.token.new_email},
         )
+    request.session.pop(LINK_TOKEN_KEY % "email_change", None)
     try:
         user = services.email_change_confirm(token=check.token)
     except services.AccountError as error:

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from choeur.core.csvfile import csv_writer
 from choeur.core.text import search_key
 from choeur.directory.identifiers import compact, siret_error
 from choeur.structures.enums import IdentifierType, StructureKind
@@ -505,7 +506,7 @@ def service_rows() -> Iterator[list[str]]:
 
 
 def _export(out: Any, rows: Iterator[list[str]]) -> int:
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(out, delimiter=";", lineterminator="\r\n")
     count = -1  # the header is not counted
     for row in rows:
         writer.writerow(row)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import csv
 from collections.abc import Iterator
 
 from django.core.paginator import Paginator
@@ -12,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from choeur.core.csvfile import csv_writer
 from choeur.directory.annuaire import service_rows, structure_rows
 from choeur.directory.forms import DirectorySearchForm
 from choeur.directory.selectors import (
@@ -86,7 +86,7 @@ class _Echo:
 
 def _csv_response(filename: str, rows: Iterator[list[str]]) -> StreamingHttpResponse:
     """Stream an export row by row (UTF-8 with a BOM, so that spreadsheets read the accents)."""
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(_Echo(), delimiter=";", lineterminator="\r\n")
 
     def chunks() -> Iterator[bytes]:
         yield codecs.BOM_UTF8

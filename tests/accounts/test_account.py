@@ -139,7 +139,7 @@ def test_login_email_change_needs_the_link_sent_to_the_new_address(
     assert "lea.dupont@exemple.fr" in notice.body_text
     link = link_in(emails_to("lea.dupont@exemple.fr")[0], "/compte/adresse-de-connexion/")
     # Opening the link (a mail scanner may do it) changes nothing; the button does.
-    confirm_page = text(client.get(link))
+    confirm_page = text(client.get(link, follow=True))
     assert "deviendra <strong>lea.dupont@exemple.fr</strong>" in confirm_page
     user.refresh_from_db()
     assert user.email == "lea@exemple.fr"
@@ -153,7 +153,7 @@ def test_login_email_change_needs_the_link_sent_to_the_new_address(
         {"email": "lea@exemple.fr"},
         {"email": "lea.dupont@exemple.fr"},
     )
-    assert client.get(link).status_code == 410
+    assert client.get(link, follow=True).status_code == 410
 
 
 def test_login_email_change_refuses_bad_input(client: Client, user: User) -> None:

@@ -53,7 +53,7 @@ def test_reset_email_goes_to_the_login_address_not_the_contact_one(client: Clien
 
 def test_link_asks_the_security_question_before_the_password(client: Client, user: User) -> None:
     link = reset_link(client)
-    page = text(client.get(link))
+    page = text(client.get(link, follow=True))
     assert "Dans quelle ville êtes-vous né(e) ?" in page
     assert 'name="password1"' not in page
     # Posting a password without the answer changes nothing: the answer form comes back.
@@ -86,7 +86,7 @@ def test_answer_ignores_case_and_accents_then_password_is_changed(
     link = reset_link(client)
     response = client.post(link, {"answer": "  BEZIER "})
     assert response.status_code == 302
-    page = text(client.get(link))
+    page = text(client.get(link, follow=True))
     assert "Nouveau mot de passe" in page
     response = client.post(link, {"password1": NEW, "password2": NEW})
     assert response["Location"] == "/compte/connexion/"
@@ -95,7 +95,7 @@ def test_answer_ignores_case_and_accents_then_password_is_changed(
     assert AuditLog.objects.filter(action="password_reset.completed").exists()
     assert emails_to("lea@exemple.fr")[-1].subject == "Votre mot de passe a été modifié"
     # Single use.
-    assert client.get(link).status_code == 410
+    assert client.get(link, follow=True).status_code == 410
 
 
 def test_new_password_follows_the_rule(client: Client, user: User) -> None:
@@ -112,7 +112,7 @@ def test_reset_link_expires(client: Client, user: User) -> None:
     AccountToken.objects.filter(purpose=TokenPurpose.PASSWORD_RESET).update(
         expires_at=timezone.now() - dt.timedelta(seconds=1)
     )
-    response = client.get(link)
+    response = client.get(link, follow=True)
     assert response.status_code == 410
     assert "Ce lien a expiré" in text(response)
 
@@ -120,8 +120,8 @@ def test_reset_link_expires(client: Client, user: User) -> None:
 def test_a_newer_link_replaces_the_older(client: Client, user: User) -> None:
     first = reset_link(client)
     second = reset_link(client)
-    assert client.get(first).status_code == 410
-    assert client.get(second).status_code == 200
+    assert client.get(first, follow=True).status_code == 410
+    assert client.get(second, follow=True).status_code == 200
 
 
 def test_no_link_for_a_deactivated_account(client: Client) -> None:

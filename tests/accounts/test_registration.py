@@ -44,7 +44,7 @@ def sirene() -> None:
 
 
 def page(client: Client, url: str) -> str:
-    response = client.get(url)
+    response = client.get(url, follow=True)
     assert response.status_code == 200
     return text(response)
 
@@ -539,7 +539,7 @@ def test_activation_link_expires_after_60_minutes(client: Client) -> None:
     )
     token.expires_at = timezone.now() - dt.timedelta(seconds=1)
     token.save()
-    response = client.get(link)
+    response = client.get(link, follow=True)
     assert response.status_code == 410
     html = text(response)
     assert "Ce lien a expiré : il était valable 60 minutes" in html
@@ -562,14 +562,14 @@ def test_activation_link_is_single_use(client: Client) -> None:
     link = activation_link("nouveau@exemple.fr")
     client.post(link, ACTIVATION)
     client.logout()
-    response = client.get(link)
+    response = client.get(link, follow=True)
     assert response.status_code == 410
     assert "déjà été utilisé" in text(response)
     assert User.objects.count() == 1
 
 
 def test_unknown_activation_link_explains_itself(client: Client) -> None:
-    response = client.get("/compte/activation/nimportequoi/")
+    response = client.get("/compte/activation/nimportequoi/", follow=True)
     assert response.status_code == 404
     assert "Ce lien n'est pas valable" in text(response)
 
@@ -583,8 +583,8 @@ def test_resend_gives_a_new_link_and_kills_the_old_one(client: Client) -> None:
     assert "un nouveau lien vient d'y être envoyé" in text(response)
     new = activation_link("nouveau@exemple.fr")
     assert new != old
-    assert client.get(old).status_code == 410
-    assert client.get(new).status_code == 200
+    assert client.get(old, follow=True).status_code == 410
+    assert client.get(new, follow=True).status_code == 200
 
 
 def test_resend_for_an_unknown_address_says_the_same_and_sends_nothing(client: Client) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from choeur.core.csvfile import csv_writer
 from choeur.core.formats import format_date
 from choeur.core.paging import CappedPaginator
 from choeur.invoices import perms, selectors
@@ -105,7 +105,7 @@ class _Echo:
 def invoice_export(request: HttpRequest) -> StreamingHttpResponse:
     _form, filters = _filters(request)
     invoices = selectors.invoices_for_supplier(user=request.user, filters=filters)
-    writer = csv.writer(_Echo(), delimiter=";")
+    writer = csv_writer(_Echo(), delimiter=";")
     header = [
         "identifiant",
         "numero",
@@ -133,15 +133,15 @@ def invoice_export(request: HttpRequest) -> StreamingHttpResponse:
             yield writer.writerow(
                 [
                     inv.pk,
-                    _csv_safe(inv.number),
+                    inv.number,
                     inv.type,
                     inv.cadre,
                     inv.issue_date.isoformat(),
                     inv.supplier.identifier,
                     inv.recipient.identifier,
-                    _csv_safe(inv.recipient.raison_sociale),
-                    _csv_safe(inv.service.code) if inv.service else "",
-                    _csv_safe(inv.engagement_number),
+                    inv.recipient.raison_sociale,
+                    inv.service.code if inv.service else "",
+                    inv.engagement_number,
                     inv.currency,
                     str(inv.total_ht).replace(".", ","),
                     str(inv.total_tva).replace(".", ","),
@@ -156,11 +156,6 @@ def invoice_export(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="factures-emises.csv"'
     return response
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ is a formula for spreadsheets: neutralise it.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def _detail_context(request: HttpRequest, invoice: Invoice) -> dict[str, Any]:
