@@ -6,7 +6,17 @@ from choeur.api.openapi import Operation
 
 OPERATIONS: dict[str, Operation] = {
     "engagementsJuridiques/v1/rechercher": Operation(
-        request=None,
+        request={
+            "numeroEngagementJuridique?": "string",
+            "etatCourantEngagementJuridique?": "string",
+            "structureReceptriceEngagementJuridique?": "any",
+            "parametresRecherche?": {
+                "nbResultatsParPage?": "integer",
+                "pageResultatDemandee?": "integer",
+                "triColonne?": "string",
+                "triSens?": "string",
+            },
+        },
         response={
             "listeEngagementJuridique": [
                 {

@@ -386,7 +386,7 @@ OPERATIONS: dict[str, Operation] = {
     "factures/v1/deposer/flux": Operation(
         request={
             "avecSignature?": "boolean",
-            "fichierFlux?": "string",
+            "fichierFlux": "string",
             "idUtilisateurCourant?": "integer",
             "nomFichier?": "string",
             "syntaxeFlux?": "string",
@@ -398,7 +398,11 @@ OPERATIONS: dict[str, Operation] = {
         },
     ),
     "factures/v1/deposer/pdf": Operation(
-        request=None,
+        request={
+            "formatDepot?": "string",
+            "nomFichier": "string",
+            "fichierFacture": "string",
+        },
         response={
             # What the PDF gave away; null for what it did not.
             "numeroFacture": "string|null",
@@ -774,10 +778,10 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "factures/v1/traiter/recue": Operation(
         request={
-            "idFacture?": "integer",
+            "idFacture": "integer",
             "idUtilisateurCourant?": "integer",
             "motif?": "string",
-            "nouveauStatut?": "string",
+            "nouveauStatut": "string",
             "numeroDPMandat?": "string",
         },
         response={

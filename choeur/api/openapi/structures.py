@@ -172,7 +172,16 @@ OPERATIONS: dict[str, Operation] = {
         },
     ),
     "structures/v1/rechercher/espaces": Operation(
-        request=None,
+        request={
+            "structure?": "any",
+            "idService?": "integer",
+            "parametresRechercherEspaces?": {
+                "nbResultatsParPage?": "integer",
+                "pageResultatDemandee?": "integer",
+                "triColonne?": "string",
+                "triSens?": "string",
+            },
+        },
         response={
             "listeEspace": [
                 {

@@ -9,7 +9,7 @@ OPERATIONS: dict[str, Operation] = {
         request={
             "idUtilisateurCourant?": "integer",
             "pieceJointeExtension?": "string",
-            "pieceJointeFichier?": "string",
+            "pieceJointeFichier": "string",
             "pieceJointeNom?": "string",
             "pieceJointeTypeMime?": "string",
         },
@@ -36,7 +36,7 @@ OPERATIONS: dict[str, Operation] = {
     "transverses/v1/consulterCR": Operation(
         request={
             "dateDepot?": "datetime",
-            "numeroFluxDepot?": "string",
+            "numeroFluxDepot": "string",
             "syntaxeFlux?": "string",
         },
         response={
@@ -53,7 +53,7 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "transverses/v1/consulterCRDetaille": Operation(
         request={
-            "numeroFluxDepot?": "string",
+            "numeroFluxDepot": "string",
             "syntaxeFlux?": "string",
         },
         response={
@@ -434,7 +434,7 @@ OPERATIONS: dict[str, Operation] = {
         },
     ),
     "transverses/v1/recuperer/structuresPourUtilisateur": Operation(
-        request=None,
+        request={"espaceFo?": "integer"},
         response={
             "listeStructures": [
                 {
