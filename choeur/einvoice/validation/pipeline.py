@@ -34,6 +34,14 @@ EN16931 = "EN16931"
 BR_FR = "BR-FR"
 PROFILES = (EN16931, BR_FR)
 
+# Who judges the CEN EN 16931 rules (step 3): the native engine (validation/native/, the
+# same rule ids, severities and messages as the official XSLT, kept in step with it by
+# tests/einvoice/test_native_differential.py), or the official XSLT itself under saxonche.
+NATIVE = "native"
+REFERENCE = "reference"
+ENGINES = (NATIVE, REFERENCE)
+DEFAULT_ENGINE = REFERENCE
+
 # BT-24 of the Factur-X EN 16931 profile is the norm's own id (inputs.level_of gives None).
 NORM_ID = "urn:cen.eu:en16931:2017"
 
@@ -270,17 +278,30 @@ def artefacts_for(document: Document, profile: str) -> dict[str, str]:
     return chosen
 
 
+def _native_findings(document: Document) -> list[Finding]:
+    """The CEN rules by the native engine, over the same hardened tree."""
+    from choeur.einvoice.validation.native import validate_native
+
+    return validate_native(document.tree, "cii" if document.xml_syntax == "cii" else "ubl")
+
+
 def validate(data: bytes, *, profile: str | None = None, **options: Any) -> Report:
     """Validate an invoice (UBL, CII or Factur-X PDF bytes) and report every finding.
 
     Options: `xsd=False` skips the schema check (the rules still run), `rules=True|False`
-    forces the platform's own rules on or off (on by default with profile "BR-FR" only).
+    forces the platform's own rules on or off (on by default with profile "BR-FR" only),
+    `engine="native"|"reference"` chooses who judges the CEN rules (`DEFAULT_ENGINE`).
     Raises EngineError if an engine cannot run; never raises for bad input.
     """
     chosen_profile = normalise_profile(profile)
-    unknown = set(options) - {"xsd", "rules"}
+    unknown = set(options) - {"xsd", "rules", "engine"}
     if unknown:
         raise TypeError(f"Options de validation inconnues : {', '.join(sorted(unknown))}")
+    rules_engine = options.get("engine", DEFAULT_ENGINE)
+    if rules_engine not in ENGINES:
+        raise ValueError(
+            f"Moteur de règles inconnu : {rules_engine!r} (attendu : {', '.join(ENGINES)})"
+        )
     loaded = load(data)
     if isinstance(loaded, Refusal):
         return _refusal_report(loaded, chosen_profile)
@@ -291,7 +312,10 @@ def validate(data: bytes, *, profile: str | None = None, **options: Any) -> Repo
     if options.get("xsd", True):
         findings += _xsd_findings(loaded, chosen["xsd"])
         run.append("xsd")
-    cen = _official_findings(loaded, chosen["rules"], "en16931")
+    if rules_engine == NATIVE:
+        cen = _native_findings(loaded)
+    else:
+        cen = _official_findings(loaded, chosen["rules"], "en16931")
     findings += cen
     run.append("en16931")
     if level is not None:
@@ -313,6 +337,7 @@ def validate(data: bytes, *, profile: str | None = None, **options: Any) -> Repo
         engines_run=tuple(run),
         document_profile=level,
         embedded_syntax=("cii" if is_cii else "ubl") if loaded.syntax == "facturx" else None,
+        rules_engine=rules_engine,
     )
 
 

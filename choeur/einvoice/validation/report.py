@@ -66,6 +66,7 @@ class Report:
     engines_run: tuple[str, ...] = ()
     document_profile: str | None = None  # declared Factur-X level: MINIMUM, BASIC WL, ...
     embedded_syntax: str | None = field(default=None)  # for a PDF: "cii" or "ubl"
+    rules_engine: str = "reference"  # what judged the CEN rules: "native" or "reference" (XSLT)
 
     @property
     def is_valid(self) -> bool:
@@ -91,6 +92,7 @@ class Report:
             "profile": self.profile,
             "document_profile": self.document_profile,
             "engines_run": list(self.engines_run),
+            "rules_engine": self.rules_engine,
             "errors": len(self.errors),
             "warnings": len(self.warnings),
             "findings": [f.to_dict() for f in self.findings],

@@ -10,7 +10,6 @@ official stylesheet (see `patterns` for the notation and why the order matters: 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from lxml import etree
 
@@ -23,6 +22,7 @@ from choeur.einvoice.validation.native.patterns import (
     Pattern,
     Syntax,
     count,
+    memo,
     parse_table,
     walk,
 )
@@ -55,7 +55,10 @@ def _nodes(el: _El, path: str) -> list[_El]:
 
 
 def _exists(el: _El, path: str) -> bool:
-    return count(el, CII.steps(path)) > 0
+    steps = CII.steps(path)
+    if len(steps) == 1 and steps[0][0] != "@":
+        return next(el.iterchildren(steps[0][0]), None) is not None
+    return count(el, steps) > 0
 
 
 def _in_ram(el: _El) -> bool:
@@ -812,13 +815,18 @@ def _in_header_settlement(el: _El) -> bool:
 
 
 def _billed_unit_code(el: _El) -> bool:
-    root = el.getroottree().getroot()
-    for line in root.iterchildren(_r("rsm:SupplyChainTradeTransaction")):
-        for item in line.iterchildren(_r("ram:IncludedSupplyChainTradeLineItem")):
-            for quantity in _nodes(item, "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity"):
-                if quantity.get("unitCode") is not None:
-                    return True
-    return False
+    """/rsm:CrossIndustryInvoice/.../ram:BilledQuantity/@unitCode exists (once per document)."""
+    found = memo().get("billed-unit-code")
+    if found is None:
+        root = el.getroottree().getroot()
+        found = any(
+            quantity.get("unitCode") is not None
+            for transaction in root.iterchildren(_r("rsm:SupplyChainTradeTransaction"))
+            for item in transaction.iterchildren(_r("ram:IncludedSupplyChainTradeLineItem"))
+            for quantity in _nodes(item, "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity")
+        )
+        memo()["billed-unit-code"] = found
+    return bool(found)
 
 
 _DATE_102 = re.compile(r"[ \t\n\r]*(\d{4})(1[0-2]|0[1-9])(3[01]|[12][0-9]|0[1-9])[ \t\n\r]*")
@@ -1025,6 +1033,6 @@ def rule_ids() -> set[str]:
     return set().union(*(pattern.ids() for pattern in PATTERNS))
 
 
-def check(root: _El) -> Iterator[tuple[str, _El]]:
+def check(root: _El) -> list[tuple[str, _El]]:
     """(rule id, element) for every syntax rule that does not hold."""
     return walk(root, PATTERNS)

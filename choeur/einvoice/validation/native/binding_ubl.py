@@ -8,8 +8,6 @@ of the official stylesheet (see `patterns` for the notation and why the order ma
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from lxml import etree
 
 from choeur.einvoice.readers._common import CAC, CBC, UBL_CREDITNOTE, UBL_INVOICE
@@ -763,7 +761,6 @@ UBL-CR-648 absent cbc:CustomizationID/@schemeID
 UBL-CR-649 absent cbc:ProfileID/@schemeID
 UBL-CR-650 absent cbc:ID/@schemeID
 UBL-CR-651 absent cbc:SalesOrderID/@schemeID
-UBL-CR-652 absent //cac:PartyTaxScheme/cbc:CompanyID/@schemeID
 UBL-CR-653 absent cac:PaymentMeans/cbc:PaymentID/@schemeID
 UBL-CR-654 absent cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID/@schemeID
 UBL-CR-655 absent cac:PaymentMeans/cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID/@schemeID
@@ -771,46 +768,10 @@ UBL-CR-656 absent cbc:InvoiceTypeCode/@listID
 UBL-CR-657 absent cbc:DocumentCurrencyCode/@listID
 UBL-CR-658 absent cbc:TaxCurrencyCode/@listID
 UBL-CR-659 absent cac:AdditionalDocumentReference/cbc:DocumentTypeCode/@listID
-UBL-CR-660 absent //cac:Country/cbc:IdentificationCode/@listID
 UBL-CR-661 absent cac:PaymentMeans/cbc:PaymentMeansCode/@listID
-UBL-CR-662 absent //cbc:AllowanceChargeReasonCode/@listID
-UBL-CR-663 absent //@unitCodeListID
-UBL-CR-664 absent //cac:FinancialInstitution
-UBL-CR-667 absent //cac:BuyersItemIdentification/cbc:ID/@schemeID
-UBL-CR-668 absent //cac:SellersItemIdentification/cbc:ID/@schemeID
-UBL-CR-669 absent //cac:Price/cac:AllowanceCharge/cbc:AllowanceChargeReasonCode
-UBL-CR-670 absent //cac:Price/cac:AllowanceCharge/cbc:AllowanceChargeReason
-UBL-CR-671 absent //cac:Price/cac:AllowanceCharge/cbc:MultiplierFactorNumeric
 UBL-CR-672 absent cbc:CreditNoteTypeCode/@listID
-UBL-CR-674 absent //cbc:PrimaryAccountNumberID/@schemeID
-UBL-CR-675 absent //cac:CardAccount/cbc:NetworkID/@schemeID
-UBL-CR-676 absent //cac:PaymentMandate/cbc:ID/@schemeID
-UBL-CR-677 absent //cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID/@schemeID
-UBL-CR-678 absent //cac:TaxCategory/cbc:ID/@schemeID
-UBL-CR-679 absent //cac:ClassifiedTaxCategory/cbc:ID/@schemeID
-UBL-CR-680 absent //cac:PaymentMeans/cac:PayerFinancialAccount
 UBL-CR-681 absent cac:PaymentMeans/cbc:InstructionNote
 UBL-CR-682 absent cac:Delivery/cac:DeliveryAddress
-UBL-DT-08 absent //@schemeName
-UBL-DT-09 absent //@schemeAgencyName
-UBL-DT-10 absent //@schemeDataURI
-UBL-DT-11 absent //@schemeURI
-UBL-DT-12 absent //@format
-UBL-DT-13 absent //@unitCodeListIdentifier
-UBL-DT-14 absent //@unitCodeListAgencyIdentifier
-UBL-DT-15 absent //@unitCodeListAgencyName
-UBL-DT-16 absent //@listAgencyName
-UBL-DT-17 absent //@listName
-UBL-DT-19 absent //@languageID
-UBL-DT-20 absent //@listURI
-UBL-DT-21 absent //@listSchemeURI
-UBL-DT-22 absent //@languageLocaleID
-UBL-DT-23 absent //@uri
-UBL-DT-24 absent //@currencyCodeListVersionID
-UBL-DT-25 absent //@characterSetCode
-UBL-DT-26 absent //@encodingCode
-UBL-DT-27 absent //@schemeAgencyID
-UBL-DT-28 absent //@listAgencyID
 UBL-SR-01 max 1 cac:ContractDocumentReference/cbc:ID
 UBL-SR-02 max 1 cac:ReceiptDocumentReference/cbc:ID
 UBL-SR-03 max 1 cac:DespatchDocumentReference/cbc:ID
@@ -854,6 +815,83 @@ UBL-SR-32 max 1 cac:TaxCategory/cbc:TaxExemptionReason
 """
 
 
+# What a UBL invoice should not include anywhere (the stylesheet asserts not(//path) on
+# the document): checked where it would be, by the `anywhere` pattern.
+ANYWHERE_TABLE = """
+UBL-DT-18 absent @name
+UBL-CR-652 absent cac:PartyTaxScheme/cbc:CompanyID/@schemeID
+UBL-CR-660 absent cac:Country/cbc:IdentificationCode/@listID
+UBL-CR-662 absent cbc:AllowanceChargeReasonCode/@listID
+UBL-CR-663 absent @unitCodeListID
+UBL-CR-664 absent cac:FinancialInstitution
+UBL-CR-667 absent cac:BuyersItemIdentification/cbc:ID/@schemeID
+UBL-CR-668 absent cac:SellersItemIdentification/cbc:ID/@schemeID
+UBL-CR-669 absent cac:Price/cac:AllowanceCharge/cbc:AllowanceChargeReasonCode
+UBL-CR-670 absent cac:Price/cac:AllowanceCharge/cbc:AllowanceChargeReason
+UBL-CR-671 absent cac:Price/cac:AllowanceCharge/cbc:MultiplierFactorNumeric
+UBL-CR-674 absent cbc:PrimaryAccountNumberID/@schemeID
+UBL-CR-675 absent cac:CardAccount/cbc:NetworkID/@schemeID
+UBL-CR-676 absent cac:PaymentMandate/cbc:ID/@schemeID
+UBL-CR-677 absent cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID/@schemeID
+UBL-CR-678 absent cac:TaxCategory/cbc:ID/@schemeID
+UBL-CR-679 absent cac:ClassifiedTaxCategory/cbc:ID/@schemeID
+UBL-CR-680 absent cac:PaymentMeans/cac:PayerFinancialAccount
+UBL-DT-08 absent @schemeName
+UBL-DT-09 absent @schemeAgencyName
+UBL-DT-10 absent @schemeDataURI
+UBL-DT-11 absent @schemeURI
+UBL-DT-12 absent @format
+UBL-DT-13 absent @unitCodeListIdentifier
+UBL-DT-14 absent @unitCodeListAgencyIdentifier
+UBL-DT-15 absent @unitCodeListAgencyName
+UBL-DT-16 absent @listAgencyName
+UBL-DT-17 absent @listName
+UBL-DT-19 absent @languageID
+UBL-DT-20 absent @listURI
+UBL-DT-21 absent @listSchemeURI
+UBL-DT-22 absent @languageLocaleID
+UBL-DT-23 absent @uri
+UBL-DT-24 absent @currencyCodeListVersionID
+UBL-DT-25 absent @characterSetCode
+UBL-DT-26 absent @encodingCode
+UBL-DT-27 absent @schemeAgencyID
+UBL-DT-28 absent @listAgencyID
+"""
+
+
+def _parent_130(el: _El) -> bool:
+    parent = el.getparent()
+    return parent is not None and "130" in _texts(parent, "cbc:DocumentTypeCode")
+
+
+def _scheme_not_130(el: _El) -> bool:
+    """//cac:AdditionalDocumentReference[cbc:DocumentTypeCode != '130' or
+    not(cbc:DocumentTypeCode)]/cbc:ID/@schemeID"""
+    parent = el.getparent()
+    if parent is None or el.get("schemeID") is None:
+        return False
+    codes = _texts(parent, "cbc:DocumentTypeCode")
+    return not codes or any(code != "130" for code in codes)
+
+
+ANYWHERE_EXTRA = (
+    (
+        "UBL-CR-665",
+        Context("UBL-CR-665", "cac:AdditionalDocumentReference/cbc:ID", _scheme_not_130),
+    ),
+    (
+        "UBL-CR-666",
+        Context("UBL-CR-666", "cac:AdditionalDocumentReference/cac:Attachment", _parent_130),
+    ),
+    (
+        "UBL-CR-673",
+        Context(
+            "UBL-CR-673", "cac:AdditionalDocumentReference/cbc:DocumentDescription", _parent_130
+        ),
+    ),
+)
+
+
 def _ubl_version(el: _El) -> bool:
     versions = _texts(el, "cbc:UBLVersionID")
     return not versions or "2.1" in versions
@@ -864,22 +902,6 @@ def _no_due_date_in_means(el: _El) -> bool:
 
 
 _XPATH_NS = UBL.namespaces
-_NOT_130_SCHEME = etree.XPath(
-    "//cac:AdditionalDocumentReference[cbc:DocumentTypeCode != '130' or "
-    "not(cbc:DocumentTypeCode)]/cbc:ID/@schemeID",
-    namespaces=_XPATH_NS,
-)
-_130_ATTACHMENT = etree.XPath(
-    "//cac:AdditionalDocumentReference[cbc:DocumentTypeCode = '130']/cac:Attachment",
-    namespaces=_XPATH_NS,
-)
-_130_DESCRIPTION = etree.XPath(
-    "//cac:AdditionalDocumentReference[cbc:DocumentTypeCode = '130']/cbc:DocumentDescription",
-    namespaces=_XPATH_NS,
-)
-_NAME_ATTRIBUTES = etree.XPath(
-    "count(//@name) - count(//cbc:PaymentMeansCode/@name)", namespaces=_XPATH_NS
-)
 _PAYMENT_IDS = etree.XPath("//cbc:PaymentID", namespaces=_XPATH_NS)
 _PAYMENT_MEANS_CODES = etree.XPath("//cbc:PaymentMeansCode", namespaces=_XPATH_NS)
 _SEPA_IDS = etree.XPath("//cac:PartyIdentification/cbc:ID[@schemeID]", namespaces=_XPATH_NS)
@@ -972,10 +994,6 @@ SYNTAX_EXTRA: dict[str, dict[str, Holds]] = {
     "root": {
         "UBL-CR-002": _ubl_version,
         "UBL-CR-412": _no_due_date_in_means,
-        "UBL-CR-665": lambda el: not _NOT_130_SCHEME(el),
-        "UBL-CR-666": lambda el: not _130_ATTACHMENT(el),
-        "UBL-CR-673": lambda el: not _130_DESCRIPTION(el),
-        "UBL-DT-18": lambda el: float(_NAME_ATTRIBUTES(el)) <= 0,  # type: ignore[arg-type]
         "UBL-SR-04": lambda el: (
             sum(
                 len(list(ref.iterchildren(_c("cbc:ID"))))
@@ -1172,6 +1190,13 @@ NOTE_RULES: dict[str, dict[str, Holds]] = {"note": {"BR-CL-08": _note_subject}}
 
 PATTERNS = (
     Pattern(UBL, SYNTAX_CONTEXTS, parse_table(UBL, SYNTAX_TABLE, SYNTAX_EXTRA)),
+    Pattern.anywhere(
+        UBL,
+        ANYWHERE_TABLE,
+        ANYWHERE_EXTRA,
+        # UBL-DT-18: count(//@name) - count(//cbc:PaymentMeansCode/@name) <= 0
+        attributes_allowed_on={"name": ("cbc:PaymentMeansCode",)},
+    ),
     Pattern(UBL, CODE_CONTEXTS, parse_table(UBL, "", CODE_RULES)),
     Pattern(UBL, NOTE_CONTEXTS, parse_table(UBL, "", NOTE_RULES)),
 )
@@ -1182,6 +1207,6 @@ def rule_ids() -> set[str]:
     return set().union(*(pattern.ids() for pattern in PATTERNS))
 
 
-def check(root: _El) -> Iterator[tuple[str, _El]]:
+def check(root: _El) -> list[tuple[str, _El]]:
     """(rule id, element) for every syntax rule that does not hold."""
     return walk(root, PATTERNS)

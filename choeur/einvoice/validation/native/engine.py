@@ -33,7 +33,7 @@ from choeur.einvoice.validation.native import (
 )
 from choeur.einvoice.validation.native.registry import BUSINESS
 from choeur.einvoice.validation.native.values import Uncastable
-from choeur.einvoice.validation.report import Finding, Severity
+from choeur.einvoice.validation.report import EngineError, Finding, Severity
 
 __all__ = ["implemented", "validate_native"]
 
@@ -59,16 +59,20 @@ def validate_native(tree: etree._ElementTree | _El, syntax: NativeSyntax) -> lis
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
     official = catalogue.UBL if syntax == "ubl" else catalogue.CII
     fired: list[tuple[str, _El]] = []
-    with decimal.localcontext(_CONTEXT):
-        doc = view_ubl.build(root) if syntax == "ubl" else view_cii.build(root)
-        for rule_id, check in BUSINESS.items():
-            try:
-                fired.extend((rule_id, el) for el in check(doc))
-            except Uncastable:
-                # the official stylesheet stops here (dynamic error): the rule cannot hold
-                fired.append((rule_id, root))
-        binding = binding_ubl if syntax == "ubl" else binding_cii
-        fired.extend(binding.check(root))
+    try:
+        with decimal.localcontext(_CONTEXT):
+            doc = view_ubl.build(root) if syntax == "ubl" else view_cii.build(root)
+            for rule_id, check in BUSINESS.items():
+                try:
+                    fired.extend((rule_id, el) for el in check(doc))
+                except Uncastable:
+                    # the official stylesheet stops here (dynamic error): the rule cannot hold
+                    fired.append((rule_id, root))
+            binding = binding_ubl if syntax == "ubl" else binding_cii
+            fired.extend(binding.check(root))
+    except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:
+        # a shape no rule foresaw: the rules did not all run, so nothing may be concluded
+        raise EngineError("native", f"{type(exc).__name__}: {exc}") from exc
     return _findings(fired, official, syntax)
 
 

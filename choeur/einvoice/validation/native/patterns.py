@@ -27,7 +27,8 @@ over the context's children; the others are functions `(element) -> bool` (True:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -38,21 +39,25 @@ Holds = Callable[[_El], bool]
 
 @dataclass(slots=True)
 class _Trie:
+    """One step of the paths of a context: the rules that fail when a node is reached
+    (`absent`) and the counts that end here (`max`, `exactly`)."""
+
     children: dict[str, _Trie] = field(default_factory=dict)
-    attrs: dict[str, list[str]] = field(default_factory=dict)
+    attrs: dict[str, _Trie] = field(default_factory=dict)
     ids: list[str] = field(default_factory=list)
+    counts: list[tuple[str, int, bool]] = field(default_factory=list)  # (id, limit, exact)
 
 
 @dataclass(slots=True)
 class Rules:
-    """The assertions of one context: absent paths (as a trie), descendant paths and
-    predicates."""
+    """The assertions of one context: its paths (absent / counted, as one trie walked once
+    over the context's children) and predicates."""
 
     trie: _Trie = field(default_factory=_Trie)
-    descendant: list[tuple[str, etree.XPath]] = field(default_factory=list)
-    # `absent //a/b`: (rule id, the path compiled), and all of them as one union
-    any_descendant: etree.XPath | None = None
     checks: list[tuple[str, Holds]] = field(default_factory=list)
+    counted: list[_Trie] = field(default_factory=list)  # the trie nodes that carry counts
+    any_attribute: dict[str, list[str]] = field(default_factory=dict)  # name -> rule ids
+    attribute_allowed_on: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def ids(self) -> set[str]:
         found: set[str] = set()
@@ -60,31 +65,48 @@ class Rules:
         while stack:
             node = stack.pop()
             found.update(node.ids)
-            for ids in node.attrs.values():
-                found.update(ids)
+            found.update(rule_id for rule_id, _, _ in node.counts)
             stack.extend(node.children.values())
-        found.update(rule_id for rule_id, _ in self.descendant)
+            stack.extend(node.attrs.values())
         found.update(rule_id for rule_id, _ in self.checks)
+        for ids in self.any_attribute.values():
+            found.update(ids)
         return found
 
-    def failing(self, el: _El) -> Iterator[str]:
+    def failing(self, el: _El) -> list[str]:
+        """The ids of the rules that do not hold on a context element."""
+        found: list[str] = []
         trie = self.trie
         if trie.children or trie.attrs:
-            yield from _trie_hits(el, trie)
-        if self.any_descendant is not None and self.any_descendant(el):
-            # rare: some forbidden descendant is there, find which rules
-            for rule_id, path in self.descendant:
-                if path(el):
-                    yield rule_id
+            tally: dict[int, int] | None = {} if self.counted else None
+            _trie_hits(el, trie, found, tally)
+            if tally is not None:
+                for node in self.counted:
+                    reached = tally.get(id(node), 0)
+                    for rule_id, limit, exact in node.counts:
+                        if (reached != limit) if exact else (reached > limit):
+                            found.append(rule_id)
+        if self.any_attribute:
+            for name in el.keys():  # noqa: SIM118 (attribute names, not children)
+                ids = self.any_attribute.get(str(name))
+                if ids:
+                    allowed = self.attribute_allowed_on.get(str(name))
+                    if allowed is None or el.tag not in allowed:
+                        found.extend(ids)
         for rule_id, holds in self.checks:
             if not holds(el):
-                yield rule_id
+                found.append(rule_id)
+        return found
 
 
-def _trie_hits(el: _El, trie: _Trie) -> Iterator[str]:
-    for name, ids in trie.attrs.items():
-        if el.get(name) is not None:
-            yield from ids
+def _trie_hits(el: _El, trie: _Trie, found: list[str], tally: dict[int, int] | None) -> None:
+    if trie.attrs:
+        for name, leaf in trie.attrs.items():
+            if el.get(name) is not None:
+                if leaf.ids:
+                    found.extend(leaf.ids)
+                if leaf.counts and tally is not None:
+                    tally[id(leaf)] = tally.get(id(leaf), 0) + 1
     children = trie.children
     if not children:
         return
@@ -92,9 +114,11 @@ def _trie_hits(el: _El, trie: _Trie) -> Iterator[str]:
         node = children.get(child.tag)
         if node is not None:
             if node.ids:
-                yield from node.ids
+                found.extend(node.ids)
+            if node.counts and tally is not None:
+                tally[id(node)] = tally.get(id(node), 0) + 1
             if node.children or node.attrs:
-                yield from _trie_hits(child, node)
+                _trie_hits(child, node, found, tally)
 
 
 def count(el: _El, steps: Sequence[tuple[str, ...]]) -> int:
@@ -117,13 +141,21 @@ class Syntax:
     def __init__(self, namespaces: dict[str, str], line_tags: tuple[str, ...] = ()) -> None:
         self.namespaces = namespaces
         self.line_tags = line_tags
+        self._steps: dict[str, tuple[tuple[str, ...], ...]] = {}
 
     def clark(self, name: str) -> str:
         prefix, _, local = name.partition(":")
         return f"{{{self.namespaces[prefix]}}}{local}"
 
-    def steps(self, path: str) -> list[tuple[str, ...]]:
-        """'cac:A/cbc:B/@x' -> [(A,), (B,), ('@', 'x')]; 'LINE' -> both line tags."""
+    def steps(self, path: str) -> tuple[tuple[str, ...], ...]:
+        """'cac:A/cbc:B/@x' -> ((A,), (B,), ('@', 'x')); 'LINE' -> both line tags (each
+        path compiled once)."""
+        found = self._steps.get(path)
+        if found is None:
+            found = self._steps[path] = tuple(self._compile(path))
+        return found
+
+    def _compile(self, path: str) -> list[tuple[str, ...]]:
         out: list[tuple[str, ...]] = []
         for step in path.split("/"):
             if step.startswith("@"):
@@ -152,52 +184,34 @@ def parse_table(
             raise ValueError(f"rule outside a context: {line}")
         rule_id, op, *rest = line.split()
         if op == "absent":
-            _add_absent(syntax, current, rule_id, rest[0])
+            for node in _nodes_of(syntax, current, rest[0]):
+                node.ids.append(rule_id)
         elif op in ("max", "exactly"):
-            limit, path = int(rest[0]), syntax.steps(rest[1])
-            current.checks.append((rule_id, _counter(path, limit, op == "exactly")))
+            for node in _nodes_of(syntax, current, rest[1]):
+                node.counts.append((rule_id, int(rest[0]), op == "exactly"))
+                if node not in current.counted:
+                    current.counted.append(node)
         else:
             raise ValueError(f"unknown operation {op!r} in: {line}")
     for context, checks in (extra or {}).items():
         rules = tables.setdefault(context, Rules())
         rules.checks.extend(checks.items())
-    for rules in tables.values():
-        if rules.descendant:
-            union = " | ".join(path.path for _, path in rules.descendant)
-            rules.any_descendant = etree.XPath(union, namespaces=syntax.namespaces)
     return tables
 
 
-def _counter(steps: list[tuple[str, ...]], limit: int, exact: bool) -> Holds:
-    if exact:
-        return lambda el: count(el, steps) == limit
-    return lambda el: count(el, steps) <= limit
-
-
-def _add_absent(syntax: Syntax, rules: Rules, rule_id: str, path: str) -> None:
+def _nodes_of(syntax: Syntax, rules: Rules, path: str) -> list[_Trie]:
+    """The trie nodes a path ends at (several for LINE), created as needed."""
     if path.startswith("//"):
-        if "LINE" in path:
-            raise ValueError(f"unsupported descendant path: {path}")
-        rules.descendant.append((rule_id, etree.XPath(path, namespaces=syntax.namespaces)))
-        return
+        raise ValueError(f"a path anywhere in the document belongs to `anywhere`: {path}")
     nodes = [rules.trie]
     steps = syntax.steps(path)
     for index, step in enumerate(steps):
-        last = index == len(steps) - 1
         if step[0] == "@":
-            if not last:
+            if index != len(steps) - 1:
                 raise ValueError(f"attribute not last in {path}")
-            for node in nodes:
-                node.attrs.setdefault(step[1], []).append(rule_id)
-            return
-        following = []
-        for node in nodes:
-            for tag in step:
-                child = node.children.setdefault(tag, _Trie())
-                if last:
-                    child.ids.append(rule_id)
-                following.append(child)
-        nodes = following
+            return [node.attrs.setdefault(step[1], _Trie()) for node in nodes]
+        nodes = [node.children.setdefault(tag, _Trie()) for node in nodes for tag in step]
+    return nodes
 
 
 @dataclass(slots=True)
@@ -214,28 +228,52 @@ class Context:
         default_factory=list
     )
     suffix: str = ""
+    any_name: bool = False  # "*": every element
+    simple: bool = False  # a bare tag test: no ancestors, no predicate
+    parents: frozenset[str] | None = None  # the parent tags it needs (None: any parent)
 
     def compile(self, syntax: Syntax) -> None:
         for path in self.path.split(" | "):
             path = path.strip()
+            if path == "*":
+                self.any_name = True
+                continue
             if path.startswith("*"):
                 self.suffix = path[1:]
                 continue
             absolute = path.startswith("/") and not path.startswith("//")
             steps = [syntax.steps(step)[0] for step in path.lstrip("/").split("/")]
             self.alternatives.append((steps[-1], tuple(reversed(steps[:-1])), absolute))
+        self.simple = self.where is None and (
+            self.any_name
+            or all(not chain and not absolute for _, chain, absolute in self.alternatives)
+        )
+        if (
+            self.alternatives
+            and not self.any_name
+            and not self.suffix
+            and all(chain for _, chain, _ in self.alternatives)
+        ):
+            self.parents = frozenset(t for _, chain, _ in self.alternatives for t in chain[0])
 
     def accepts_tag(self, tag: str) -> bool:
+        if self.any_name:
+            return True
         if self.suffix and etree.QName(tag).localname.endswith(self.suffix):
             return True
         return any(tag in tags for tags, _, _ in self.alternatives)
 
     def matches(self, el: _El) -> bool:
+        """Whether the element is in this context (its tag is known to be accepted)."""
+        if self.simple:
+            return True
         if not self._path_matches(el):
             return False
         return self.where is None or self.where(el)
 
     def _path_matches(self, el: _El) -> bool:
+        if self.any_name:
+            return True
         tag = el.tag
         if self.suffix and etree.QName(tag).localname.endswith(self.suffix):
             return True
@@ -254,9 +292,22 @@ class Context:
 
 
 class Pattern:
-    """An ordered list of contexts (the stylesheet's priority order) with their rules."""
+    """An ordered list of contexts (the stylesheet's priority order) with their rules.
 
-    def __init__(self, syntax: Syntax, contexts: list[Context], rules: dict[str, Rules]) -> None:
+    With `first_match=False` every matching context applies (no shadowing): the rules of
+    `anywhere`, which the stylesheet asserts on the document, are checked so."""
+
+    def __init__(
+        self,
+        syntax: Syntax,
+        contexts: list[Context],
+        rules: dict[str, Rules],
+        *,
+        first_match: bool = True,
+    ) -> None:
+        self.first_match = first_match
+        # rules on attributes met anywhere (`@name`), checked on every element by `walk`
+        self.attributes: Rules | None = None
         unknown = set(rules) - {c.name for c in contexts}
         if unknown:
             raise ValueError(f"rules for unknown contexts: {sorted(unknown)}")
@@ -273,21 +324,121 @@ class Pattern:
         return found
 
     def ids(self) -> set[str]:
-        return set().union(*(rules.ids() for _, rules in self.contexts))
+        found = set().union(*(rules.ids() for _, rules in self.contexts))
+        if self.attributes is not None:
+            found |= self.attributes.ids()
+        return found
+
+    @classmethod
+    def anywhere(
+        cls,
+        syntax: Syntax,
+        text: str,
+        extra: Sequence[tuple[str, Context]] = (),
+        attributes_allowed_on: dict[str, tuple[str, ...]] | None = None,
+    ) -> Pattern:
+        """Rules the stylesheet asserts on the document as `not(//path)`, checked where
+        they apply: each `ID absent path` line becomes a context (the path without its
+        last attribute step) that fails when met; `@name` alone, any element with that
+        attribute. `extra`: (rule id, context) that fails whenever it matches."""
+        contexts: list[Context] = []
+        rules: dict[str, Rules] = {}
+        attributes = Rules()
+        for name, tags in (attributes_allowed_on or {}).items():
+            attributes.attribute_allowed_on[name] = frozenset(syntax.clark(t) for t in tags)
+        for raw in text.splitlines():
+            line = raw.split("#", 1)[0].strip()
+            if not line:
+                continue
+            rule_id, op, path = line.split()
+            if op != "absent":
+                raise ValueError(f"anywhere: only absent paths: {line}")
+            if path.startswith("@"):
+                attributes.any_attribute.setdefault(path[1:], []).append(rule_id)
+                continue
+            element, _, attribute = path.partition("/@")
+            name = f"{rule_id}:{path}"
+            contexts.append(Context(name, element))
+            holds = _attribute_absent(attribute) if attribute else _never
+            rules[name] = Rules(checks=[(rule_id, holds)])
+        for rule_id, context in extra:
+            contexts.append(context)
+            rules[context.name] = Rules(checks=[(rule_id, _never)])
+        pattern = cls(syntax, contexts, rules, first_match=False)
+        if attributes.any_attribute:
+            pattern.attributes = attributes
+        return pattern
 
 
-def walk(root: _El, patterns: Sequence[Pattern]) -> Iterator[tuple[str, _El]]:
+def _never(el: _El) -> bool:
+    return False
+
+
+def _attribute_absent(name: str) -> Holds:
+    return lambda el: el.get(name) is None
+
+
+_Groups = list[tuple[bool, list[tuple[Context, "Rules"]]]]
+_MEMO: ContextVar[dict[str, object]] = ContextVar("native_walk_memo")
+
+
+def memo() -> dict[str, object]:
+    """What the checks of the current walk compute once per document."""
+    return _MEMO.get()
+
+
+_WALK_CACHE: dict[tuple[int, ...], dict[object, _Groups]] = {}
+
+
+def walk(root: _El, patterns: Sequence[Pattern]) -> list[tuple[str, _El]]:
     """(rule id, element) for every assertion of every pattern that fails, in one walk."""
-    cache: dict[object, list[list[tuple[Context, Rules]]]] = {}
-    for el in root.iter(etree.Element):
-        tag = el.tag
-        groups = cache.get(tag)
-        if groups is None:
-            groups = [found for p in patterns if (found := p.candidates(tag))]
-            cache[tag] = groups
-        for candidates in groups:
-            for context, rules in candidates:
-                if context.matches(el):
-                    for rule_id in rules.failing(el):
-                        yield rule_id, el
+    key = tuple(id(p) for p in patterns)
+    cache = _WALK_CACHE.get(key)
+    if cache is None:
+        cache = _WALK_CACHE[key] = {}
+    attribute_rules = [p.attributes for p in patterns if p.attributes is not None]
+    fired: list[tuple[str, _El]] = []
+    token = _MEMO.set({})
+    try:
+        for el in root.iter(etree.Element):
+            if attribute_rules and el.keys():
+                for rules in attribute_rules:
+                    fired.extend((rule_id, el) for rule_id in rules.failing(el))
+            tag = el.tag
+            groups = cache.get(tag)
+            if groups is None:
+                groups = cache[tag] = _groups(patterns, tag)
+            if not groups:
+                continue
+            parent = el.getparent()
+            parent_tag = parent.tag if parent is not None else None
+            for first_match, candidates in groups:
+                for context, rules in candidates:
+                    if context.simple or (
+                        (context.parents is None or parent_tag in context.parents)
+                        and context.matches(el)
+                    ):
+                        failed = rules.failing(el)
+                        if failed:
+                            fired.extend((rule_id, el) for rule_id in failed)
+                        if first_match:
+                            break
+    finally:
+        _MEMO.reset(token)
+    return fired
+
+
+def _groups(patterns: Sequence[Pattern], tag: str) -> _Groups:
+    """The candidate contexts of a tag, pattern by pattern; in a first-match pattern nothing
+    after a context that always matches the tag can be reached, so the list stops there."""
+    groups: _Groups = []
+    for pattern in patterns:
+        found = pattern.candidates(tag)
+        if pattern.first_match:
+            for index, (context, _) in enumerate(found):
+                if context.simple:
+                    found = found[: index + 1]
                     break
+        if found:
+            groups.append((pattern.first_match, found))
+    return groups

@@ -28,6 +28,7 @@ from choeur.einvoice.validation.native.values import (
     round_dbl,
     round_dec,
     to_bool,
+    ucmp,
 )
 from choeur.einvoice.validation.native.view import (
     AllowanceCharge,
@@ -97,12 +98,14 @@ def _dec_sum(values: Iterable[str | None]) -> Decimal:
 
 
 def _dbl_sum(values: Iterable[str | None]) -> float:
-    """sum(x) over untyped values: a sum of doubles, in document order."""
-    total = 0.0
+    """sum(x) over untyped values: a sum of doubles, in document order, from the first one
+    (so one "-0.00" sums to -0.0); 0 for none."""
+    total: float | None = None
     for value in values:
         if value is not None:
-            total += dbl(value)
-    return total
+            number = dbl(value)
+            total = number if total is None else total + number
+    return 0.0 if total is None else total
 
 
 def _round2(value: Decimal) -> Decimal:
@@ -324,14 +327,16 @@ def br_26(doc: Doc) -> Iterator[_El]:
 
 @rule("BR-27")
 def br_27(doc: Doc) -> Iterator[_El]:
-    yield from _line_rule(doc, lambda line: not any(dbl(p) >= 0 for p in line.prices))
+    yield from _line_rule(doc, lambda line: not any(ucmp(p, 0) >= 0 for p in line.prices))
 
 
 @rule("BR-28")
 def br_28(doc: Doc) -> Iterator[_El]:
     yield from _line_rule(
         doc,
-        lambda line: bool(line.gross_prices) and not any(dbl(p) >= 0 for p in line.gross_prices),
+        lambda line: (
+            bool(line.gross_prices) and not any(ucmp(p, 0) >= 0 for p in line.gross_prices)
+        ),
     )
 
 
@@ -910,7 +915,7 @@ def _doc_total_rule(doc: Doc, charges: bool) -> Iterator[_El]:
             if not acs and not stated_all:
                 continue
             expected = _round2_dbl(_dbl_sum(ac.amount for ac in acs))
-            if not any(dbl(value) == expected for value in stated_all):
+            if not any(ucmp(value, expected) == 0 for value in stated_all):
                 yield totals.el
 
 
@@ -981,7 +986,11 @@ def br_co_14(doc: Doc) -> Iterator[_El]:
     expected_dbl = _round2_dbl(_dbl_sum(b.tax for b in doc.breakdowns))
     for totals in doc.totals:
         for value, currency, element in totals.tax_totals:
-            if currency is not None and currency in doc.currencies and dbl(value) != expected_dbl:
+            if (
+                currency is not None
+                and currency in doc.currencies
+                and ucmp(value, expected_dbl) != 0
+            ):
                 yield element
 
 
@@ -1010,13 +1019,11 @@ def br_co_15(doc: Doc) -> Iterator[_El]:
                 yield doc.el
                 return
         return
-    totals = doc.totals[0] if doc.totals else None
-    grand = totals.tax_inclusive if totals else None
-    basis = totals.tax_exclusive if totals else None
+    # CII: the counts and the [1] run over every summation of the document
+    grand = next((t.tax_inclusive for t in doc.totals if t.tax_inclusive is not None), None)
+    basis = next((t.tax_exclusive for t in doc.totals if t.tax_exclusive is not None), None)
     for currency in doc.currencies:
-        amounts = (
-            [value for value, cur, _ in totals.tax_totals if cur == currency] if totals else []
-        )
+        amounts = [value for t in doc.totals for value, cur, _ in t.tax_totals if cur == currency]
         ok = False
         if len(amounts) == 1 and grand is not None and basis is not None:
             ok = dec(grand) == round_dec((dec(basis) + dec(amounts[0])) * D100) / D100
@@ -1145,8 +1152,7 @@ def br_dec_18(doc: Doc) -> Iterator[_El]:
 
 def _two_decimals_dbl(value: str) -> bool:
     """. = round(. * 100) div 100, in doubles."""
-    number = dbl(value)
-    return number == round_dbl(number * 100.0) / 100.0
+    return ucmp(value, round_dbl(dbl(value) * 100.0) / 100.0) == 0
 
 
 @rule("BR-DEC-13")

@@ -22,6 +22,7 @@ from choeur.einvoice.validation.native.values import (
     round_dbl,
     round_dec,
     to_bool,
+    ucmp,
 )
 from choeur.einvoice.validation.native.view import AllowanceCharge, Doc, Line, TaxCat
 
@@ -243,9 +244,9 @@ def _rate_ok(doc: Doc, tax: TaxCat, test: str) -> bool:
         return False
     if test == "zero":
         # UBL casts to decimal (xs:decimal(cbc:Percent) = 0); CII compares in doubles
-        return dec(tax.rate) == 0 if doc.syntax == "ubl" else dbl(tax.rate) == 0
-    number = dbl(tax.rate)
-    return number > 0 if test == "positive" else number >= 0
+        return dec(tax.rate) == 0 if doc.syntax == "ubl" else ucmp(tax.rate, 0) == 0
+    order = ucmp(tax.rate, 0)
+    return order > 0 if test == "positive" else order >= 0
 
 
 def _rule_05(cat: Category) -> Callable[[Doc], Iterator[_El]]:
@@ -414,11 +415,11 @@ def _cii_08_holds(doc: Doc, code: str, category: TaxCat, taxable: str | None) ->
         if category.rate is None:
             return True
         rate = dec(category.rate)
-        return dbl(taxable) == float(_cii_category_sum(doc, code, rate))
+        return ucmp(taxable, float(_cii_category_sum(doc, code, rate))) == 0
     expected = float(_cii_category_sum(doc, code, None))
-    basis = dbl(taxable)
     if code == "O":
-        return basis == expected
+        return ucmp(taxable, expected) == 0
+    basis = dbl(taxable)
     return basis - 1 < expected and basis + 1 > expected
 
 
@@ -458,7 +459,7 @@ def _cii_09_holds(code: str, category: TaxCat, taxable: str | None, tax: str | N
     if tax is None:
         return False
     if code != "S":
-        return dbl(tax) == 0
+        return ucmp(tax, 0) == 0
     if taxable is None or category.rate is None:
         return False
     # abs(xs:decimal(BasisAmount)) * RateApplicablePercent is a double
@@ -592,6 +593,30 @@ def br_b_02(doc: Doc) -> Iterator[_El]:
 # --- registration -----------------------------------------------------------------------------
 
 
+def _codes(doc: Doc) -> set[str]:
+    """Every VAT category code of the document, raw and normalised (computed once)."""
+    found = doc.memo.get("vat-codes")
+    if found is None:
+        codes: set[str] = set()
+        for tax in _all_tax_categories(doc) + _line_cats(doc):
+            if tax.code is not None:
+                codes.add(tax.code)
+                codes.add(tax.code_n)
+        doc.memo["vat-codes"] = found = codes
+    return found  # type: ignore[return-value]
+
+
+def _when_used(code: str, check: Callable[[Doc], Iterator[_El]]) -> Callable[[Doc], Iterator[_El]]:
+    """A category's rules hold trivially when no category element carries its code: every
+    context is then empty and every count zero (-01 holds with nothing used nor listed)."""
+
+    def guarded(doc: Doc) -> Iterator[_El]:
+        if code in _codes(doc):
+            yield from check(doc)
+
+    return guarded
+
+
 def _register() -> None:
     for cat in CATEGORIES:
         shapes: list[tuple[str, Callable[[Doc], Iterator[_El]]]] = [
@@ -608,7 +633,8 @@ def _register() -> None:
         ]
         if cat.code == "O":
             shapes += [(str(n), _o_rule(n)) for n in (11, 12, 13, 14)]
-        for number, check in shapes:
+        for number, unguarded in shapes:
+            check = _when_used(cat.code, unguarded)
             rule_id = f"BR-{cat.prefix}-{number}"
             check.__name__ = check.__qualname__ = rule_id.lower().replace("-", "_")
             rule(rule_id)(check)

@@ -60,20 +60,20 @@ class TaxCat:
     exemption_code: str | None = None  # BT-121
     code_el: _El | None = None  # the category code element (CII contexts are on it)
 
-    @property
-    def code_n(self) -> str:
-        """normalize-space of the code."""
-        return norm(self.code)
+    # derived once the fields are read (`settle`)
+    code_n: str = ""  # normalize-space(code)
+    vat: bool = False  # the scheme as most rules test it: normalised, upper-cased, 'VAT'
+    vat_strict: bool = False  # upper-case(scheme) = 'VAT', not normalised (a few rules)
 
-    @property
-    def vat(self) -> bool:
-        """The VAT scheme as most rules test it (normalised, upper-cased)."""
-        return self.scheme is not None and norm(self.scheme.upper()) == "VAT"
-
-    @property
-    def vat_strict(self) -> bool:
-        """upper-case(scheme) = 'VAT', without normalising (a few rules)."""
-        return self.scheme is not None and self.scheme.upper() == "VAT"
+    def settle(self) -> TaxCat:
+        # on the first value (the stylesheet's predicates on these are existential)
+        self.code_n = norm(None if self.code is None else str(self.code))
+        scheme = None if self.scheme is None else str(self.scheme)
+        if scheme is not None:
+            upper = scheme.upper()
+            self.vat_strict = upper == "VAT"
+            self.vat = self.vat_strict or norm(upper) == "VAT"
+        return self
 
 
 @dataclass(slots=True)
@@ -265,10 +265,7 @@ class Doc:
     delivery_addresses: list[tuple[_El, str | None]] = field(default_factory=list)
     # (UBL DeliveryLocation/Address or CII ShipToTradeParty/PostalTradeAddress, its country)
     delivery_el: _El | None = None  # CII ram:ApplicableHeaderTradeDelivery
-    # every code of these kinds anywhere in the document (BR-B-01, BR-B-02)
-    all_country_codes: list[str] = field(default_factory=list)
-    all_category_codes: list[str] = field(default_factory=list)
-    header_periods_have_dates: bool = False  # CII BR-IC-11
+    memo: dict[str, object] = field(default_factory=dict)  # what rules compute once
 
     def vat_categories(self) -> list[TaxCat]:
         """Every VAT category of lines and allowances/charges (not of the breakdown)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from lxml import etree
 
 from choeur.einvoice.readers._common import RAM, RSM, UDT
+from choeur.einvoice.validation.native.values import Several
 from choeur.einvoice.validation.native.view import (
     AllowanceCharge,
     Breakdown,
@@ -20,7 +21,7 @@ from choeur.einvoice.validation.native.view import (
     TaxCat,
     Totals,
 )
-from choeur.einvoice.validation.native.view_ubl import text
+from choeur.einvoice.validation.native.view_ubl import one, text
 
 _El = etree._Element
 
@@ -46,9 +47,11 @@ ISSUER_ASSIGNED_ID = _r("IssuerAssignedID")
 
 
 def _first_text(el: _El, tag: str) -> str | None:
+    """The child's value, marked when the child occurs more than once (values.Several)."""
+    found: str | None = None
     for child in el.iterchildren(tag):
-        return text(child)
-    return None
+        found = one(found, child)
+    return found
 
 
 class _Builder:
@@ -65,25 +68,22 @@ class _Builder:
             tag = child.tag
             if tag == CATEGORY_CODE:
                 if tax.code is None:
-                    tax.code, tax.code_el = text(child), child
+                    tax.code_el = child
+                tax.code = one(tax.code, child)
             elif tag == TYPE_CODE:
-                if tax.scheme is None:
-                    tax.scheme = text(child)
+                tax.scheme = one(tax.scheme, child)
             elif tag == RATE:
                 tax.rates += 1
-                if tax.rate is None:
-                    tax.rate = text(child)
+                tax.rate = one(tax.rate, child)
             elif tag == _EXEMPTION_REASON:
-                if tax.exemption_reason is None:
-                    tax.exemption_reason = text(child)
+                tax.exemption_reason = one(tax.exemption_reason, child)
             elif tag == _EXEMPTION_REASON_CODE:
-                if tax.exemption_code is None:
-                    tax.exemption_code = text(child)
+                tax.exemption_code = one(tax.exemption_code, child)
             elif tag == _TAX_POINT_DATE:
                 doc.has_tax_point_date = True
             elif tag == _DUE_DATE_TYPE_CODE:
                 doc.has_vat_point_code = True
-        return tax
+        return tax.settle()
 
     def period(self, el: _El) -> Period:
         period = Period(el=el, start=None, end=None)
@@ -115,14 +115,11 @@ class _Builder:
             elif tag == _ACTUAL_AMOUNT:
                 ac.amounts.append(text(child))
             elif tag == _BASIS_AMOUNT:
-                if ac.base is None:
-                    ac.base = text(child)
+                ac.base = one(ac.base, child)
             elif tag == _REASON:
-                if ac.reason is None:
-                    ac.reason = text(child)
+                ac.reason = one(ac.reason, child)
             elif tag == _REASON_CODE:
-                if ac.reason_code is None:
-                    ac.reason_code = text(child)
+                ac.reason_code = one(ac.reason_code, child)
             elif tag == _CATEGORY_TRADE_TAX:
                 tax = self.tax(child)
                 ac.taxes.append(tax)
@@ -141,10 +138,8 @@ class _Builder:
             elif tag == _GLOBAL_ID:
                 party.global_ids.append((text(child), child.get("schemeID")))
             elif tag == NAME:
-                value = text(child)
-                party.names.append(value)
-                if party.legal_name is None:
-                    party.legal_name = value
+                party.names.append(text(child))
+                party.legal_name = one(party.legal_name, child)
             elif tag == _SPECIFIED_LEGAL_ORGANIZATION:
                 for ident in child.iterchildren(ID):
                     party.legal_ids.append(text(ident))
@@ -153,6 +148,8 @@ class _Builder:
                     party.has_address = True
                     party.address_el = child
                     party.country = _first_text(child, COUNTRY_ID)
+                else:  # normalize-space(.../ram:PostalTradeAddress/ram:CountryID) of two
+                    party.country = one(party.country, child)
             elif tag == _URI_UNIVERSAL_COMMUNICATION:
                 if not party.has_endpoint:
                     party.has_endpoint = True
@@ -272,8 +269,7 @@ class _Builder:
                 totals.allowance_totals.append(value)
             elif attribute == "charge_total":
                 totals.charge_totals.append(value)
-            if getattr(totals, attribute) is None:
-                setattr(totals, attribute, value)
+            setattr(totals, attribute, one(getattr(totals, attribute), child))
         return totals
 
     # --- lines -----------------------------------------------------------------------------
@@ -284,8 +280,7 @@ class _Builder:
         for child in el:
             tag = child.tag
             if tag == _LINE_DOCUMENT:
-                if line.id is None:
-                    line.id = _first_text(child, _LINE_ID)
+                line.id = _first_text(child, _LINE_ID) if line.id is None else Several(line.id)
             elif tag == _PRODUCT:
                 self.product(child, line)
             elif tag == _LINE_AGREEMENT:
@@ -302,9 +297,8 @@ class _Builder:
             elif tag == _LINE_DELIVERY:
                 for quantity in child.iterchildren(_BILLED_QUANTITY):
                     if line.quantity is None:
-                        line.quantity = text(quantity)
                         line.unit_code = quantity.get("unitCode")
-                    break
+                    line.quantity = one(line.quantity, quantity)
             elif tag == _LINE_SETTLEMENT:
                 for sub in child:
                     sub_tag = sub.tag
@@ -318,8 +312,11 @@ class _Builder:
                     elif sub_tag == _ALLOWANCE_CHARGE:
                         line.charges.append(self.allowance_charge(sub, "line"))
                     elif sub_tag == _LINE_SUMMATION:
-                        if line.net_amount is None:
-                            line.net_amount = _first_text(sub, _LINE_TOTAL_AMOUNT)
+                        line.net_amount = (
+                            _first_text(sub, _LINE_TOTAL_AMOUNT)
+                            if line.net_amount is None
+                            else Several(line.net_amount)
+                        )
                     elif sub_tag == _ADDITIONAL_REFERENCED_DOCUMENT:
                         self.additional_reference(sub)
         doc.lines.append(line)
@@ -329,8 +326,7 @@ class _Builder:
         for child in el:
             tag = child.tag
             if tag == NAME:
-                if line.item_name is None:
-                    line.item_name = text(child)
+                line.item_name = one(line.item_name, child)
             elif tag == _GLOBAL_ID:
                 line.standard_schemes.append(child.get("schemeID"))
             elif tag == _CLASSIFICATION:
@@ -358,23 +354,19 @@ class _Builder:
             tag = child.tag
             if tag == _CONTEXT:
                 for guideline in child.iterchildren(_GUIDELINE):
-                    if doc.spec_id is None:
-                        doc.spec_id = _first_text(guideline, ID)
-                    break
+                    value = _first_text(guideline, ID)
+                    doc.spec_id = value if doc.spec_id is None else Several(doc.spec_id)
             elif tag == _DOCUMENT:
                 for sub in child:
                     sub_tag = sub.tag
                     if sub_tag == ID:
-                        if doc.number is None:
-                            doc.number = text(sub)
+                        doc.number = one(doc.number, sub)
                     elif sub_tag == TYPE_CODE:
-                        if doc.type_code is None:
-                            doc.type_code = text(sub)
-                    elif sub_tag == _ISSUE_DATE_TIME and doc.issue_date is None:
+                        doc.type_code = one(doc.type_code, sub)
+                    elif sub_tag == _ISSUE_DATE_TIME:
                         for dts in sub.iterchildren(DATE_TIME_STRING):
                             if dts.get("format") == "102":
-                                doc.issue_date = text(dts)
-                                break
+                                doc.issue_date = one(doc.issue_date, dts)
             elif tag == _TRANSACTION:
                 for sub in child:
                     sub_tag = sub.tag

@@ -12,7 +12,7 @@ from typing import cast
 from lxml import etree
 
 from choeur.einvoice.readers._common import CAC, CBC, UBL_CREDITNOTE
-from choeur.einvoice.validation.native.values import norm
+from choeur.einvoice.validation.native.values import Several, norm
 from choeur.einvoice.validation.native.view import (
     AllowanceCharge,
     Breakdown,
@@ -60,6 +60,12 @@ def text(el: _El) -> str:
     return el.text or ""
 
 
+def one(current: str | None, el: _El) -> str:
+    """A term kept once: its first occurrence, marked when there are more (the stylesheet
+    cannot take several values where it expects one: values.Several)."""
+    return text(el) if current is None else Several(current)
+
+
 def _first_text(el: _El, tag: str) -> str | None:
     for child in el.iterchildren(tag):
         return text(child)
@@ -86,20 +92,18 @@ class _Builder:
             tag = child.tag
             if tag == ID:
                 if code is None:
-                    code, code_el = text(child), child
-                    self.doc.all_category_codes.append(code)
+                    code_el = child
+                code = one(code, child)
             elif tag == PERCENT:
                 rates += 1
-                if rate is None:
-                    rate = text(child)
+                rate = one(rate, child)
             elif tag == TAX_SCHEME:
                 if scheme is None:
                     scheme = _first_text(child, ID)
             elif tag == _TAX_EXEMPTION_REASON:
-                if reason is None:
-                    reason = text(child)
-            elif tag == _TAX_EXEMPTION_REASON_CODE and reason_code is None:
-                reason_code = text(child)
+                reason = one(reason, child)
+            elif tag == _TAX_EXEMPTION_REASON_CODE:
+                reason_code = one(reason_code, child)
         return TaxCat(
             el=el,
             code=code,
@@ -109,7 +113,7 @@ class _Builder:
             exemption_reason=reason,
             exemption_code=reason_code,
             code_el=code_el,
-        )
+        ).settle()
 
     def period(self, el: _El) -> Period:
         period = Period(el=el, start=None, end=None)
@@ -119,13 +123,11 @@ class _Builder:
                 continue
             period.has_child = True
             if tag == _START_DATE:
-                if period.start is None:
-                    period.start = text(child)
+                period.start = one(period.start, child)
             elif tag == _END_DATE:
-                if period.end is None:
-                    period.end = text(child)
-            elif tag == _DESCRIPTION_CODE and period.description_code is None:
-                period.description_code = text(child)
+                period.end = one(period.end, child)
+            elif tag == _DESCRIPTION_CODE:
+                period.description_code = one(period.description_code, child)
         period.has_start = period.start is not None
         period.has_end = period.end is not None
         return period
@@ -135,19 +137,15 @@ class _Builder:
         for child in el:
             tag = child.tag
             if tag == _CHARGE_INDICATOR:
-                if ac.indicator is None:
-                    ac.indicator = text(child)
+                ac.indicator = one(ac.indicator, child)
             elif tag == AMOUNT:
                 ac.amounts.append(text(child))
             elif tag == _BASE_AMOUNT:
-                if ac.base is None:
-                    ac.base = text(child)
+                ac.base = one(ac.base, child)
             elif tag == _REASON:
-                if ac.reason is None:
-                    ac.reason = text(child)
+                ac.reason = one(ac.reason, child)
             elif tag == _REASON_CODE:
-                if ac.reason_code is None:
-                    ac.reason_code = text(child)
+                ac.reason_code = one(ac.reason_code, child)
             elif tag == TAX_CATEGORY:
                 tax = self.tax_category(child)
                 ac.taxes.append(tax)
@@ -157,14 +155,10 @@ class _Builder:
         return ac
 
     def address_country(self, el: _El) -> str | None:
-        country = None
         for child in el.iterchildren(COUNTRY):
             for code in child.iterchildren(IDENTIFICATION_CODE):
-                value = text(code)
-                self.doc.all_country_codes.append(value)
-                if country is None:
-                    country = value
-        return country
+                return text(code)
+        return None
 
     def party(self, el: _El) -> Party:
         party = Party(el=el)
@@ -186,8 +180,6 @@ class _Builder:
                     party.has_address = True
                     party.address_el = child
                     party.country = self.address_country(child)
-                else:
-                    self.address_country(child)
             elif tag == _PARTY_TAX_SCHEME:
                 company = _first_text(child, COMPANY_ID)
                 scheme = None
@@ -205,8 +197,7 @@ class _Builder:
             elif tag == _PARTY_LEGAL_ENTITY:
                 for sub in child:
                     if sub.tag == _REGISTRATION_NAME:
-                        if party.legal_name is None:
-                            party.legal_name = text(sub)
+                        party.legal_name = one(party.legal_name, sub)
                     elif sub.tag == COMPANY_ID:
                         party.legal_ids.append(text(sub))
         return party
@@ -227,11 +218,9 @@ class _Builder:
                 for sub in child:
                     sub_tag = sub.tag
                     if sub_tag == _TAXABLE_AMOUNT:
-                        if breakdown.taxable is None:
-                            breakdown.taxable = text(sub)
+                        breakdown.taxable = one(breakdown.taxable, sub)
                     elif sub_tag == TAX_AMOUNT:
-                        if breakdown.tax is None:
-                            breakdown.tax = text(sub)
+                        breakdown.tax = one(breakdown.tax, sub)
                     elif sub_tag == TAX_CATEGORY:
                         category = self.tax_category(sub)
                         breakdown.categories.append(category)
@@ -262,10 +251,7 @@ class _Builder:
                     country = None
                     for country_el in address.iterchildren(COUNTRY):
                         for code in country_el.iterchildren(IDENTIFICATION_CODE):
-                            value = text(code)
-                            doc.all_country_codes.append(value)
-                            if country is None:
-                                country = value
+                            country = one(country, code)
                     doc.delivery_addresses.append((address, country))
 
     def payment_means(self, el: _El) -> None:
@@ -287,17 +273,13 @@ class _Builder:
         for child in el:
             tag = child.tag
             if tag == ID:
-                if line.id is None:
-                    line.id = text(child)
+                line.id = one(line.id, child)
             elif tag in (_INVOICED_QUANTITY, _CREDITED_QUANTITY):
-                if line.quantity is None:
-                    line.quantity = text(child)
-                    line.unit_code = child.get("unitCode")
-                elif line.unit_code is None:
+                line.quantity = one(line.quantity, child)
+                if line.unit_code is None:
                     line.unit_code = child.get("unitCode")
             elif tag == _LINE_EXTENSION_AMOUNT:
-                if line.net_amount is None:
-                    line.net_amount = text(child)
+                line.net_amount = one(line.net_amount, child)
             elif tag == INVOICE_PERIOD:
                 period = self.period(child)
                 line.periods.append(period)
@@ -325,8 +307,7 @@ class _Builder:
         for child in el:
             tag = child.tag
             if tag == NAME:
-                if line.item_name is None:
-                    line.item_name = text(child)
+                line.item_name = one(line.item_name, child)
             elif tag == _CLASSIFIED_TAX_CATEGORY:
                 line.taxes.append(self.tax_category(child))
             elif tag == _STANDARD_ITEM_IDENTIFICATION:
@@ -343,9 +324,6 @@ class _Builder:
                     elif sub.tag == _VALUE:
                         has_value = True
                 doc.item_attributes.append((child, has_name, has_value))
-            elif tag == _ORIGIN_COUNTRY:
-                for code in child.iterchildren(IDENTIFICATION_CODE):
-                    doc.all_country_codes.append(text(code))
 
     def root(self, root: _El) -> Doc:
         doc = self.doc
@@ -359,20 +337,16 @@ class _Builder:
     # --- root children ---------------------------------------------------------------------
 
     def _customization(self, el: _El) -> None:
-        if self.doc.spec_id is None:
-            self.doc.spec_id = text(el)
+        self.doc.spec_id = one(self.doc.spec_id, el)
 
     def _number(self, el: _El) -> None:
-        if self.doc.number is None:
-            self.doc.number = text(el)
+        self.doc.number = one(self.doc.number, el)
 
     def _issue_date(self, el: _El) -> None:
-        if self.doc.issue_date is None:
-            self.doc.issue_date = text(el)
+        self.doc.issue_date = one(self.doc.issue_date, el)
 
     def _type_code(self, el: _El) -> None:
-        if self.doc.type_code is None:
-            self.doc.type_code = text(el)
+        self.doc.type_code = one(self.doc.type_code, el)
 
     def _currency(self, el: _El) -> None:
         self.doc.currencies.append(text(el))
@@ -488,7 +462,6 @@ _COMMODITY_CLASSIFICATION = _a("CommodityClassification")
 _ITEM_CLASSIFICATION_CODE = _c("ItemClassificationCode")
 _ADDITIONAL_ITEM_PROPERTY = _a("AdditionalItemProperty")
 _VALUE = _c("Value")
-_ORIGIN_COUNTRY = _a("OriginCountry")
 _INVOICE_DOCUMENT_REFERENCE = _a("InvoiceDocumentReference")
 _PARTY = _a("Party")
 
