@@ -74,3 +74,20 @@ def test_the_contact_form_is_linked_from_the_footer_and_the_help(client: Client,
     footer = html[html.index('<footer class="fr-footer"') :]
     assert f'href="{reverse("sollicitations:logged_out")}"' in footer
     assert html.count(f'href="{reverse("sollicitations:logged_out")}"') >= 2
+
+
+def test_thirty_contact_messages_from_one_address_are_cut_by_the_rate_limit(
+    client: Client, to_support: Any, settings: Any
+) -> None:
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "contact_ip": (4, 3600)}
+    statuses = []
+    for i in range(30):
+        data = _data(
+            to_support,
+            captcha_1="PASSED",
+            email=f"p{i}@example.test",
+            email_confirmation=f"p{i}@example.test",
+        )
+        statuses.append(client.post(URL, data).status_code)
+    assert statuses[:4] == [302] * 4 and set(statuses[4:]) == {429}
+    assert Sollicitation.objects.count() == 4
