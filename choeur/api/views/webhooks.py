@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -39,10 +40,12 @@ def _endpoint(endpoint: WebhookEndpoint, *, with_secret: bool = False) -> dict[s
 
 
 class Webhooks(CproView):
+    @extend_schema(operation_id="webhooks_list")
     def get(self, request: Request) -> Response:
         endpoints = webhooks.webhook_endpoints_of(_structure(request))
         return ok(listeWebhooks=[_endpoint(e) for e in endpoints])
 
+    @extend_schema(operation_id="webhook_create")
     def post(self, request: Request) -> Response:
         data = body(request)
         url, events = data.get("url"), data.get("evenements")
@@ -68,9 +71,11 @@ class WebhookDetail(CproView):
             raise ApiError(NOT_FOUND, NOT_FOUND_LIBELLE, 404)
         return endpoint
 
+    @extend_schema(operation_id="webhook_retrieve")
     def get(self, request: Request, webhook_id: int) -> Response:
         return ok(**_endpoint(self._get(request, webhook_id)))
 
+    @extend_schema(operation_id="webhook_delete")
     def delete(self, request: Request, webhook_id: int) -> Response:
         webhooks.webhook_endpoint_delete(
             actor=request.user, endpoint=self._get(request, webhook_id)
