@@ -53,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
         "secteur public et contrôles de la plateforme)",
     )
     validate.add_argument("--json", action="store_true", help="rapport JSON sur la sortie standard")
+    validate.add_argument(
+        "--engine",
+        choices=("native", "reference"),
+        default=None,
+        help="moteur des règles EN 16931 : native (par défaut) ou reference (XSLT officielle)",
+    )
 
     convert = commands.add_parser("convert", help="convertir une facture dans une autre syntaxe")
     convert.add_argument("file", metavar="FICHIER")
@@ -72,7 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:  # argparse has printed the usage
         return EXIT_VALID if exit_.code == 0 else EXIT_UNREADABLE
     if args.command == "validate":
-        return _validate(args.files, profile=args.profile, as_json=args.json, out=sys.stdout)
+        return _validate(
+            args.files, profile=args.profile, as_json=args.json, out=sys.stdout, engine=args.engine
+        )
     if args.command == "convert":
         return _convert(Path(args.file), args.to, Path(args.output))
     return _render(Path(args.file), Path(args.output))
@@ -81,7 +89,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 # --- validate -------------------------------------------------------------------------------
 
 
-def _validate(files: list[str], *, profile: str | None, as_json: bool, out: TextIO) -> int:
+def _validate(
+    files: list[str],
+    *,
+    profile: str | None,
+    as_json: bool,
+    out: TextIO,
+    engine: str | None = None,
+) -> int:
     from choeur.einvoice import validate
     from choeur.einvoice.validation import EngineError, pipeline
 
@@ -100,7 +115,8 @@ def _validate(files: list[str], *, profile: str | None, as_json: bool, out: Text
             result.update(exit=EXIT_UNREADABLE, error=str(exc))
         else:
             try:
-                report = validate(data, profile=profile)
+                options = {"engine": engine} if engine else {}
+                report = validate(data, profile=profile, **options)
             except EngineError as exc:
                 result.update(exit=EXIT_ENGINE, error=f"moteur de validation en échec : {exc}")
             else:

