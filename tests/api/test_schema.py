@@ -77,3 +77,18 @@ def test_the_response_validator_refuses_an_answer_outside_the_document() -> None
             )
     with pytest.raises(AssertionError, match="HTTP 302 is not documented"):
         openapi_check.check_response(path, "POST", 302, "application/json", b"{}")
+
+
+def test_the_response_validator_checks_rfc3339_date_times() -> None:
+    path = "/cpro/transverses/v1/consulterCR"
+    answer = {"codeRetour": 0, "libelle": "TRA_MSG_00.000", "numeroFluxDepot": "CPP1"}
+    answer |= {"nomFichierFlux": "f.xml", "codeInterfaceFlux": "X", "etatCourantFlux": "IN_INTEGRE"}
+    answer |= {"designationPartenaire": "D", "codeAppliPartenaire": "", "fichierCR": ""}
+    answer |= {"dateHeureEtatCourantFlux": "2026-01-05T10:00:00.000+01:00"}
+    good = {**answer, "dateDepotFlux": "2026-01-05T10:00:00.000+01:00"}
+    openapi_check.check_response(path, "POST", 200, "application/json", json.dumps(good).encode())
+    wrong = {**answer, "dateDepotFlux": "2026-01-05 10:00"}
+    with pytest.raises(AssertionError, match="dateDepotFlux"):
+        openapi_check.check_response(
+            path, "POST", 200, "application/json", json.dumps(wrong).encode()
+        )
