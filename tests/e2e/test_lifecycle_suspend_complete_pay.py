@@ -34,7 +34,7 @@ def _history(page: Any, status_selector: str) -> list[tuple[str, str]]:
     for index in range(rows.count()):
         row = rows.nth(index)
         status = row.locator(status_selector).text_content().strip()
-        reason = row.locator("td:nth-child(4)").text_content().strip()
+        reason = row.locator("td:nth-child(4) .history-reason").text_content().strip()
         found.append((status, "" if reason == "—" else reason))
     return found
 

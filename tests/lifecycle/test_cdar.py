@@ -26,10 +26,9 @@ from choeur.lifecycle.models import StatusChangeDetail
 from choeur.lifecycle.services import invoice_apply_action
 from choeur.lifecycle.transitions import Status
 from tests.lifecycle import factories as f
+from tests.shared import SPEC
 
-CDAR_DIR = (
-    Path(__file__).resolve().parents[2] / "../shared/spec/official/france-rfe/FNFE_RFE_INVOICE/CDAR"
-)
+CDAR_DIR = SPEC / "official/france-rfe/FNFE_RFE_INVOICE/CDAR"
 XSD = CDAR_DIR / "1xsd-CDAR_D22B_uncoupled/CrossDomainAcknowledgementAndResponse_100pD22B.xsd"
 XSLT = CDAR_DIR / "2xslt/BR-FR-CDV-Schematron-CDAR.xslt"
 
