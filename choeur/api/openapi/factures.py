@@ -2,7 +2,125 @@
 
 from __future__ import annotations
 
-from choeur.api.openapi import Operation
+from choeur.api.openapi import Operation, Shape
+
+# The invoice as consulter/fournisseur and consulter/recipiendaire both answer it.
+CONSULTED_INVOICE: Shape = {
+    "facture": {
+        "identifiantFactureCPP": "integer",
+        "numeroFacture": "string",
+        "statutFacture": "string",
+        "modeDepot": "string",
+        "commentaire": "string",
+        "cadreDeFacturation": {
+            "codeCadreFacturation": "string",
+        },
+        "destinataire": {
+            "idDestinataire": "integer",
+            "codeDestinataire": "string",
+            "libelleDestinataire": "string",
+            "destinataireEtat": "string",
+            "idServiceExecutant": "integer",
+            "codeServiceExecutant": "string",
+            "libelleServiceExecutant": "string",
+            "adresseDestinataireCodePays": "string",
+            "adresseDestinataireCodePostal": "string",
+            "adresseDestinataireComplement1": "string",
+            "adresseDestinataireComplement2": "string",
+            "adresseDestinataireDetail": "string",
+            "adresseDestinataireVille": "string",
+        },
+        "fournisseur": {
+            "idFournisseur": "integer",
+            "codeFournisseur": "string",
+            "designationFournisseur": "string",
+            "typeIdentifiantFournisseur": "string",
+            "coordBancairesFournisseurCompteBancaire": "string",
+            "adresseFournisseurCodePays": "string",
+            "adresseFournisseurCodePostal": "string",
+            "adresseFournisseurComplement1": "string",
+            "adresseFournisseurComplement2": "string",
+            "adresseFournisseurDetail": "string",
+            "adresseFournisseurVille": "string",
+        },
+        "references": {
+            "codeDeviseFacture": "string",
+            "typeFacture": "string",
+            "numeroBonCommande": "string",
+            "dateFacture": "date",
+            "dateDepot": "date",
+            "dateCreationFacture": "datetime_go",
+            "tailleTotalePiecesJointes": "number",
+            "typeTva?": "string",
+            "dateEcheancePaiement?": "date",
+        },
+        "montantTotal": {
+            "montantHtTotal": "number",
+            "montantTVA": "number",
+            "montantTtcTotal": "number",
+            "montantTtcAvantRemiseGlobalTTC": "number",
+            "montantRemiseGlobaleTTC": "number",
+            "montantAPayer": "number",
+        },
+        "lignesDePoste": {
+            "lignePoste": [
+                {
+                    "lignePosteNumero": "integer",
+                    "lignePosteReference": "string",
+                    "lignePosteDenomination": "string",
+                    "lignePosteQuantite": "number",
+                    "lignePosteUniteLibelle": "string",
+                    "lignePosteMontantUnitaireHT": "number",
+                    "lignePosteMontantRemiseHT": "number",
+                    "lignePosteMontantHtApresRemise": "number",
+                    "lignePosteTauxTva": "string",
+                    "lignePosteTauxTvaManuel": "number",
+                }
+            ],
+            "nbResultatsParPageLignesPoste": "integer",
+            "pageCouranteLignesPoste": "integer",
+            "pagesLignesPoste": "integer",
+            "totalLignesPoste": "integer",
+        },
+        "recapitulatifDeTva": {
+            "ligneTva": [
+                {
+                    "ligneTvaTauxRefCode": "string",
+                    "ligneTvaTauxRefLibelle": "string",
+                    "ligneTvaTauxRefValeur": "number",
+                    "ligneTvaTauxManuel": "number",
+                    "ligneTvaMontantBaseHtParTaux": "number",
+                    "ligneTvaMontantTvaParTaux": "number",
+                }
+            ],
+            "nbResultatsParPageLignesRecapitulativesTVA": "integer",
+            "pageCouranteLignesRecapitulativesTVA": "integer",
+            "pagesLignesRecapitulativesTVA": "integer",
+            "totalLignesRecapitulativesTVA": "integer",
+        },
+        "listeDesPiecesJointes": {
+            "pieceJointe": [
+                {
+                    "pieceJointeId": "integer",
+                    "pieceJointeDesignation": "string",
+                    "pieceJointeExtension": "string",
+                    "pieceJointeTypeCode": "string",
+                    "pieceJointeTypeLibelle": "string",
+                    "pieceJointeIdLiaison": "integer",
+                }
+            ],
+            "nbResultatsParPageListePiecesJointe": "integer",
+            "pageCouranteListePiecesJointe": "integer",
+            "pagesListePiecesJointe": "integer",
+            "totalListePiecesJointe": "integer",
+        },
+        "pieceJointePrincipale": {
+            "idPieceJointePrincipale": "integer",
+            "idLiaisonPieceJointePrincipale": "integer",
+        },
+    },
+}
+
 
 OPERATIONS: dict[str, Operation] = {
     "factures/v1/completer": Operation(
@@ -50,121 +168,7 @@ OPERATIONS: dict[str, Operation] = {
                 "triSensListeRecapitulatifTVA?": "string",
             },
         },
-        response={
-            "facture": {
-                "identifiantFactureCPP": "integer",
-                "numeroFacture": "string",
-                "statutFacture": "string",
-                "modeDepot": "string",
-                "commentaire": "string",
-                "cadreDeFacturation": {
-                    "codeCadreFacturation": "string",
-                },
-                "destinataire": {
-                    "idDestinataire": "integer",
-                    "codeDestinataire": "string",
-                    "libelleDestinataire": "string",
-                    "destinataireEtat": "string",
-                    "idServiceExecutant": "integer",
-                    "codeServiceExecutant": "string",
-                    "libelleServiceExecutant": "string",
-                    "adresseDestinataireCodePays": "string",
-                    "adresseDestinataireCodePostal": "string",
-                    "adresseDestinataireComplement1": "string",
-                    "adresseDestinataireComplement2": "string",
-                    "adresseDestinataireDetail": "string",
-                    "adresseDestinataireVille": "string",
-                },
-                "fournisseur": {
-                    "idFournisseur": "integer",
-                    "codeFournisseur": "string",
-                    "designationFournisseur": "string",
-                    "typeIdentifiantFournisseur": "string",
-                    "coordBancairesFournisseurCompteBancaire": "string",
-                    "adresseFournisseurCodePays": "string",
-                    "adresseFournisseurCodePostal": "string",
-                    "adresseFournisseurComplement1": "string",
-                    "adresseFournisseurComplement2": "string",
-                    "adresseFournisseurDetail": "string",
-                    "adresseFournisseurVille": "string",
-                },
-                "references": {
-                    "codeDeviseFacture": "string",
-                    "typeFacture": "string",
-                    "numeroBonCommande": "string",
-                    "dateFacture": "date",
-                    "dateDepot": "date",
-                    "dateCreationFacture": "datetime_go",
-                    "tailleTotalePiecesJointes": "number",
-                    "typeTva?": "string",
-                    "dateEcheancePaiement?": "date",
-                },
-                "montantTotal": {
-                    "montantHtTotal": "number",
-                    "montantTVA": "number",
-                    "montantTtcTotal": "number",
-                    "montantTtcAvantRemiseGlobalTTC": "number",
-                    "montantRemiseGlobaleTTC": "number",
-                    "montantAPayer": "number",
-                },
-                "lignesDePoste": {
-                    "lignePoste": [
-                        {
-                            "lignePosteNumero": "integer",
-                            "lignePosteReference": "string",
-                            "lignePosteDenomination": "string",
-                            "lignePosteQuantite": "number",
-                            "lignePosteUniteLibelle": "string",
-                            "lignePosteMontantUnitaireHT": "number",
-                            "lignePosteMontantRemiseHT": "number",
-                            "lignePosteMontantHtApresRemise": "number",
-                            "lignePosteTauxTva": "string",
-                            "lignePosteTauxTvaManuel": "number",
-                        }
-                    ],
-                    "nbResultatsParPageLignesPoste": "integer",
-                    "pageCouranteLignesPoste": "integer",
-                    "pagesLignesPoste": "integer",
-                    "totalLignesPoste": "integer",
-                },
-                "recapitulatifDeTva": {
-                    "ligneTva": [
-                        {
-                            "ligneTvaTauxRefCode": "string",
-                            "ligneTvaTauxRefLibelle": "string",
-                            "ligneTvaTauxRefValeur": "number",
-                            "ligneTvaTauxManuel": "number",
-                            "ligneTvaMontantBaseHtParTaux": "number",
-                            "ligneTvaMontantTvaParTaux": "number",
-                        }
-                    ],
-                    "nbResultatsParPageLignesRecapitulativesTVA": "integer",
-                    "pageCouranteLignesRecapitulativesTVA": "integer",
-                    "pagesLignesRecapitulativesTVA": "integer",
-                    "totalLignesRecapitulativesTVA": "integer",
-                },
-                "listeDesPiecesJointes": {
-                    "pieceJointe": [
-                        {
-                            "pieceJointeId": "integer",
-                            "pieceJointeDesignation": "string",
-                            "pieceJointeExtension": "string",
-                            "pieceJointeTypeCode": "string",
-                            "pieceJointeTypeLibelle": "string",
-                            "pieceJointeIdLiaison": "integer",
-                        }
-                    ],
-                    "nbResultatsParPageListePiecesJointe": "integer",
-                    "pageCouranteListePiecesJointe": "integer",
-                    "pagesListePiecesJointe": "integer",
-                    "totalListePiecesJointe": "integer",
-                },
-                "pieceJointePrincipale": {
-                    "idPieceJointePrincipale": "integer",
-                    "idLiaisonPieceJointePrincipale": "integer",
-                },
-            },
-        },
+        response=CONSULTED_INVOICE,
     ),
     "factures/v1/consulter/historique": Operation(
         request={
@@ -267,121 +271,7 @@ OPERATIONS: dict[str, Operation] = {
                 "triSensListeRecapitulatifTVA?": "string",
             },
         },
-        response={
-            "facture": {
-                "identifiantFactureCPP": "integer",
-                "numeroFacture": "string",
-                "statutFacture": "string",
-                "modeDepot": "string",
-                "commentaire": "string",
-                "cadreDeFacturation": {
-                    "codeCadreFacturation": "string",
-                },
-                "destinataire": {
-                    "idDestinataire": "integer",
-                    "codeDestinataire": "string",
-                    "libelleDestinataire": "string",
-                    "destinataireEtat": "string",
-                    "idServiceExecutant": "integer",
-                    "codeServiceExecutant": "string",
-                    "libelleServiceExecutant": "string",
-                    "adresseDestinataireCodePays": "string",
-                    "adresseDestinataireCodePostal": "string",
-                    "adresseDestinataireComplement1": "string",
-                    "adresseDestinataireComplement2": "string",
-                    "adresseDestinataireDetail": "string",
-                    "adresseDestinataireVille": "string",
-                },
-                "fournisseur": {
-                    "idFournisseur": "integer",
-                    "codeFournisseur": "string",
-                    "designationFournisseur": "string",
-                    "typeIdentifiantFournisseur": "string",
-                    "coordBancairesFournisseurCompteBancaire": "string",
-                    "adresseFournisseurCodePays": "string",
-                    "adresseFournisseurCodePostal": "string",
-                    "adresseFournisseurComplement1": "string",
-                    "adresseFournisseurComplement2": "string",
-                    "adresseFournisseurDetail": "string",
-                    "adresseFournisseurVille": "string",
-                },
-                "references": {
-                    "codeDeviseFacture": "string",
-                    "typeFacture": "string",
-                    "numeroBonCommande": "string",
-                    "dateFacture": "date",
-                    "dateDepot": "date",
-                    "dateCreationFacture": "datetime_go",
-                    "tailleTotalePiecesJointes": "number",
-                    "typeTva?": "string",
-                    "dateEcheancePaiement?": "date",
-                },
-                "montantTotal": {
-                    "montantHtTotal": "number",
-                    "montantTVA": "number",
-                    "montantTtcTotal": "number",
-                    "montantTtcAvantRemiseGlobalTTC": "number",
-                    "montantRemiseGlobaleTTC": "number",
-                    "montantAPayer": "number",
-                },
-                "lignesDePoste": {
-                    "lignePoste": [
-                        {
-                            "lignePosteNumero": "integer",
-                            "lignePosteReference": "string",
-                            "lignePosteDenomination": "string",
-                            "lignePosteQuantite": "number",
-                            "lignePosteUniteLibelle": "string",
-                            "lignePosteMontantUnitaireHT": "number",
-                            "lignePosteMontantRemiseHT": "number",
-                            "lignePosteMontantHtApresRemise": "number",
-                            "lignePosteTauxTva": "string",
-                            "lignePosteTauxTvaManuel": "number",
-                        }
-                    ],
-                    "nbResultatsParPageLignesPoste": "integer",
-                    "pageCouranteLignesPoste": "integer",
-                    "pagesLignesPoste": "integer",
-                    "totalLignesPoste": "integer",
-                },
-                "recapitulatifDeTva": {
-                    "ligneTva": [
-                        {
-                            "ligneTvaTauxRefCode": "string",
-                            "ligneTvaTauxRefLibelle": "string",
-                            "ligneTvaTauxRefValeur": "number",
-                            "ligneTvaTauxManuel": "number",
-                            "ligneTvaMontantBaseHtParTaux": "number",
-                            "ligneTvaMontantTvaParTaux": "number",
-                        }
-                    ],
-                    "nbResultatsParPageLignesRecapitulativesTVA": "integer",
-                    "pageCouranteLignesRecapitulativesTVA": "integer",
-                    "pagesLignesRecapitulativesTVA": "integer",
-                    "totalLignesRecapitulativesTVA": "integer",
-                },
-                "listeDesPiecesJointes": {
-                    "pieceJointe": [
-                        {
-                            "pieceJointeId": "integer",
-                            "pieceJointeDesignation": "string",
-                            "pieceJointeExtension": "string",
-                            "pieceJointeTypeCode": "string",
-                            "pieceJointeTypeLibelle": "string",
-                            "pieceJointeIdLiaison": "integer",
-                        }
-                    ],
-                    "nbResultatsParPageListePiecesJointe": "integer",
-                    "pageCouranteListePiecesJointe": "integer",
-                    "pagesListePiecesJointe": "integer",
-                    "totalListePiecesJointe": "integer",
-                },
-                "pieceJointePrincipale": {
-                    "idPieceJointePrincipale": "integer",
-                    "idLiaisonPieceJointePrincipale": "integer",
-                },
-            },
-        },
+        response=CONSULTED_INVOICE,
     ),
     "factures/v1/deposer/flux": Operation(
         request={
