@@ -54,15 +54,26 @@ def _nodes(el: _El, path: str) -> list[_El]:
     return nodes
 
 
+def _child_tags(el: _El) -> set[object]:
+    """The tags of an element's children, computed once for the checks of one element."""
+    state = memo()
+    last = state.get("child-tags")
+    if last is not None and last[0] is el:  # type: ignore[index]
+        return last[1]  # type: ignore[index, no-any-return]
+    tags: set[object] = {child.tag for child in el}
+    state["child-tags"] = (el, tags)
+    return tags
+
+
 def _exists(el: _El, path: str) -> bool:
     steps = CII.steps(path)
     if len(steps) == 1 and steps[0][0] != "@":
-        return next(el.iterchildren(steps[0][0]), None) is not None
+        return steps[0][0] in _child_tags(el)
     return count(el, steps) > 0
 
 
-def _in_ram(el: _El) -> bool:
-    return etree.QName(el).namespace == RAM
+def _in_ram(tag: str) -> bool:
+    return tag.startswith(f"{{{RAM}}}")
 
 
 def _indicator_is(ac: _El, value: bool) -> bool:
@@ -117,21 +128,21 @@ SYNTAX_CONTEXTS = [
             )
         ),
     ),
-    Context("id", "*ID", _in_ram),
+    Context("id", "*ID", tag_test=_in_ram),
     Context("type-code", "ram:TypeCode"),
     Context("document-type-code", "/rsm:CrossIndustryInvoice/rsm:ExchangedDocument/ram:TypeCode"),
     Context(
         "line-category-code",
         _L + "/ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode",
     ),
-    Context("referenced-document", "*ReferencedDocument", _in_ram),
+    Context("referenced-document", "*ReferencedDocument", tag_test=_in_ram),
     Context(
         "amount",
         "*Amount",
-        lambda el: _in_ram(el) and el.tag != _r("ram:TaxTotalAmount"),
+        tag_test=lambda tag: _in_ram(tag) and tag != _r("ram:TaxTotalAmount"),
     ),
-    Context("quantity", "*Quantity", _in_ram),
-    Context("trade-tax", "*TradeTax", _in_ram),
+    Context("quantity", "*Quantity", tag_test=_in_ram),
+    Context("trade-tax", "*TradeTax", tag_test=_in_ram),
     Context("period", "ram:BillingSpecifiedPeriod"),
     Context("address", "ram:PostalTradeAddress"),
     Context("date-102", "udt:DateTimeString", lambda el: el.get("format") == "102"),
@@ -667,6 +678,11 @@ CII-DT-034 absent @unitCodeListID
 CII-DT-035 absent @unitCodeListAgencyID
 CII-DT-036 absent @unitCodeListAgencyName
 [trade-tax]
+CII-DT-041 absent ram:BasisAmount unless-under ram:ApplicableHeaderTradeSettlement
+CII-DT-052 absent ram:ExemptionReasonCode unless-self ram:ApplicableTradeTax
+CII-DT-098 absent ram:ExemptionReason unless-self ram:ApplicableTradeTax
+CII-DT-054 absent ram:TaxPointDate unless-under ram:ApplicableHeaderTradeSettlement
+CII-DT-058 absent ram:DueDateTypeCode unless-under ram:ApplicableHeaderTradeSettlement
 CII-DT-038 absent ram:CalculatedRate
 CII-DT-039 absent ram:CalculationSequenceNumeric
 CII-DT-040 absent ram:BasisQuantity
@@ -810,6 +826,15 @@ def _additional_of(el: _El, *types: str) -> bool:
     )
 
 
+_TYPE_CODE = _r("ram:TypeCode")
+
+
+def _type_code_vat(el: _El) -> bool:
+    """not(ram:TypeCode) or (ram:TypeCode = 'VAT')"""
+    codes = [_text(child) for child in el.iterchildren(_TYPE_CODE)]
+    return not codes or "VAT" in codes
+
+
 def _in_header_settlement(el: _El) -> bool:
     return any(True for _ in el.iterancestors(_r("ram:ApplicableHeaderTradeSettlement")))
 
@@ -897,20 +922,7 @@ SYNTAX_EXTRA: dict[str, dict[str, Holds]] = {
     },
     "quantity": {"CII-DT-033": lambda el: el.get("unitCode") is None or _billed_unit_code(el)},
     "trade-tax": {
-        "CII-DT-037": lambda el: (
-            not _exists(el, "ram:TypeCode") or "VAT" in _texts(el, "ram:TypeCode")
-        ),
-        "CII-DT-041": lambda el: not _exists(el, "ram:BasisAmount") or _in_header_settlement(el),
-        "CII-DT-052": lambda el: (
-            not _exists(el, "ram:ExemptionReasonCode") or _is(el, "ram:ApplicableTradeTax")
-        ),
-        "CII-DT-098": lambda el: (
-            not _exists(el, "ram:ExemptionReason") or _is(el, "ram:ApplicableTradeTax")
-        ),
-        "CII-DT-054": lambda el: not _exists(el, "ram:TaxPointDate") or _in_header_settlement(el),
-        "CII-DT-058": lambda el: (
-            not _exists(el, "ram:DueDateTypeCode") or _in_header_settlement(el)
-        ),
+        "CII-DT-037": lambda el: _type_code_vat(el),
     },
     "date-102": {"CII-DT-097": lambda el: _DATE_102.fullmatch(_text(el)) is not None},
 }

@@ -85,9 +85,8 @@ SYNTAX_CONTEXTS = [
     Context(
         "amount",
         "*Amount",
-        lambda el: (
-            not etree.QName(el).localname.endswith("PriceAmount") and not _under_price_allowance(el)
-        ),
+        lambda el: not _under_price_allowance(el),
+        tag_test=lambda tag: not tag.endswith("PriceAmount"),
     ),
     Context("binary", "*BinaryObject"),
     Context("delivery", "cac:Delivery"),
@@ -112,9 +111,7 @@ UBL-SR-33 max 1 cbc:DocumentDescription
 [delivery]
 UBL-SR-25 max 1 cac:DeliveryParty/cac:PartyName/cbc:Name
 [allowance]
-UBL-SR-30 max 1 cbc:AllowanceChargeReason
 [charge]
-UBL-SR-31 max 1 cbc:AllowanceChargeReason
 [root]
 UBL-CR-001 absent ext:UBLExtensions
 UBL-CR-003 absent cbc:ProfileExecutionID
@@ -977,7 +974,15 @@ def _additional_document_type(el: _El) -> bool:
     return not has_scheme and not codes
 
 
+def _at_most_one(name: str) -> Holds:
+    tag = _c(name)
+    return lambda el: sum(1 for _ in el.iterchildren(tag)) <= 1
+
+
 SYNTAX_EXTRA: dict[str, dict[str, Holds]] = {
+    # counted here rather than as table paths: their contexts have a predicate
+    "allowance": {"UBL-SR-30": _at_most_one("cbc:AllowanceChargeReason")},
+    "charge": {"UBL-SR-31": _at_most_one("cbc:AllowanceChargeReason")},
     "address": {"UBL-SR-51": lambda el: count(el, UBL.steps("cac:AddressLine")) <= 1},
     "additional-document": {"UBL-SR-43": _additional_document_type},
     "amount": {"UBL-DT-01": lambda el: decimals(_text(el)) <= 2},

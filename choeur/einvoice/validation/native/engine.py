@@ -31,7 +31,7 @@ from choeur.einvoice.validation.native import (
     view_cii,
     view_ubl,
 )
-from choeur.einvoice.validation.native.registry import BUSINESS
+from choeur.einvoice.validation.native.registry import BUSINESS, PRECONDITIONS, Check, plan
 from choeur.einvoice.validation.native.values import Uncastable
 from choeur.einvoice.validation.report import EngineError, Finding, Severity
 
@@ -44,6 +44,15 @@ _El = etree._Element
 _CONTEXT = decimal.Context(prec=200, rounding=decimal.ROUND_HALF_EVEN)
 
 _SEVERITY = {"fatal": Severity.FATAL, "warning": Severity.WARNING, "information": Severity.INFO}
+
+
+_PLAN: list[tuple[str | None, list[tuple[str, object]]]] = []
+
+
+def _plan() -> list[tuple[str | None, list[tuple[str, Check]]]]:
+    if not _PLAN:
+        _PLAN.extend(plan())  # type: ignore[arg-type]
+    return _PLAN  # type: ignore[return-value]
 
 
 def implemented(syntax: NativeSyntax) -> set[str]:
@@ -62,12 +71,16 @@ def validate_native(tree: etree._ElementTree | _El, syntax: NativeSyntax) -> lis
     try:
         with decimal.localcontext(_CONTEXT):
             doc = view_ubl.build(root) if syntax == "ubl" else view_cii.build(root)
-            for rule_id, check in BUSINESS.items():
-                try:
-                    fired.extend((rule_id, el) for el in check(doc))
-                except Uncastable:
-                    # the official stylesheet stops here (dynamic error): the rule cannot hold
-                    fired.append((rule_id, root))
+            for when, checks in _plan():
+                if when is not None and not PRECONDITIONS[when](doc):
+                    continue
+                for rule_id, check in checks:
+                    try:
+                        fired.extend((rule_id, el) for el in check(doc))
+                    except Uncastable:
+                        # the official stylesheet stops here (dynamic error): the rule
+                        # cannot hold
+                        fired.append((rule_id, root))
             binding = binding_ubl if syntax == "ubl" else binding_cii
             fired.extend(binding.check(root))
     except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:

@@ -58,10 +58,14 @@ class Rules:
     counted: list[_Trie] = field(default_factory=list)  # the trie nodes that carry counts
     any_attribute: dict[str, list[str]] = field(default_factory=dict)  # name -> rule ids
     attribute_allowed_on: dict[str, frozenset[str]] = field(default_factory=dict)
+    # absent paths that apply only on some tag paths: (test on the context's tag path, trie)
+    conditional: list[tuple[Callable[[tuple[object, ...]], bool], _Trie]] = field(
+        default_factory=list
+    )
 
     def ids(self) -> set[str]:
         found: set[str] = set()
-        stack = [self.trie]
+        stack = [self.trie, *(trie for _, trie in self.conditional)]
         while stack:
             node = stack.pop()
             found.update(node.ids)
@@ -183,7 +187,15 @@ def parse_table(
         if current is None:
             raise ValueError(f"rule outside a context: {line}")
         rule_id, op, *rest = line.split()
-        if op == "absent":
+        if op == "absent" and len(rest) == 3:
+            # `ID absent path unless-under a:Tag` / `unless-self a:Tag`: the rule holds on the
+            # tag paths the condition names (a test on the path, made once per path)
+            condition = _path_condition(syntax, rest[1], rest[2])
+            trie = _Trie()
+            current.conditional.append((condition, trie))
+            for node in _nodes_of(syntax, Rules(trie=trie), rest[0]):
+                node.ids.append(rule_id)
+        elif op == "absent":
             for node in _nodes_of(syntax, current, rest[0]):
                 node.ids.append(rule_id)
         elif op in ("max", "exactly"):
@@ -197,6 +209,16 @@ def parse_table(
         rules = tables.setdefault(context, Rules())
         rules.checks.extend(checks.items())
     return tables
+
+
+def _path_condition(syntax: Syntax, kind: str, name: str) -> Callable[[tuple[object, ...]], bool]:
+    """The paths an `unless-...` absent rule applies on (True: the rule applies)."""
+    tag = syntax.clark(name)
+    if kind == "unless-under":
+        return lambda path: tag not in path[:-1]
+    if kind == "unless-self":
+        return lambda path: path[-1] != tag
+    raise ValueError(f"unknown condition {kind!r}")
 
 
 def _nodes_of(syntax: Syntax, rules: Rules, path: str) -> list[_Trie]:
@@ -223,6 +245,7 @@ class Context:
     name: str
     path: str  # alternatives separated by " | "
     where: Holds | None = None
+    tag_test: Callable[[str], bool] | None = None  # a predicate on the tag alone (decided once)
     # compiled: one (tags, ancestors' tags nearest first, absolute) per alternative
     alternatives: list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...], bool]] = field(
         default_factory=list
@@ -257,11 +280,42 @@ class Context:
             self.parents = frozenset(t for _, chain, _ in self.alternatives for t in chain[0])
 
     def accepts_tag(self, tag: str) -> bool:
+        if self.tag_test is not None and not self.tag_test(tag):
+            return False
         if self.any_name:
             return True
         if self.suffix and etree.QName(tag).localname.endswith(self.suffix):
             return True
         return any(tag in tags for tags, _, _ in self.alternatives)
+
+    def certain_with_parent(self, tag: str) -> bool:
+        """Whether the tag and the parent's tag (checked against `parents`) prove the
+        context: no predicate, and an alternative of this tag with at most a parent step."""
+        if self.where is not None:
+            return False
+        if self.any_name or (self.suffix and etree.QName(tag).localname.endswith(self.suffix)):
+            return True
+        return any(
+            tag in tags and len(chain) <= 1 and not absolute
+            for tags, chain, absolute in self.alternatives
+        )
+
+    def path_matches(self, tag: object, ancestors: list[object]) -> bool:
+        """Whether an element of this tag, under these ancestors' tags (root first), is on
+        the context's path (its predicate aside)."""
+        if self.any_name or (self.suffix and not self.alternatives):
+            return True  # the name test was passed when the tag became a candidate
+        if self.suffix and etree.QName(tag).localname.endswith(self.suffix):  # type: ignore[arg-type]
+            return True
+        depth = len(ancestors)
+        for tags, chain, absolute in self.alternatives:
+            if tag not in tags or len(chain) > depth:
+                continue
+            if absolute and len(chain) != depth:
+                continue
+            if all(ancestors[depth - 1 - i] in step for i, step in enumerate(chain)):
+                return True
+        return False
 
     def matches(self, el: _El) -> bool:
         """Whether the element is in this context (its tag is known to be accepted)."""
@@ -378,7 +432,6 @@ def _attribute_absent(name: str) -> Holds:
     return lambda el: el.get(name) is None
 
 
-_Groups = list[tuple[bool, list[tuple[Context, "Rules"]]]]
 _MEMO: ContextVar[dict[str, object]] = ContextVar("native_walk_memo")
 
 
@@ -387,58 +440,180 @@ def memo() -> dict[str, object]:
     return _MEMO.get()
 
 
-_WALK_CACHE: dict[tuple[int, ...], dict[object, _Groups]] = {}
+# Per tag path from the root, pattern by pattern: the contexts an element of that path is in,
+# each with `True` when the path alone proves it (no predicate left to test).
+_Candidates = list[tuple[bool, list[tuple[Context, Rules, bool]]]]
+# (trie node, depth of the context element that owns it, attribute steps only)
+_Step = tuple[_Trie, int, bool]
+
+
+class _Path:
+    """A tag path from the root (the paths met form a tree, like the documents), with what
+    an element of that path must do, worked out once: its contexts, the trie nodes of its
+    ancestors' contexts it reaches (`todo`) and the ones its children go on with (`onward`),
+    and its own contexts that count (`counted`)."""
+
+    __slots__ = ("candidates", "children", "counted", "onward", "tags", "todo")
+
+    def __init__(self, tags: tuple[object, ...]) -> None:
+        self.tags = tags
+        self.children: dict[object, _Path] = {}
+        self.candidates: _Candidates = []
+        self.todo: list[_Step] = []
+        self.onward: list[tuple[_Trie, int]] = []
+        self.counted: list[Rules] = []
+
+    def child(self, tag: object, patterns: Sequence[Pattern]) -> _Path:
+        path = _Path((*self.tags, tag))
+        depth = len(self.tags)
+        for node, owner in self.onward:
+            reached = node.children.get(tag)  # type: ignore[call-overload]
+            if reached is None:
+                continue
+            if reached.ids or reached.counts or reached.attrs:
+                path.todo.append((reached, owner, False))
+            if reached.children:
+                path.onward.append((reached, owner))
+        path.candidates = _resolve(patterns, path.tags)
+        for first_match, contexts in path.candidates:
+            uncertain = False
+            for _context, rules, certain in contexts:
+                tries = [rules.trie]
+                tries += [trie for applies, trie in rules.conditional if applies(path.tags)]
+                for trie in tries:
+                    if not (trie.children or trie.attrs):
+                        continue
+                    if not certain or uncertain:
+                        # what the children check would depend on a predicate: the tables
+                        # keep counts and absent paths out of predicated contexts
+                        raise ValueError(f"paths under a predicated context: {path.tags}")
+                    if trie.attrs:
+                        path.todo.append((trie, depth, True))
+                    if trie.children:
+                        path.onward.append((trie, depth))
+                if rules.counted:
+                    path.counted.append(rules)
+                uncertain = uncertain or not certain
+                if certain and first_match:
+                    break
+        self.children[tag] = path
+        return path
+
+
+_PATHS: dict[tuple[int, ...], _Path] = {}
 
 
 def walk(root: _El, patterns: Sequence[Pattern]) -> list[tuple[str, _El]]:
-    """(rule id, element) for every assertion of every pattern that fails, in one walk."""
+    """(rule id, element) for every assertion of every pattern that fails, in one walk.
+
+    Which contexts an element is in, and which of the contexts' paths (`absent` and counted
+    rules) it lies on, depend on its tag path only: that is worked out once per distinct
+    path and remembered for every later document, so an element costs a dictionary lookup
+    plus its own checks. A context's counts are settled when its element's subtree is done."""
     key = tuple(id(p) for p in patterns)
-    cache = _WALK_CACHE.get(key)
-    if cache is None:
-        cache = _WALK_CACHE[key] = {}
+    paths = _PATHS.get(key)
+    if paths is None:
+        paths = _PATHS[key] = _Path(())
     attribute_rules = [p.attributes for p in patterns if p.attributes is not None]
     fired: list[tuple[str, _El]] = []
     token = _MEMO.set({})
     try:
-        for el in root.iter(etree.Element):
-            if attribute_rules and el.keys():
-                for rules in attribute_rules:
-                    fired.extend((rule_id, el) for rule_id in rules.failing(el))
-            tag = el.tag
-            groups = cache.get(tag)
-            if groups is None:
-                groups = cache[tag] = _groups(patterns, tag)
-            if not groups:
-                continue
-            parent = el.getparent()
-            parent_tag = parent.tag if parent is not None else None
-            for first_match, candidates in groups:
-                for context, rules in candidates:
-                    if context.simple or (
-                        (context.parents is None or parent_tag in context.parents)
-                        and context.matches(el)
-                    ):
-                        failed = rules.failing(el)
-                        if failed:
-                            fired.extend((rule_id, el) for rule_id in failed)
-                        if first_match:
-                            break
+        _Walker(patterns, attribute_rules, fired).visit(root, paths)
     finally:
         _MEMO.reset(token)
     return fired
 
 
-def _groups(patterns: Sequence[Pattern], tag: str) -> _Groups:
-    """The candidate contexts of a tag, pattern by pattern; in a first-match pattern nothing
-    after a context that always matches the tag can be reached, so the list stops there."""
-    groups: _Groups = []
+class _Walker:
+    __slots__ = ("attribute_rules", "fired", "patterns", "tallies")
+
+    def __init__(
+        self,
+        patterns: Sequence[Pattern],
+        attribute_rules: list[Rules],
+        fired: list[tuple[str, _El]],
+    ) -> None:
+        self.patterns = patterns
+        self.attribute_rules = attribute_rules
+        self.fired = fired
+        self.tallies: list[dict[int, int] | None] = []  # by depth of the counting element
+
+    def visit(self, el: _El, parent: _Path) -> None:
+        fired = self.fired
+        tag = el.tag
+        path = parent.children.get(tag)
+        if path is None:
+            path = parent.child(tag, self.patterns)
+        if path.todo:
+            tallies = self.tallies
+            for node, owner, attributes_only in path.todo:
+                if not attributes_only:
+                    if node.ids:
+                        fired.extend((rule_id, el) for rule_id in node.ids)
+                    if node.counts:
+                        tally = tallies[owner]
+                        if tally is not None:
+                            tally[id(node)] = tally.get(id(node), 0) + 1
+                if node.attrs:
+                    for name, leaf in node.attrs.items():
+                        if el.get(name) is not None:
+                            if leaf.ids:
+                                fired.extend((rule_id, el) for rule_id in leaf.ids)
+                            if leaf.counts:
+                                tally = tallies[owner]
+                                if tally is not None:
+                                    tally[id(leaf)] = tally.get(id(leaf), 0) + 1
+        if self.attribute_rules and el.keys():
+            for rules in self.attribute_rules:
+                fired.extend((rule_id, el) for rule_id in rules.failing(el))
+        for first_match, contexts in path.candidates:
+            for context, rules, certain in contexts:
+                if certain or context.where(el):  # type: ignore[misc]
+                    for rule_id, holds in rules.checks:
+                        if not holds(el):
+                            fired.append((rule_id, el))
+                    if rules.any_attribute:
+                        fired.extend((rule_id, el) for rule_id in rules.failing(el))
+                    if first_match:
+                        break
+        counted = path.counted
+        if counted:
+            depth = len(path.tags) - 1
+            tallies = self.tallies
+            while len(tallies) <= depth:
+                tallies.append(None)
+            mine: dict[int, int] = {}
+            tallies[depth] = mine
+        if len(el):
+            visit = self.visit
+            for child in el:
+                if type(child.tag) is str:
+                    visit(child, path)
+        if counted:
+            for rules in counted:
+                for node in rules.counted:
+                    reached = mine.get(id(node), 0)
+                    for rule_id, limit, exact in node.counts:
+                        if (reached != limit) if exact else (reached > limit):
+                            fired.append((rule_id, el))
+
+
+def _resolve(patterns: Sequence[Pattern], path: tuple[object, ...]) -> _Candidates:
+    """The contexts of an element of this tag path (root first), pattern by pattern, each
+    with whether its predicate remains to be tested; in a first-match pattern nothing after
+    a context that surely matches can be reached."""
+    tag = path[-1]
+    ancestors = list(path[:-1])
+    found: _Candidates = []
     for pattern in patterns:
-        found = pattern.candidates(tag)
-        if pattern.first_match:
-            for index, (context, _) in enumerate(found):
-                if context.simple:
-                    found = found[: index + 1]
-                    break
-        if found:
-            groups.append((pattern.first_match, found))
-    return groups
+        contexts: list[tuple[Context, Rules, bool]] = []
+        for context, rules in pattern.candidates(tag):  # type: ignore[arg-type]
+            if not context.path_matches(tag, ancestors):
+                continue
+            certain = context.where is None
+            contexts.append((context, rules, certain))
+            if certain and pattern.first_match:
+                break
+        if contexts:
+            found.append((pattern.first_match, contexts))
+    return found

@@ -17,7 +17,7 @@ from decimal import Decimal
 from lxml import etree
 
 from choeur.einvoice.validation.native import codelists
-from choeur.einvoice.validation.native.registry import rule
+from choeur.einvoice.validation.native.registry import precondition, rule
 from choeur.einvoice.validation.native.values import (
     Uncastable,
     dbl,
@@ -124,6 +124,24 @@ def _first(values: list[str]) -> str | None:
 
 def _vat_ids(party: Party | None) -> bool:
     return party is not None and bool(party.vat_ids)
+
+
+# --- when a rule can fail at all (tested once per document) -------------------------------
+
+precondition("charges")(lambda doc: bool(doc.all_charges))
+precondition("payees")(lambda doc: bool(doc.payees))
+precondition("tax-representatives")(lambda doc: bool(doc.tax_reps))
+precondition("payment-means")(lambda doc: bool(doc.payment_means))
+precondition("cards")(lambda doc: bool(doc.cards))
+precondition("additional-documents")(lambda doc: bool(doc.additional_refs))
+precondition("preceding-invoices")(lambda doc: bool(doc.preceding))
+precondition("item-attributes")(lambda doc: bool(doc.item_attributes))
+precondition("classifications")(lambda doc: bool(doc.classifications))
+precondition("delivery-addresses")(lambda doc: bool(doc.delivery_addresses))
+precondition("periods")(lambda doc: bool(doc.periods))
+precondition("line-periods")(lambda doc: any(line.periods for line in doc.lines))
+precondition("vat-identifiers")(lambda doc: bool(doc.vat_id_els))
+precondition("tax-currencies")(lambda doc: bool(doc.tax_currencies))
 
 
 # --- BR-01 .. BR-16: the document -----------------------------------------------------------
@@ -238,7 +256,7 @@ def br_16(doc: Doc) -> Iterator[_El]:
 # --- BR-17 .. BR-20, BR-56: payee and tax representative ------------------------------------
 
 
-@rule("BR-17")
+@rule("BR-17", when="payees")
 def br_17(doc: Doc) -> Iterator[_El]:
     seller = doc.seller
     seller_names = set(seller.names) if seller else set()
@@ -254,21 +272,21 @@ def br_17(doc: Doc) -> Iterator[_El]:
             yield payee.el
 
 
-@rule("BR-18")
+@rule("BR-18", when="tax-representatives")
 def br_18(doc: Doc) -> Iterator[_El]:
     for rep in doc.tax_reps:
         if not filled(_first(rep.names)):
             yield rep.el
 
 
-@rule("BR-19")
+@rule("BR-19", when="tax-representatives")
 def br_19(doc: Doc) -> Iterator[_El]:
     for rep in doc.tax_reps:
         if not rep.has_address:
             yield rep.el
 
 
-@rule("BR-20")
+@rule("BR-20", when="tax-representatives")
 def br_20(doc: Doc) -> Iterator[_El]:
     for rep in doc.tax_reps:
         if doc.syntax == "ubl":
@@ -278,7 +296,7 @@ def br_20(doc: Doc) -> Iterator[_El]:
             yield rep.el
 
 
-@rule("BR-56")
+@rule("BR-56", when="tax-representatives")
 def br_56(doc: Doc) -> Iterator[_El]:
     for rep in doc.tax_reps:
         ok = bool(rep.vat_ids) if doc.syntax == "ubl" else filled(_first(rep.vat_ids))
@@ -396,14 +414,14 @@ def _period_order_broken(doc: Doc, period: Period) -> bool:
     return not (period.end_102 >= period.start_102)
 
 
-@rule("BR-29")
+@rule("BR-29", when="periods")
 def br_29(doc: Doc) -> Iterator[_El]:
     for period in doc.periods:
         if _period_order_broken(doc, period):
             yield period.el
 
 
-@rule("BR-30")
+@rule("BR-30", when="line-periods")
 def br_30(doc: Doc) -> Iterator[_El]:
     for line in doc.lines:
         for period in line.periods:
@@ -411,7 +429,7 @@ def br_30(doc: Doc) -> Iterator[_El]:
                 yield period.el
 
 
-@rule("BR-CO-19")
+@rule("BR-CO-19", when="periods")
 def br_co_19(doc: Doc) -> Iterator[_El]:
     for period in doc.periods:
         ok = period.has_start or period.has_end
@@ -421,7 +439,7 @@ def br_co_19(doc: Doc) -> Iterator[_El]:
             yield period.el
 
 
-@rule("BR-CO-20")
+@rule("BR-CO-20", when="line-periods")
 def br_co_20(doc: Doc) -> Iterator[_El]:
     for line in doc.lines:
         for period in line.periods:
@@ -443,92 +461,92 @@ def _has_reason(ac: AllowanceCharge) -> bool:
     return ac.reason is not None or ac.reason_code is not None
 
 
-@rule("BR-31")
+@rule("BR-31", when="charges")
 def br_31(doc: Doc) -> Iterator[_El]:
     for ac in _allowances(doc, "doc"):
         if not ac.amounts:
             yield _context(ac)
 
 
-@rule("BR-32")
+@rule("BR-32", when="charges")
 def br_32(doc: Doc) -> Iterator[_El]:
     for ac in _allowances(doc, "doc"):
         if not _ac_vat_category(doc, ac):
             yield _context(ac)
 
 
-@rule("BR-33")
+@rule("BR-33", when="charges")
 def br_33(doc: Doc) -> Iterator[_El]:
     for ac in _allowances(doc, "doc"):
         if not _has_reason(ac):
             yield _context(ac)
 
 
-@rule("BR-CO-21")
+@rule("BR-CO-21", when="charges")
 def br_co_21(doc: Doc) -> Iterator[_El]:
     yield from br_33(doc)
 
 
-@rule("BR-36")
+@rule("BR-36", when="charges")
 def br_36(doc: Doc) -> Iterator[_El]:
     for ac in _charges(doc, "doc"):
         if not ac.amounts:
             yield _context(ac)
 
 
-@rule("BR-37")
+@rule("BR-37", when="charges")
 def br_37(doc: Doc) -> Iterator[_El]:
     for ac in _charges(doc, "doc"):
         if not _ac_vat_category(doc, ac):
             yield _context(ac)
 
 
-@rule("BR-38")
+@rule("BR-38", when="charges")
 def br_38(doc: Doc) -> Iterator[_El]:
     for ac in _charges(doc, "doc"):
         if not _has_reason(ac):
             yield _context(ac)
 
 
-@rule("BR-CO-22")
+@rule("BR-CO-22", when="charges")
 def br_co_22(doc: Doc) -> Iterator[_El]:
     yield from br_38(doc)
 
 
-@rule("BR-41")
+@rule("BR-41", when="charges")
 def br_41(doc: Doc) -> Iterator[_El]:
     for ac in _allowances(doc, "line"):
         if not ac.amounts:
             yield _context(ac)
 
 
-@rule("BR-42")
+@rule("BR-42", when="charges")
 def br_42(doc: Doc) -> Iterator[_El]:
     for ac in _allowances(doc, "line"):
         if not _has_reason(ac):
             yield _context(ac)
 
 
-@rule("BR-CO-23")
+@rule("BR-CO-23", when="charges")
 def br_co_23(doc: Doc) -> Iterator[_El]:
     yield from br_42(doc)
 
 
-@rule("BR-43")
+@rule("BR-43", when="charges")
 def br_43(doc: Doc) -> Iterator[_El]:
     for ac in _charges(doc, "line"):
         if not ac.amounts:
             yield _context(ac)
 
 
-@rule("BR-44")
+@rule("BR-44", when="charges")
 def br_44(doc: Doc) -> Iterator[_El]:
     for ac in _charges(doc, "line"):
         if not _has_reason(ac):
             yield _context(ac)
 
 
-@rule("BR-CO-24")
+@rule("BR-CO-24", when="charges")
 def br_co_24(doc: Doc) -> Iterator[_El]:
     yield from br_44(doc)
 
@@ -539,42 +557,42 @@ def _dec_rule(acs: Iterable[AllowanceCharge], base: bool) -> Iterator[_El]:
             yield _context(ac)
 
 
-@rule("BR-DEC-01")
+@rule("BR-DEC-01", when="charges")
 def br_dec_01(doc: Doc) -> Iterator[_El]:
     yield from _dec_rule(_allowances(doc, "doc"), base=False)
 
 
-@rule("BR-DEC-02")
+@rule("BR-DEC-02", when="charges")
 def br_dec_02(doc: Doc) -> Iterator[_El]:
     yield from _dec_rule(_allowances(doc, "doc"), base=True)
 
 
-@rule("BR-DEC-05")
+@rule("BR-DEC-05", when="charges")
 def br_dec_05(doc: Doc) -> Iterator[_El]:
     yield from _dec_rule(_charges(doc, "doc"), base=False)
 
 
-@rule("BR-DEC-06")
+@rule("BR-DEC-06", when="charges")
 def br_dec_06(doc: Doc) -> Iterator[_El]:
     yield from _dec_rule(_charges(doc, "doc"), base=True)
 
 
-@rule("BR-DEC-24")
+@rule("BR-DEC-24", when="charges")
 def br_dec_24(doc: Doc) -> Iterator[_El]:
     yield from _dec_rule(_allowances(doc, "line"), base=False)
 
 
-@rule("BR-DEC-25")
+@rule("BR-DEC-25", when="charges")
 def br_dec_25(doc: Doc) -> Iterator[_El]:
     yield from _dec_rule(_allowances(doc, "line"), base=True)
 
 
-@rule("BR-DEC-27")
+@rule("BR-DEC-27", when="charges")
 def br_dec_27(doc: Doc) -> Iterator[_El]:
     yield from _dec_rule(_charges(doc, "line"), base=False)
 
 
-@rule("BR-DEC-28")
+@rule("BR-DEC-28", when="charges")
 def br_dec_28(doc: Doc) -> Iterator[_El]:
     yield from _dec_rule(_charges(doc, "line"), base=True)
 
@@ -690,14 +708,14 @@ def br_dec_20(doc: Doc) -> Iterator[_El]:
 # --- BR-49 .. BR-55, BR-57, BR-61 .. BR-65 --------------------------------------------------
 
 
-@rule("BR-49")
+@rule("BR-49", when="payment-means")
 def br_49(doc: Doc) -> Iterator[_El]:
     for means in doc.payment_means:
         if not means.codes:
             yield means.el
 
 
-@rule("BR-50")
+@rule("BR-50", when="payment-means")
 def br_50(doc: Doc) -> Iterator[_El]:
     for means in doc.payment_means:
         if not any(code in ("30", "58") for code in means.codes):
@@ -707,7 +725,7 @@ def br_50(doc: Doc) -> Iterator[_El]:
                 yield account
 
 
-@rule("BR-61")
+@rule("BR-61", when="payment-means")
 def br_61(doc: Doc) -> Iterator[_El]:
     for means in doc.payment_means:
         if doc.syntax == "ubl":
@@ -723,21 +741,21 @@ def br_61(doc: Doc) -> Iterator[_El]:
                     yield account
 
 
-@rule("BR-51")
+@rule("BR-51", when="cards")
 def br_51(doc: Doc) -> Iterator[_El]:
     for card, number in doc.cards:
         if len(norm(number)) > 10:
             yield card
 
 
-@rule("BR-52")
+@rule("BR-52", when="additional-documents")
 def br_52(doc: Doc) -> Iterator[_El]:
     for reference, identifier in doc.additional_refs:
         if not filled(identifier):
             yield reference
 
 
-@rule("BR-53")
+@rule("BR-53", when="tax-currencies")
 def br_53(doc: Doc) -> Iterator[_El]:
     if doc.syntax == "ubl":
         amounts = {currency for total in doc.all_tax_totals for _, currency in total.amounts}
@@ -757,14 +775,14 @@ def br_53(doc: Doc) -> Iterator[_El]:
             yield totals.el
 
 
-@rule("BR-54")
+@rule("BR-54", when="item-attributes")
 def br_54(doc: Doc) -> Iterator[_El]:
     for attribute, has_name, has_value in doc.item_attributes:
         if not (has_name and has_value):
             yield attribute
 
 
-@rule("BR-55")
+@rule("BR-55", when="preceding-invoices")
 def br_55(doc: Doc) -> Iterator[_El]:
     for reference, has_id, issuer_id in doc.preceding:
         ok = has_id if doc.syntax == "ubl" else filled(issuer_id)
@@ -772,7 +790,7 @@ def br_55(doc: Doc) -> Iterator[_El]:
             yield reference
 
 
-@rule("BR-57")
+@rule("BR-57", when="delivery-addresses")
 def br_57(doc: Doc) -> Iterator[_El]:
     for address, country in doc.delivery_addresses:
         ok = country is not None if doc.syntax == "ubl" else filled(country)
@@ -808,7 +826,7 @@ def br_64(doc: Doc) -> Iterator[_El]:
             yield line.el
 
 
-@rule("BR-65")
+@rule("BR-65", when="classifications")
 def br_65(doc: Doc) -> Iterator[_El]:
     for classification, has_code, list_id in doc.classifications:
         ok = list_id is not None if doc.syntax == "ubl" else (not has_code or filled(list_id))
@@ -831,22 +849,22 @@ def br_co_03(doc: Doc) -> Iterator[_El]:
             yield breakdown.el
 
 
-@rule("BR-CO-05")
+@rule("BR-CO-05", when="charges")
 def br_co_05(doc: Doc) -> Iterator[_El]:
     return iter(())  # asserted as true() by both stylesheets (not machine-checkable)
 
 
-@rule("BR-CO-06")
+@rule("BR-CO-06", when="charges")
 def br_co_06(doc: Doc) -> Iterator[_El]:
     return iter(())
 
 
-@rule("BR-CO-07")
+@rule("BR-CO-07", when="charges")
 def br_co_07(doc: Doc) -> Iterator[_El]:
     return iter(())
 
 
-@rule("BR-CO-08")
+@rule("BR-CO-08", when="charges")
 def br_co_08(doc: Doc) -> Iterator[_El]:
     return iter(())
 
@@ -854,7 +872,7 @@ def br_co_08(doc: Doc) -> Iterator[_El]:
 _VAT_PREFIX_UBL = " " + " ".join(codelists.VAT_PREFIX_UBL_ORDER) + " "
 
 
-@rule("BR-CO-09")
+@rule("BR-CO-09", when="vat-identifiers")
 def br_co_09(doc: Doc) -> Iterator[_El]:
     for element, vat_id in doc.vat_id_els:
         if doc.syntax == "ubl":
@@ -1172,7 +1190,7 @@ def br_dec_13(doc: Doc) -> Iterator[_El]:
             yield totals.el
 
 
-@rule("BR-DEC-15")
+@rule("BR-DEC-15", when="tax-currencies")
 def br_dec_15(doc: Doc) -> Iterator[_El]:
     if doc.syntax == "ubl":
         return  # as BR-DEC-13

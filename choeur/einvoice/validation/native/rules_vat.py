@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from choeur.einvoice.validation.native.registry import rule
+from choeur.einvoice.validation.native.registry import precondition, rule
 from choeur.einvoice.validation.native.values import (
     Uncastable,
     dbl,
@@ -606,15 +606,10 @@ def _codes(doc: Doc) -> set[str]:
     return found  # type: ignore[return-value]
 
 
-def _when_used(code: str, check: Callable[[Doc], Iterator[_El]]) -> Callable[[Doc], Iterator[_El]]:
+def _used(code: str) -> Callable[[Doc], bool]:
     """A category's rules hold trivially when no category element carries its code: every
     context is then empty and every count zero (-01 holds with nothing used nor listed)."""
-
-    def guarded(doc: Doc) -> Iterator[_El]:
-        if code in _codes(doc):
-            yield from check(doc)
-
-    return guarded
+    return lambda doc: code in _codes(doc)
 
 
 def _register() -> None:
@@ -633,11 +628,11 @@ def _register() -> None:
         ]
         if cat.code == "O":
             shapes += [(str(n), _o_rule(n)) for n in (11, 12, 13, 14)]
-        for number, unguarded in shapes:
-            check = _when_used(cat.code, unguarded)
+        precondition(f"vat:{cat.code}")(_used(cat.code))
+        for number, check in shapes:
             rule_id = f"BR-{cat.prefix}-{number}"
             check.__name__ = check.__qualname__ = rule_id.lower().replace("-", "_")
-            rule(rule_id)(check)
+            rule(rule_id, when=f"vat:{cat.code}")(check)
     rule("BR-IC-11")(br_ic_11)
     rule("BR-IC-12")(br_ic_12)
     rule("BR-B-01")(br_b_01)
