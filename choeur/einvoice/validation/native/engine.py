@@ -16,6 +16,7 @@ reference engine, so that both engines report a rule the same way.
 from __future__ import annotations
 
 import decimal
+import gc
 from collections.abc import Iterable
 from typing import Literal
 
@@ -68,6 +69,10 @@ def validate_native(tree: etree._ElementTree | _El, syntax: NativeSyntax) -> lis
     root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
     official = catalogue.UBL if syntax == "ubl" else catalogue.CII
     fired: list[tuple[str, _El]] = []
+    # The run allocates many small objects that form no cycle: the cyclic collector would
+    # only rescan them (about a tenth of the time of a large invoice); it runs afterwards.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         with decimal.localcontext(_CONTEXT):
             doc = view_ubl.build(root) if syntax == "ubl" else view_cii.build(root)
@@ -86,6 +91,9 @@ def validate_native(tree: etree._ElementTree | _El, syntax: NativeSyntax) -> lis
     except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:
         # a shape no rule foresaw: the rules did not all run, so nothing may be concluded
         raise EngineError("native", f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        if collecting:
+            gc.enable()
     return _findings(fired, official, syntax)
 
 

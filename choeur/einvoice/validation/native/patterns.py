@@ -563,9 +563,17 @@ class _Walker:
                                 tally = tallies[owner]
                                 if tally is not None:
                                     tally[id(leaf)] = tally.get(id(leaf), 0) + 1
-        if self.attribute_rules and el.keys():
-            for rules in self.attribute_rules:
-                fired.extend((rule_id, el) for rule_id in rules.failing(el))
+        if self.attribute_rules:
+            keys = el.keys()
+            if keys:
+                for rules in self.attribute_rules:
+                    forbidden = rules.any_attribute
+                    for key in keys:
+                        ids = forbidden.get(str(key))
+                        if ids:
+                            allowed = rules.attribute_allowed_on.get(str(key))
+                            if allowed is None or tag not in allowed:
+                                fired.extend((rule_id, el) for rule_id in ids)
         for first_match, contexts in path.candidates:
             for context, rules, certain in contexts:
                 if certain or context.where(el):  # type: ignore[misc]

@@ -305,16 +305,66 @@ def _ac_rates(ac: AllowanceCharge) -> list[Decimal]:
     return [dec(t.rate) for t in ac.taxes if t.rate is not None]
 
 
+class _LineSums:
+    """The line net amounts summed by category code and rate, once per document (the
+    category rules of the breakdown each ask for one of these sums)."""
+
+    def __init__(self, doc: Doc, raw: bool) -> None:
+        self.by_code: dict[str, Decimal] = {}
+        self.by_code_rate: dict[tuple[str, Decimal], Decimal] = {}
+        self.present: set[tuple[str, Decimal]] = set()  # a line of that category and rate
+        # categories with a line whose rate / amount cannot be cast: asking for their sums
+        # is the stylesheet's dynamic error
+        self.bad_rates: set[str] = set()
+        self.bad_amounts: set[str] = set()
+        for line in doc.lines:
+            codes = {t.code if raw else t.code_n for t in line.taxes} - {None}
+            if not codes:
+                continue
+            try:
+                rates: list[Decimal] | None = _line_rates(line)
+            except Uncastable:
+                rates = None
+            try:
+                amount = dec(line.net_amount) if line.net_amount is not None else None
+            except Uncastable:
+                amount = None
+                self.bad_amounts.update(codes)  # type: ignore[arg-type]
+            for code in codes:
+                if rates is None:
+                    self.bad_rates.add(code)  # type: ignore[arg-type]
+                for rate in rates or ():
+                    self.present.add((code, rate))  # type: ignore[arg-type]
+                    if amount is not None:
+                        key = (code, rate)
+                        self.by_code_rate[key] = self.by_code_rate.get(key, D0) + amount  # type: ignore[index]
+                if amount is not None:
+                    self.by_code[code] = self.by_code.get(code, D0) + amount  # type: ignore[index]
+
+    def total(self, code: str, rate: Decimal | None) -> Decimal:
+        if code in self.bad_amounts or (rate is not None and code in self.bad_rates):
+            raise Uncastable("a line amount or rate")
+        if rate is None:
+            return self.by_code.get(code, D0)
+        return self.by_code_rate.get((code, rate), D0)
+
+    def exists(self, code: str, rate: Decimal) -> bool:
+        if code in self.bad_rates:
+            raise Uncastable("a line rate")
+        return (code, rate) in self.present
+
+
+def _sums(doc: Doc, *, raw: bool) -> _LineSums:
+    key = "line-sums-raw" if raw else "line-sums"
+    found = doc.memo.get(key)
+    if found is None:
+        found = doc.memo[key] = _LineSums(doc, raw)
+    return found  # type: ignore[return-value]
+
+
 def _ubl_category_sum(doc: Doc, code: str, rate: Decimal | None) -> Decimal:
     """sum(lines of the category [and rate]) + sum(charges ...) - sum(allowances ...)."""
-    total = D0
-    for line in doc.lines:
-        if not any(t.code_n == code for t in line.taxes):
-            continue
-        if rate is not None and rate not in _line_rates(line):
-            continue
-        if line.net_amount is not None:
-            total += dec(line.net_amount)
+    total = _sums(doc, raw=False).total(code, rate)
     for ac in doc.charges:
         if not any(t.code_n == code for t in ac.taxes):
             continue
@@ -334,14 +384,7 @@ def _round2(value: Decimal) -> Decimal:
 
 def _cii_category_sum(doc: Doc, code: str, rate: Decimal | None) -> Decimal:
     """round2(sum(lines)) + round2(sum(charges)) - round2(sum(allowances)) of a category."""
-    lines = D0
-    for line in doc.lines:
-        if not any(t.code == code for t in line.taxes):
-            continue
-        if rate is not None and rate not in _line_rates(line):
-            continue
-        if line.net_amount is not None:
-            lines += dec(line.net_amount)
+    lines = _sums(doc, raw=True).total(code, rate)
     charges = allowances = D0
     for ac in doc.charges:
         if not any(t.code == code for t in ac.taxes):
@@ -387,10 +430,7 @@ def _ubl_08_holds(doc: Doc, code: str, category: TaxCat, taxable: str | None) ->
         if not doc.lines:
             return False
         if code == "S" and not (
-            any(
-                any(t.code_n == "S" for t in line.taxes) and rate in _line_rates(line)
-                for line in doc.lines
-            )
+            _sums(doc, raw=False).exists("S", rate)
             or any(
                 any(t.code_n == "S" for t in ac.taxes) and rate in _ac_rates(ac)
                 for ac in doc.all_charges
