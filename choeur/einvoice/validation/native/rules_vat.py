@@ -318,7 +318,9 @@ class _LineSums:
         self.bad_rates: set[str] = set()
         self.bad_amounts: set[str] = set()
         for line in doc.lines:
-            codes = {t.code if raw else t.code_n for t in line.taxes} - {None}
+            codes: set[str] = {
+                code for t in line.taxes if (code := t.code if raw else t.code_n) is not None
+            }
             if not codes:
                 continue
             try:
@@ -329,17 +331,17 @@ class _LineSums:
                 amount = dec(line.net_amount) if line.net_amount is not None else None
             except Uncastable:
                 amount = None
-                self.bad_amounts.update(codes)  # type: ignore[arg-type]
+                self.bad_amounts.update(codes)
             for code in codes:
                 if rates is None:
-                    self.bad_rates.add(code)  # type: ignore[arg-type]
+                    self.bad_rates.add(code)
                 for rate in rates or ():
-                    self.present.add((code, rate))  # type: ignore[arg-type]
+                    self.present.add((code, rate))
                     if amount is not None:
                         key = (code, rate)
-                        self.by_code_rate[key] = self.by_code_rate.get(key, D0) + amount  # type: ignore[index]
+                        self.by_code_rate[key] = self.by_code_rate.get(key, D0) + amount
                 if amount is not None:
-                    self.by_code[code] = self.by_code.get(code, D0) + amount  # type: ignore[index]
+                    self.by_code[code] = self.by_code.get(code, D0) + amount
 
     def total(self, code: str, rate: Decimal | None) -> Decimal:
         if code in self.bad_amounts or (rate is not None and code in self.bad_rates):
