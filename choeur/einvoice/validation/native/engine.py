@@ -16,7 +16,9 @@ reference engine, so that both engines report a rule the same way.
 from __future__ import annotations
 
 import decimal
+import functools
 import gc
+import re
 from collections.abc import Iterable
 from typing import Literal
 
@@ -101,22 +103,45 @@ def _findings(
     fired: Iterable[tuple[str, _El]], official: dict[str, tuple[str, str]], syntax: str
 ) -> list[Finding]:
     found: list[Finding] = []
+    described = _DESCRIBED[syntax]
     for rule_id, el in fired:
-        flag, text = official[rule_id]
-        message_fr, message_en, bt = messages.describe(rule_id, text)
+        wording = described.get(rule_id)
+        if wording is None:
+            flag, text = official[rule_id]
+            wording = described[rule_id] = (
+                _SEVERITY.get(flag, Severity.FATAL),
+                *messages.describe(rule_id, text),
+            )
+        severity, message_fr, message_en, bt = wording
         where = location(el, syntax)
+        if bt is None:
+            bt = _bt_of_location(where)
         found.append(
             Finding(
                 rule_id=rule_id,
-                severity=_SEVERITY.get(flag, Severity.FATAL),
+                severity=severity,
                 location=where,
-                bt=bt or messages.bt_of_location(where),
+                bt=bt,
                 message_fr=message_fr,
                 message_en=message_en,
                 engine="en16931",
             )
         )
     return found
+
+
+# Per syntax and rule: (severity, message_fr, message_en, bt), worked out at first use.
+_DESCRIBED: dict[str, dict[str, tuple[Severity, str, str, str | None]]] = {"ubl": {}, "cii": {}}
+_INDEX = re.compile(r"\[\d+\]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _bt_of_tags(tags: str) -> str | None:
+    return messages.bt_of_location(tags)
+
+
+def _bt_of_location(where: str) -> str | None:
+    return _bt_of_tags(_INDEX.sub("", where))
 
 
 def location(el: _El, syntax: str) -> str:
