@@ -187,7 +187,12 @@ def code_lists() -> str:
         "from __future__ import annotations",
         "",
     ]
+    # BR-CO-09 and BR-CL-08 of UBL look a value up as a substring of the spaced list: the
+    # order of these two lists counts, so they are written once in order and their sets derived
+    ordered_lists = ("VAT_PREFIX_UBL", "UNTDID4451_UBL")
     for name, (syntax, rule_id, index, comment) in CODE_LISTS.items():
+        if name in ordered_lists:
+            continue
         values = _LIST.findall(by_rule[(syntax, rule_id)])[index].split()
         lines.append(f"# {comment}")
         lines.append(f"{name} = frozenset(")
@@ -196,9 +201,7 @@ def code_lists() -> str:
             lines.append(f"        {chunk + ' '!r}")
         lines.append("    ).split()")
         lines.append(")")
-    # BR-CO-09 and BR-CL-08 of UBL look a value up as a substring of the spaced list: the
-    # order of these two lists counts
-    for name in ("VAT_PREFIX_UBL", "UNTDID4451_UBL"):
+    for name in ordered_lists:
         syntax, rule_id, index, _comment = CODE_LISTS[name]
         ordered = _LIST.findall(by_rule[(syntax, rule_id)])[index].split()
         lines.append(f"# {name} in the stylesheet's order ({rule_id} is a substring test)")
@@ -208,6 +211,9 @@ def code_lists() -> str:
             lines.append(f"        {chunk + ' '!r}")
         lines.append("    ).split()")
         lines.append(")")
+    for name in ordered_lists:
+        lines.append(f"# {CODE_LISTS[name][3]}")
+        lines.append(f"{name} = frozenset({name}_ORDER)")
     mimes = _MIME.findall(by_rule[("ubl", "BR-CL-24")])
     lines.append("# MIME codes of attachments (BR-CL-24)")
     lines.append(f"MIME = frozenset({tuple(mimes)!r})")
