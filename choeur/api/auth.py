@@ -46,14 +46,17 @@ def decode_cpro_account(header: str) -> tuple[str, str] | None:
 PROOF_MAX_SECONDS = 3600
 
 
-def _password_ok(user: Any, password: str, *, token: Any, header: str) -> bool:
+def _proof_key(user: Any, *, token: Any, header: str) -> str:
     proof = salted_hmac(
         "choeur.api.cpro-account",
         f"{token.pk}:{user.pk}:{user.password}:{header}",
         algorithm="sha256",
     ).hexdigest()
-    key = f"cpro-account-proof:{proof}"
-    if cache.get(key):
+    return f"cpro-account-proof:{proof}"
+
+
+def _password_ok(user: Any, password: str, *, token: Any, header: str) -> bool:
+    if cache.get(_proof_key(user, token=token, header=header)):
         return True
     if not user.check_password(password):
         return False
@@ -61,12 +64,9 @@ def _password_ok(user: Any, password: str, *, token: Any, header: str) -> bool:
     if remaining > 0:
         # check_password may have upgraded the hash: the proof is taken over the stored one.
         user.refresh_from_db(fields=["password"])
-        proof = salted_hmac(
-            "choeur.api.cpro-account",
-            f"{token.pk}:{user.pk}:{user.password}:{header}",
-            algorithm="sha256",
-        ).hexdigest()
-        cache.set(f"cpro-account-proof:{proof}", True, min(remaining, PROOF_MAX_SECONDS))
+        cache.set(
+            _proof_key(user, token=token, header=header), True, min(remaining, PROOF_MAX_SECONDS)
+        )
     return True
 
 
