@@ -406,6 +406,10 @@ SETTINGS = settings(
     max_examples=150,
     deadline=None,  # each example runs the official XSLT under saxonche
     database=None,
+    # The same 150 examples on every run, so that CI judges every submission alike. A random
+    # run once found a disagreement (a duplicated header ram:CalculatedAmount in CII: BR-CO-14
+    # fired by the native engine only), recorded in the issue as a defect to fix.
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
