@@ -28,12 +28,14 @@ _ACTOR_HELP = {
     Actor.RECIPIENT: "l'ordonnateur de la structure destinataire (espace « Factures reçues »)",
     Actor.ACCOUNTANT: "son comptable ou son système comptable (Hélios)",
     Actor.SYSTEM: "Chœur lui-même (dépôt, acheminement)",
+    Actor.VALIDATOR: "le titulaire (A9) ou le mandataire (A12), espace « Factures à valider »",
 }
 _EFFECT_LABELS = {
     Effect.NOTIFY_SUPPLIER: "courriel au fournisseur",
     Effect.NOTIFY_RECIPIENT: "courriel au destinataire",
     Effect.SUPPLIER_ACKNOWLEDGES: "à acquitter par le fournisseur",
     Effect.ROUTE_AGAIN: "nouvel acheminement",
+    Effect.NOTIFY_VALIDATOR: "courriel au valideur",
 }
 
 
@@ -58,6 +60,8 @@ def mermaid() -> str:
         lines.append(f"    {source.value} --> {target.value} : {label}")
     lines.append(f"    {Status.REJETEE.value} --> [*]")
     lines.append(f"    {Status.MISE_EN_PAIEMENT.value} --> [*]")
+    for final in (Status.REFUSEE_1, Status.REFUSEE_2):  # validator circuit
+        lines.append(f"    {final.value} --> [*]")
     lines.append("```")
     return "\n".join(lines)
 

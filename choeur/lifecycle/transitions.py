@@ -31,6 +31,18 @@ class Status(StrEnum):
     MISE_A_DISPOSITION_COMPTABLE = "MISE_A_DISPOSITION_COMPTABLE"
     COMPTABILISEE = "COMPTABILISEE"
     MISE_EN_PAIEMENT = "MISE_EN_PAIEMENT"
+    # --- validator circuit (cadres A9, A12; reference C.3, C.9) ---
+    A_VALIDER_1 = "A_VALIDER_1"
+    VALIDEE_1 = "VALIDEE_1"
+    REFUSEE_1 = "REFUSEE_1"
+    ABSENCE_VALIDATION_1_HORS_DELAI = "ABSENCE_VALIDATION_1_HORS_DELAI"
+    A_VALIDER_2 = "A_VALIDER_2"
+    VALIDEE_2 = "VALIDEE_2"
+    REFUSEE_2 = "REFUSEE_2"
+    ABSENCE_VALIDATION_2_HORS_DELAI = "ABSENCE_VALIDATION_2_HORS_DELAI"
+    ERREUR_FOURNISSEUR_SUR_VALIDEUR = "ERREUR_FOURNISSEUR_SUR_VALIDEUR"
+    ERREUR_COTRAITANT_SUR_VALIDEUR = "ERREUR_COTRAITANT_SUR_VALIDEUR"
+    # --- end of the validator circuit ---
 
 
 class Actor(StrEnum):
@@ -40,6 +52,9 @@ class Actor(StrEnum):
     RECIPIENT = "RECIPIENT"
     ACCOUNTANT = "ACCOUNTANT"
     SYSTEM = "SYSTEM"
+    # validator circuit: the prime contractor (A9) or the mandataire (A12) who accepts or
+    # refuses before the recipient sees the invoice (espace « Factures à valider »).
+    VALIDATOR = "VALIDATOR"
 
 
 class Effect(StrEnum):
@@ -55,6 +70,8 @@ class Effect(StrEnum):
     SUPPLIER_ACKNOWLEDGES = "SUPPLIER_ACKNOWLEDGES"
     # A recycled invoice goes through routing again (DEPOSEE -> MISE_A_DISPOSITION).
     ROUTE_AGAIN = "ROUTE_AGAIN"
+    # validator circuit: the validator's users are told of an invoice to validate.
+    NOTIFY_VALIDATOR = "NOTIFY_VALIDATOR"
 
 
 @dataclass(frozen=True)
@@ -206,7 +223,87 @@ def _build() -> dict[tuple[Status, Status], Rule]:
                 notes="erreur de destinataire, de service ou d'engagement",
             )
     table.update(_processing_rules())
+    table.update(_validator_circuit_rules())
     return table
+
+
+# --- validator circuit (cadres A9_FACTURE_SOUSTRAITANT, A12_FACTURE_COTRAITANT) -------------
+# Reference C.3: a subcontractor's invoice (A9) is validated by the prime contractor, a
+# co-contractor's (A12) by the mandataire, before the recipient sees it; the validator has
+# 15 days, after which the validation is tacit (ABSENCE_VALIDATION_..._HORS_DELAI). Under
+# co-contracting a subcontractor's invoice goes through two levels: the co-contractor (1),
+# then the mandataire (2). A validator who is not the right one says so (ERREUR_..._SUR_VALIDEUR:
+# level 1 named by the supplier, level 2 by the co-contractor for the supplier, [I]) and the
+# supplier corrects the validator (`corriger/valideur/facture`); a refusal is final: the
+# supplier invoices again under a new number, as after a rejection [I].
+VALIDATION_LEVELS: Mapping[int, tuple[Status, Status, Status, Status, Status]] = {
+    # level: (to validate, validated, refused, tacit, wrong validator)
+    1: (
+        Status.A_VALIDER_1,
+        Status.VALIDEE_1,
+        Status.REFUSEE_1,
+        Status.ABSENCE_VALIDATION_1_HORS_DELAI,
+        Status.ERREUR_FOURNISSEUR_SUR_VALIDEUR,
+    ),
+    2: (
+        Status.A_VALIDER_2,
+        Status.VALIDEE_2,
+        Status.REFUSEE_2,
+        Status.ABSENCE_VALIDATION_2_HORS_DELAI,
+        Status.ERREUR_COTRAITANT_SUR_VALIDEUR,
+    ),
+}
+VALIDATION_DELAY_DAYS = 15
+
+
+def _validator_circuit_rules() -> dict[tuple[Status, Status], Rule]:
+    system, validator = frozenset({Actor.SYSTEM}), frozenset({Actor.VALIDATOR})
+    to_validator = frozenset({Effect.NOTIFY_SUPPLIER, Effect.NOTIFY_VALIDATOR})
+    to_recipient = frozenset({Effect.NOTIFY_SUPPLIER, Effect.NOTIFY_RECIPIENT})
+    rules: dict[tuple[Status, Status], Rule] = {
+        (Status.DEPOSEE, Status.A_VALIDER_1): Rule(
+            actors=system, effects=to_validator, notes="cadre A9 ou A12 : au valideur"
+        ),
+        # A flux (EDI, API deposer/flux) names no validator, or one that cannot validate: the
+        # supplier names the right one (`corriger/valideur/facture`).
+        (Status.DEPOSEE, Status.ERREUR_FOURNISSEUR_SUR_VALIDEUR): Rule(
+            actors=system, effects=_NOTIFY_S, notes="valideur absent ou inconnu"
+        ),
+    }
+    for level, (waiting, validated, refused, tacit, wrong) in VALIDATION_LEVELS.items():
+        rules[(waiting, validated)] = Rule(actors=validator, effects=_NOTIFY_S)
+        rules[(waiting, refused)] = Rule(
+            actors=validator,
+            reason_required=True,
+            effects=frozenset({Effect.NOTIFY_SUPPLIER, Effect.SUPPLIER_ACKNOWLEDGES}),
+            notes="définitif : le fournisseur refacture sous un nouveau numéro",
+        )
+        rules[(waiting, tacit)] = Rule(
+            actors=system,
+            effects=_NOTIFY_S,
+            notes=f"validation tacite après {VALIDATION_DELAY_DAYS} jours",
+        )
+        rules[(waiting, wrong)] = Rule(
+            actors=validator,
+            reason_required=True,
+            effects=_NOTIFY_S,
+            notes="le valideur n'est pas le bon",
+        )
+        rules[(wrong, waiting)] = Rule(
+            actors=frozenset({Actor.SUPPLIER}),
+            effects=frozenset({Effect.NOTIFY_VALIDATOR}),
+            notes="corriger le valideur",
+        )
+        for done in (validated, tacit):
+            rules[(done, Status.MISE_A_DISPOSITION)] = Rule(actors=system, effects=to_recipient)
+            if level == 1:
+                rules[(done, Status.A_VALIDER_2)] = Rule(
+                    actors=system, effects=to_validator, notes="second niveau : le mandataire"
+                )
+    return rules
+
+
+# --- end of the validator circuit ------------------------------------------------------------
 
 
 TRANSITIONS: Mapping[tuple[Status, Status], Rule] = _build()
@@ -235,18 +332,31 @@ LABELS: Mapping[Status, str] = {
     Status.MISE_A_DISPOSITION_COMPTABLE: "Mise à disposition comptable",
     Status.COMPTABILISEE: "Comptabilisée",
     Status.MISE_EN_PAIEMENT: "Mise en paiement",
+    # validator circuit
+    Status.A_VALIDER_1: "À valider (1)",
+    Status.VALIDEE_1: "Validée (1)",
+    Status.REFUSEE_1: "Refusée (1)",
+    Status.ABSENCE_VALIDATION_1_HORS_DELAI: "Validée tacitement (1)",
+    Status.A_VALIDER_2: "À valider (2)",
+    Status.VALIDEE_2: "Validée (2)",
+    Status.REFUSEE_2: "Refusée (2)",
+    Status.ABSENCE_VALIDATION_2_HORS_DELAI: "Validée tacitement (2)",
+    Status.ERREUR_FOURNISSEUR_SUR_VALIDEUR: "Erreur du fournisseur sur le valideur",
+    Status.ERREUR_COTRAITANT_SUR_VALIDEUR: "Erreur du cotraitant sur le valideur",
 }
 ACTOR_LABELS: Mapping[Actor, str] = {
     Actor.SUPPLIER: "fournisseur",
     Actor.RECIPIENT: "destinataire",
     Actor.ACCOUNTANT: "comptable",
     Actor.SYSTEM: "plateforme",
+    Actor.VALIDATOR: "valideur",
 }
 _RESERVED_TO: Mapping[Actor, str] = {
     Actor.SUPPLIER: "au fournisseur",
     Actor.RECIPIENT: "au destinataire",
     Actor.ACCOUNTANT: "au comptable",
     Actor.SYSTEM: "à la plateforme",
+    Actor.VALIDATOR: "au valideur",
 }
 
 

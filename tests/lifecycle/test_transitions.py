@@ -23,6 +23,12 @@ from choeur.lifecycle.transitions import (
     rule_for,
     targets_for,
 )
+from tests.lifecycle.test_validation_circuit_table import (
+    VALIDATOR_EXPECTED,
+    VALIDATOR_FINAL,
+    VALIDATOR_NOTIFIES_RECIPIENT,
+    VALIDATOR_REASON_REQUIRED,
+)
 
 S, R, A, P = Actor.SUPPLIER, Actor.RECIPIENT, Actor.ACCOUNTANT, Actor.SYSTEM
 MAD = "MISE_A_DISPOSITION"
@@ -60,6 +66,9 @@ for _source, _targets in _FORWARD.items():
     for _target in _targets:
         EXPECTED[(_source, _target)] = _SETTERS[_target]
 
+# The validator circuit (A9, A12), written out in its own test module.
+EXPECTED.update(VALIDATOR_EXPECTED)
+
 # Late updates (C.9, Hélios): recorded, the current status stays.
 EXPECTED_LATE: dict[tuple[str, str], set[Actor]] = {
     (MAN, SF): {R},
@@ -78,7 +87,8 @@ ALL_CASES = list(itertools.product(Status, Status, Actor))
 
 
 def _reason_for(target: str) -> str:
-    return "Bon de livraison manquant" if target in ("SUSPENDUE", "REJETEE") else ""
+    needs = ("SUSPENDUE", "REJETEE", *VALIDATOR_REASON_REQUIRED)
+    return "Bon de livraison manquant" if target in needs else ""
 
 
 @pytest.mark.parametrize(("source", "target", "actor"), ALL_CASES, ids=lambda v: str(v))
@@ -124,7 +134,8 @@ def test_suspension_and_rejection_need_a_reason(target):
 
 def test_only_suspension_and_rejection_require_a_reason():
     required = {(s.value, t.value) for (s, t), r in TRANSITIONS.items() if r.reason_required}
-    assert required and all(t in ("SUSPENDUE", "REJETEE") for _, t in required)
+    needs = ("SUSPENDUE", "REJETEE", *VALIDATOR_REASON_REQUIRED)
+    assert required and all(t in needs for _, t in required)
     assert all(
         r.reason_required for (_, t), r in TRANSITIONS.items() if t in ("SUSPENDUE", "REJETEE")
     )
@@ -179,11 +190,12 @@ def test_recipient_is_told_of_new_and_completed_invoices():
         ("EN_COURS_ACHEMINEMENT", MAD),
         ("DEPOSEE", MAD),
         ("SUSPENDUE", "COMPLETEE"),
+        *VALIDATOR_NOTIFIES_RECIPIENT,
     }
 
 
 def test_final_statuses():
-    assert final_statuses() == {Status.REJETEE, Status.MISE_EN_PAIEMENT}
+    assert final_statuses() == {Status.REJETEE, Status.MISE_EN_PAIEMENT, *VALIDATOR_FINAL}
 
 
 def test_targets_for_the_recipient_from_mise_a_disposition():
