@@ -405,3 +405,126 @@ class InvoiceStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+# --- validator circuit (cadres A9, A12; choeur/invoices/services/validation_circuit.py) --------
+
+
+class InvoiceValidation(models.Model):
+    """Who validates an A9 (subcontractor) or A12 (co-contractor) invoice before its recipient
+    sees it: level 1 (the prime contractor, the mandataire, or under co-contracting the
+    co-contractor) and level 2 (the mandataire). Named at deposit with the flux, attached to the
+    invoice at integration; `started_at` starts the 15 days of the current level."""
+
+    flux = models.OneToOneField(
+        Flux,
+        verbose_name=_("flux"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="validation",
+    )
+    invoice = models.OneToOneField(
+        Invoice,
+        verbose_name=_("facture"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="validation",
+    )
+    validator_1 = models.ForeignKey(
+        "structures.Structure",
+        verbose_name=_("valideur (1)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoices_to_validate_1",
+    )
+    service_1 = models.ForeignKey(
+        "structures.Service",
+        verbose_name=_("service du valideur (1)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    validator_2 = models.ForeignKey(
+        "structures.Structure",
+        verbose_name=_("valideur (2)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoices_to_validate_2",
+    )
+    service_2 = models.ForeignKey(
+        "structures.Service",
+        verbose_name=_("service du valideur (2)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    level = models.PositiveSmallIntegerField(_("niveau en cours"), default=1)
+    started_at = models.DateTimeField(
+        _("début de la validation en cours"), null=True, blank=True, db_index=True
+    )
+    validated_1_at = models.DateField(_("date de validation (1)"), null=True, blank=True)
+    validated_2_at = models.DateField(_("date de validation (2)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("circuit de validation")
+        verbose_name_plural = _("circuits de validation")
+
+    def __str__(self) -> str:
+        return f"Validation de la facture {self.invoice_id or '—'} (niveau {self.level})"
+
+
+class ValidationDecision(models.Model):
+    """One step of a validation circuit, shown in its history: a validation, a refusal (reason
+    from the referential, comment, attachment), « pas le bon valideur », a tacit validation
+    after the delay, the supplier's correction of the validator."""
+
+    invoice = models.ForeignKey(
+        Invoice,
+        verbose_name=_("facture"),
+        on_delete=models.CASCADE,
+        related_name="validation_decisions",
+    )
+    level = models.PositiveSmallIntegerField(_("niveau"))
+    validator = models.ForeignKey(
+        "structures.Structure",
+        verbose_name=_("valideur"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=20)
+    reason_code = models.CharField(_("code du motif"), max_length=40, blank=True)
+    comment = models.TextField(_("commentaire"), blank=True)
+    attachment = models.ForeignKey(
+        Attachment,
+        verbose_name=_("pièce jointe"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("date"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("décision de validation")
+        verbose_name_plural = _("décisions de validation")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} : {self.action} (niveau {self.level})"
