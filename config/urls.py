@@ -4,7 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("choeur.core.urls")),
     path("compte/", include("choeur.accounts.urls")),
-    path("annuaire/", include("choeur.directory.urls")),
+    path("annuaire/", include("choeur.structures.annuaire_urls")),
     path("structures/", include("choeur.structures.urls")),
     path("factures/", include("choeur.invoices.urls")),
     path("factures-recues/", include("choeur.lifecycle.urls")),

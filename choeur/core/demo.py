@@ -13,6 +13,7 @@ from types import ModuleType
 
 DEMO_MODULES = [
     "choeur.directory.demo",
+    "choeur.structures.annuaire_demo",
     "choeur.accounts.demo",
     "choeur.structures.demo",
     "choeur.invoices.demo",

@@ -1,7 +1,9 @@
-"""Demo directory: a generated Sirene base and public structures, plus fixed entries.
+"""Demo Sirene base: generated companies and public bodies, plus fixed entries.
 
 The fixed entries below are stable and documented (docs/annuaire.md); other domains' demo data
-and tests rely on them. The public ones are the real sandbox's rule-test recipients
+and tests rely on them. The public bodies' structures and services are written by
+choeur.structures.annuaire_demo from `FIXED_PUBLIC` and `public_entries()` (this package knows
+no structures). The public ones are the real sandbox's rule-test recipients
 (« matelas de données » 2024: 12345678200028 service obligatoire, ...036 EJ obligatoire,
 ...044 EJ ou service, ...051 sans paramètre, 11000201100044 État / SFACETAT).
 """
@@ -26,8 +28,6 @@ from choeur.directory.generate import (
 )
 from choeur.directory.models import Etablissement, UniteLegale
 from choeur.directory.text import search_key
-from choeur.structures.enums import IdentifierType, StructureKind
-from choeur.structures.models import Service, Structure
 
 SEED = 2026
 COMPANY_COUNT = 10_000
@@ -90,7 +90,7 @@ _FIXED_COMPANIES = [
 
 # (siret, name, code postal, ville, service req., EJ req., EJ or service, payment status,
 #  services (code, name, active, EJ required))
-_FIXED_PUBLIC: list[tuple[str, str, str, str, bool, bool, bool, bool, list[tuple[str, str, bool, bool]]]] = [
+FIXED_PUBLIC: list[tuple[str, str, str, str, bool, bool, bool, bool, list[tuple[str, str, bool, bool]]]] = [
     (
         DEMO_PUBLIC_SIRET, DEMO_PUBLIC_NAME, "45190", "BEAUMONT-SUR-LOIRE", True, False, False, True,
         [
@@ -151,8 +151,9 @@ def _sirene_rows(company: Company) -> tuple[UniteLegale, Etablissement]:
     return unite, etab
 
 
-def _public_entries() -> list[tuple[Company, dict[str, Any], list[tuple[str, str, bool, bool]]]]:
-    """The generated public structures: (Sirene data, structure parameters, services)."""
+def public_entries() -> list[tuple[Company, dict[str, Any], list[tuple[str, str, bool, bool]]]]:
+    """The generated public bodies: (Sirene data, their structure's parameters, its services).
+    Deterministic: the same list on every call."""
     rng = random.Random(SEED + 1)  # noqa: S311 - deterministic demo data, not a secret
     used = {DEMO_PUBLIC_SIRET[:9], DEMO_STATE_SIRET[:9]}
     state_sirens = siren_stream(rng, first_digits="1", used=used)
@@ -193,17 +194,16 @@ def _public_entries() -> list[tuple[Company, dict[str, Any], list[tuple[str, str
 
 
 def load(*, stdout: Any) -> None:
-    """Load the demo directory (idempotent: bulk inserts that ignore rows already there)."""
+    """Load the demo Sirene base (idempotent: bulk inserts that ignore rows already there)."""
     started = time.perf_counter()
     if (
-        Structure.objects.filter(identifier=DEMO_STATE_SIRET).exists()
-        and Structure.objects.filter(is_public=True).count() >= PUBLIC_COUNT
+        Etablissement.objects.filter(pk=DEMO_STATE_SIRET).exists()
         and UniteLegale.objects.count() >= COMPANY_COUNT
     ):
-        stdout.write("Annuaire : déjà chargé.\n")
+        stdout.write("Base Sirene : déjà chargée.\n")
         return
-    fixed_sirens = {c.siren for c in _FIXED_COMPANIES} | {p[0][:9] for p in _FIXED_PUBLIC}
-    public = _public_entries()
+    fixed_sirens = {c.siren for c in _FIXED_COMPANIES} | {p[0][:9] for p in FIXED_PUBLIC}
+    public = public_entries()
     fixed_sirens |= {c.siren for c, _p, _s in public}
     generated = list(companies(COMPANY_COUNT, seed=SEED, used=set(fixed_sirens)))
 
@@ -212,7 +212,7 @@ def load(*, stdout: Any) -> None:
             siret[:9], siret, name, "", "", "7210", "84.11Z", "1", "PL", "DE LA MAIRIE", cp,
             ville, "", "A", "O",
         )
-        for siret, name, cp, ville, *_rest in _FIXED_PUBLIC
+        for siret, name, cp, ville, *_rest in FIXED_PUBLIC
     ]  # fmt: skip
     everything = [
         *_FIXED_COMPANIES,
@@ -228,77 +228,8 @@ def load(*, stdout: Any) -> None:
         Etablissement.objects.bulk_create(
             [e for _u, e in pairs], batch_size=2000, ignore_conflicts=True
         )
-        structures = []
-        services_by_siret: dict[str, list[tuple[str, str, bool, bool]]] = {}
-        for siret, name, cp, ville, serv, ej, either, paid, services in _FIXED_PUBLIC:
-            structures.append(
-                _structure(siret, name, "1 PLACE DE LA MAIRIE", cp, ville)
-                | {
-                    "code_service_required": serv,
-                    "engagement_required": ej,
-                    "engagement_or_service_required": either,
-                    "payment_status_reported": paid,
-                }
-            )
-            services_by_siret[siret] = services
-        for company, params, services in public:
-            street = f"{company.numero_voie} {company.type_voie} {company.libelle_voie}"
-            structures.append(
-                _structure(
-                    company.siret,
-                    company.denomination,
-                    street,
-                    company.code_postal,
-                    company.commune,
-                )
-                | params
-            )
-            services_by_siret[company.siret] = services
-        Structure.objects.bulk_create(
-            [
-                # bulk_create skips save(): the search key is set here.
-                Structure(**values, search_name=search_key(values["raison_sociale"]))
-                for values in structures
-            ],
-            batch_size=1000,
-            ignore_conflicts=True,
-        )
-        ids = dict(
-            Structure.objects.filter(
-                identifier_type=IdentifierType.SIRET, identifier__in=services_by_siret
-            ).values_list("identifier", "pk")
-        )
-        Service.objects.bulk_create(
-            [
-                Service(
-                    structure_id=ids[siret],
-                    code=code,
-                    name=label,
-                    is_active=active,
-                    engagement_required=ej,
-                )
-                for siret, services in services_by_siret.items()
-                for code, label, active, ej in services
-            ],
-            batch_size=1000,
-            ignore_conflicts=True,
-        )
     stdout.write(
-        f"Annuaire : {UniteLegale.objects.count()} unités légales, "
-        f"{Etablissement.objects.count()} établissements, "
-        f"{Structure.objects.filter(is_public=True).count()} structures publiques "
+        f"Base Sirene : {UniteLegale.objects.count()} unités légales, "
+        f"{Etablissement.objects.count()} établissements "
         f"({time.perf_counter() - started:.1f} s).\n"
     )
-
-
-def _structure(siret: str, name: str, adresse: str, cp: str, ville: str) -> dict[str, Any]:
-    return {
-        "identifier_type": IdentifierType.SIRET,
-        "identifier": siret,
-        "raison_sociale": name,
-        "kind": StructureKind.STRUCTURE_PUBLIQUE,
-        "is_public": True,
-        "adresse": adresse,
-        "code_postal": cp,
-        "ville": ville,
-    }

@@ -1,5 +1,6 @@
-"""Reads of the directory: Sirene lookups (live INSEE API, else the local base) and the public
-structures' directory. Used by registration (prefill) and deposit (recipient's rules)."""
+"""Reads of the Sirene reference: lookups (live INSEE API, else the local base). Used by
+registration (prefill) and by the structures' directory (choeur.structures.annuaire_selectors).
+This package knows no accounts and no structures (tests/directory/test_layout.py)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,12 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from choeur.directory import insee
 from choeur.directory.identifiers import compact, siren_is_valid, siret_is_valid
 from choeur.directory.models import Etablissement, UniteLegale
 from choeur.directory.text import prefix_upper_bound, search_key
-from choeur.structures.enums import IdentifierType
-from choeur.structures.models import Service, Structure
 
 logger = logging.getLogger(__name__)
 
@@ -256,76 +255,3 @@ def etablissement_search(query: str, *, limit: int = 20) -> list[EtablissementIn
         etabs = etabs[:limit]
     unites = UniteLegale.objects.in_bulk({e.siren for e in etabs})
     return [_from_local(e, unites.get(e.siren)) for e in etabs]
-
-
-def public_structure_search(
-    *,
-    query: str = "",
-    code_postal: str = "",
-    ville: str = "",
-    active_only: bool = True,
-    limit: int | None = None,
-) -> QuerySet[Structure]:
-    """Public structures matching every given criterion. `query` made of digits matches any part
-    of the identifier (3 digits at least); otherwise every word must appear in the name."""
-    structures = Structure.objects.filter(is_public=True)
-    if active_only:
-        structures = structures.filter(is_active=True)
-    query = query.strip()
-    if query:
-        digits = compact(query)
-        if digits.isdigit():
-            structures = structures.filter(identifier__contains=digits)
-        else:
-            # Accents and case do not matter: « hopital » finds « HÔPITAL » on every database.
-            for word in search_key(query).split():
-                structures = structures.filter(search_name__contains=word)
-    if code_postal.strip():
-        structures = structures.filter(code_postal__startswith=code_postal.strip())
-    if ville.strip():
-        structures = structures.filter(ville__icontains=ville.strip())
-    structures = structures.order_by("raison_sociale", "identifier")
-    if limit is not None:
-        structures = structures[:limit]
-    return structures
-
-
-def public_structure_get(
-    *, identifier: str, identifier_type: str = IdentifierType.SIRET
-) -> Structure | None:
-    return Structure.objects.filter(
-        is_public=True, identifier_type=identifier_type, identifier=compact(identifier)
-    ).first()
-
-
-def public_structure_services(
-    structure: Structure, *, active_only: bool = True
-) -> QuerySet[Service]:
-    services = structure.services.all()
-    if active_only:
-        services = services.filter(is_active=True)
-    return services.order_by("code")
-
-
-@dataclass(frozen=True)
-class InvoiceRequirements:
-    """What an invoice to a public structure must carry (reference C.5)."""
-
-    service_required: bool
-    engagement_required: bool
-    engagement_or_service: bool
-    payment_status_reported: bool
-
-    @property
-    def nothing_required(self) -> bool:
-        return not (self.service_required or self.engagement_required or self.engagement_or_service)
-
-
-def invoice_requirements(structure: Structure) -> InvoiceRequirements:
-    return InvoiceRequirements(
-        service_required=structure.code_service_required,
-        engagement_required=structure.engagement_required,
-        engagement_or_service=structure.engagement_or_service_required
-        and not (structure.code_service_required and structure.engagement_required),
-        payment_status_reported=structure.payment_status_reported,
-    )

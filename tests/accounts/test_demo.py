@@ -8,6 +8,7 @@ from django.test import Client
 from choeur.accounts import demo
 from choeur.accounts.models import User
 from choeur.directory import demo as directory_demo
+from choeur.structures import annuaire_demo
 from choeur.structures.enums import AccessMode, RattachementStatus, Role
 from choeur.structures.models import EspaceSubscription, Rattachement
 
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def loaded() -> None:
     directory_demo.load(stdout=StringIO())
+    annuaire_demo.load(stdout=StringIO())
     demo.load(stdout=StringIO())
 
 

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from choeur.api.envelope import LIBELLE_OK_REFERENTIEL, ok
 from choeur.api.payload import body
 from choeur.api.views.base import CproView
-from choeur.directory.annuaire import export_services, export_structures
+from choeur.structures.annuaire import export_services, export_structures
 
 STRUCTURES_FILE = "annuaire-structures-publiques.csv"
 SERVICES_FILE = "annuaire-services.csv"

@@ -21,7 +21,8 @@ from choeur.api.envelope import (
 from choeur.api.payload import Paging, body, text, value
 from choeur.api.views.base import CproView
 from choeur.directory.identifiers import siret_is_valid
-from choeur.directory.selectors import etablissement_get, public_structure_search
+from choeur.directory.selectors import etablissement_get
+from choeur.structures.annuaire_selectors import public_structure_search
 
 HEALTH_MESSAGE = "L'API CPRO est actuellement disponible et fonctionnel."
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from choeur.directory.selectors import public_structure_search
+from choeur.structures.annuaire_selectors import public_structure_search
 from choeur.structures.models import Structure
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from choeur.directory.annuaire import export_services, export_structures
+from choeur.structures.annuaire import export_services, export_structures
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from choeur.directory.annuaire import AnnuaireImportError, annuaire_import_paths
+from choeur.structures.annuaire import AnnuaireImportError, annuaire_import_paths
 
 
 class Command(BaseCommand):

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from choeur.core.csvfile import csv_writer
-from choeur.directory.annuaire import service_rows, structure_rows
-from choeur.directory.forms import DirectorySearchForm
-from choeur.directory.selectors import (
+from choeur.structures.annuaire import service_rows, structure_rows
+from choeur.structures.annuaire_forms import DirectorySearchForm
+from choeur.structures.annuaire_selectors import (
     invoice_requirements,
     public_structure_get,
     public_structure_search,
@@ -46,7 +46,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "directory/search.html",
+        "annuaire/search.html",
         {
             "title": _("Annuaire des structures publiques"),
             "form": form,
@@ -66,7 +66,7 @@ def structure_detail(request: HttpRequest, identifier: str) -> HttpResponse:
     services = list(public_structure_services(structure))
     return render(
         request,
-        "directory/structure.html",
+        "annuaire/structure.html",
         {
             "title": structure.raison_sociale,
             "structure": structure,

@@ -1,7 +1,9 @@
 from django.urls import URLPattern, URLResolver, path
 
-from choeur.directory import views
+from choeur.structures.views import annuaire as views
 
+# The public pages of the directory of public structures keep their historical URL names
+# (directory:search, directory:structure, ...) used by the other domains' templates.
 app_name = "directory"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.search, name="search"),

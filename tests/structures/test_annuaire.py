@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from choeur.directory.annuaire import (
+from choeur.structures.annuaire import (
     SERVICE_COLUMNS,
     STRUCTURE_COLUMNS,
     AnnuaireImportError,
