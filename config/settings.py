@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "choeur.sollicitations",
     "choeur.notifications",
     "choeur.api",
+    "choeur.api.afnor",
 ]
 
 MIDDLEWARE = [

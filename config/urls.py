@@ -11,6 +11,8 @@ urlpatterns = [
     path("sollicitations/", include("choeur.sollicitations.urls")),
     path("notifications/", include("choeur.notifications.urls")),
     path("", include("choeur.api.urls")),
+    # The reform's standard API, XP Z12-013 Flow Service (docs/api.md).
+    path("afnor/flow-service/", include("choeur.api.afnor.urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
 ]
