@@ -229,6 +229,10 @@ def webhooks_flux_finished(*, flux: Any) -> None:
     received = Invoice.objects.filter(flux=flux, recipient_id__in=listening)
     for invoice in received.select_related("recipient", "supplier"):
         webhooks_invoice_received(invoice=invoice)
+    # The same events as flows of the reform's Flow Service (its subscriptions, its CDARs).
+    from choeur.api.afnor.services import afnor_flux_finished
+
+    afnor_flux_finished(flux=flux)
 
 
 def webhooks_invoice_received(*, invoice: Any) -> None:
@@ -261,6 +265,9 @@ def webhooks_invoice_status_changed(*, invoice: Any, before: str, received: bool
     )
     if received:
         webhooks_invoice_received(invoice=invoice)
+    from choeur.api.afnor.services import afnor_invoice_status_changed
+
+    afnor_invoice_status_changed(invoice=invoice, received=received)
 
 
 def webhooks_sollicitation_step(*, sollicitation: Any, action: str) -> None:
@@ -311,16 +318,29 @@ def _send(delivery: WebhookDelivery, *, now: dt.datetime) -> tuple[int | None, s
         return None, refused.message, ""
     parts = urlsplit(endpoint.url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    body = _body(delivery)
+    timestamp = int(now.timestamp())
+    subscription = getattr(endpoint, "afnor_webhook", None)
+    if subscription is not None:
+        # A subscription of the reform's Flow Service: the Flow as body, its norm's signature.
+        from choeur.api.afnor.signing import afnor_signed
+
+        body, signed = afnor_signed(
+            secret_hex=endpoint.secret, payload=delivery.payload, timestamp=timestamp
+        )
+    else:
+        body = _body(delivery)
+        signed = {
+            "X-Choeur-Signature": webhook_signature(
+                secret=endpoint.secret, timestamp=timestamp, body=body
+            )
+        }
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": USER_AGENT,
         "Host": parts.netloc.rsplit("@", 1)[-1],
         "X-Choeur-Event": delivery.event,
         "X-Choeur-Delivery": str(delivery.pk),
-        "X-Choeur-Signature": webhook_signature(
-            secret=endpoint.secret, timestamp=int(now.timestamp()), body=body
-        ),
+        **signed,
     }
     timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT, read=READ_TIMEOUT)
     pool: urllib3.HTTPConnectionPool
