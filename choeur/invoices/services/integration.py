@@ -48,7 +48,7 @@ from choeur.invoices.services.checks import (
     check_routing,
 )
 from choeur.invoices.services.rules import Problem
-from choeur.invoices.services.status import history_start, invoice_set_status
+from choeur.invoices.services.status import history_start
 from choeur.notifications.webhooks import webhooks_flux_finished
 
 logger = logging.getLogger(__name__)
@@ -454,7 +454,9 @@ def _create_invoice(
             after={"number": invoice.number, "flux": flux.numero, "status": invoice.status},
         )
         # Routing: the recipient is known and accepting, the invoice is available to him at once.
-        invoice_set_status(invoice=invoice, to=InvoiceStatus.MISE_A_DISPOSITION, actor=None)
+        from choeur.invoices.services.validation_circuit import route_after_deposit
+
+        route_after_deposit(invoice=invoice)  # MISE_A_DISPOSITION, or A9/A12 to their validator
     return invoice
 
 
