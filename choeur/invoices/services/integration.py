@@ -549,7 +549,10 @@ def _notify(flux: Flux, *, integrated: int, total: int) -> None:
         )
     # Reference C.9: the recipient entity gets an email when a supplier deposits.
     received: dict[str, int] = {}
-    for email in Invoice.objects.filter(flux=flux).values_list("recipient__email", flat=True):
+    from choeur.invoices.services.validation_circuit import CIRCUIT_STATUSES  # A9/A12: not yet
+
+    arrived = Invoice.objects.filter(flux=flux).exclude(status__in=CIRCUIT_STATUSES)
+    for email in arrived.values_list("recipient__email", flat=True):
         if email:
             received[email] = received.get(email, 0) + 1
     for email, count in received.items():
