@@ -352,6 +352,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "accounts.registration_purge",
         "schedule": crontab(minute=15),
     },
+    # A9/A12 invoices without their validator's answer for 15 days: validated tacitly.
+    "invoices.validation_tacit": {
+        "task": "invoices.validation_tacit",
+        "schedule": crontab(minute=5),
+    },
     # Warn the managers 15 days before a technical account's password expires.
     "structures.technical_password_reminders": {
         "task": "structures.technical_password_reminders",

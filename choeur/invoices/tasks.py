@@ -27,3 +27,12 @@ def flux_integrate_task(flux_id: int) -> str | None:
 def flux_sweep_task() -> int:
     """Beat: re-queue flux stuck in a non-final state (a lost task, a killed worker)."""
     return len(flux_sweep())
+
+
+@shared_task(name="invoices.validation_tacit")
+def validation_tacit_task() -> int:
+    """Beat: A9/A12 invoices left 15 days without their validator's answer are validated
+    tacitly and move on (validation_circuit.tacit_validations_run)."""
+    from choeur.invoices.services.validation_circuit import tacit_validations_run
+
+    return tacit_validations_run()
