@@ -142,7 +142,8 @@ FLUX_FINAL_STATUSES = frozenset(
 
 
 class CadreFacturation(models.TextChoices):
-    """`codeCadreFacturation` (reference C.3): the simple invoices to start with."""
+    """`codeCadreFacturation` (reference C.3): simple invoices, the validator circuit (A9, A12)
+    and the works circuit (A4-A8, A14-A20, A22-A25, choeur/works/)."""
 
     A1_FACTURE_FOURNISSEUR = (
         "A1_FACTURE_FOURNISSEUR",
@@ -159,6 +160,71 @@ class CadreFacturation(models.TextChoices):
     A12_FACTURE_COTRAITANT = (
         "A12_FACTURE_COTRAITANT",
         _("A12 — Dépôt par un cotraitant d'une facture"),
+    )
+    # Works invoices (CCAG Travaux): the circuit in choeur/works/.
+    A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR = (
+        "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR",
+        _("A4 — Dépôt par un fournisseur d'un projet de décompte mensuel"),
+    )
+    A5_ETAT_ACOMPTE_FOURNISSEUR = (
+        "A5_ETAT_ACOMPTE_FOURNISSEUR",
+        _("A5 — Dépôt par un fournisseur d'un état d'acompte"),
+    )
+    A6_ETAT_ACOMPTE_VALIDE_FOURNISSEUR = (
+        "A6_ETAT_ACOMPTE_VALIDE_FOURNISSEUR",
+        _("A6 — Dépôt par un fournisseur d'un état d'acompte validé"),
+    )
+    A7_PROJET_DECOMPTE_FINAL_FOURNISSEUR = (
+        "A7_PROJET_DECOMPTE_FINAL_FOURNISSEUR",
+        _("A7 — Dépôt par un fournisseur d'un projet de décompte final"),
+    )
+    A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR = (
+        "A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR",
+        _("A8 — Dépôt par un fournisseur d'un décompte général et définitif"),
+    )
+    A14_PROJET_DECOMPTE_FINAL_COTRAITANT = (
+        "A14_PROJET_DECOMPTE_FINAL_COTRAITANT",
+        _("A14 — Dépôt par un cotraitant d'un projet de décompte final"),
+    )
+    A15_ETAT_ACOMPTE_MOE = (
+        "A15_ETAT_ACOMPTE_MOE",
+        _("A15 — Dépôt par la maîtrise d'œuvre d'un état d'acompte"),
+    )
+    A16_ETAT_ACOMPTE_VALIDE_MOE = (
+        "A16_ETAT_ACOMPTE_VALIDE_MOE",
+        _("A16 — Dépôt par la maîtrise d'œuvre d'un état d'acompte validé"),
+    )
+    A17_PROJET_DECOMPTE_GENERAL_MOE = (
+        "A17_PROJET_DECOMPTE_GENERAL_MOE",
+        _("A17 — Dépôt par la maîtrise d'œuvre d'un projet de décompte général"),
+    )
+    A18_DECOMPTE_GENERAL_MOE = (
+        "A18_DECOMPTE_GENERAL_MOE",
+        _("A18 — Dépôt par la maîtrise d'œuvre d'un décompte général"),
+    )
+    A19_ETAT_ACOMPTE_VALIDE_MOA = (
+        "A19_ETAT_ACOMPTE_VALIDE_MOA",
+        _("A19 — Dépôt par la maîtrise d'ouvrage d'un état d'acompte validé"),
+    )
+    A20_DECOMPTE_GENERAL_MOA = (
+        "A20_DECOMPTE_GENERAL_MOA",
+        _("A20 — Dépôt par la maîtrise d'ouvrage d'un décompte général"),
+    )
+    A22_PROJET_DECOMPTE_GENERAL_FOURNISSEUR_PROCEDURE_TACITE = (
+        "A22_PROJET_DECOMPTE_GENERAL_FOURNISSEUR_PROCEDURE_TACITE",
+        _("A22 — Projet de décompte général du fournisseur (procédure tacite)"),
+    )
+    A23_DECOMPTE_GENERAL_DEFINITIF_TACITE_FOURNISSEUR = (
+        "A23_DECOMPTE_GENERAL_DEFINITIF_TACITE_FOURNISSEUR",
+        _("A23 — Décompte général et définitif tacite du fournisseur"),
+    )
+    A24_DECOMPTE_GENERAL_DEFINITIF_TACITE_MOE = (
+        "A24_DECOMPTE_GENERAL_DEFINITIF_TACITE_MOE",
+        _("A24 — Décompte général et définitif tacite de la maîtrise d'œuvre"),
+    )
+    A25_DECOMPTE_GENERAL_DEFINITIF_MOE_PROCEDURE_TACITE = (
+        "A25_DECOMPTE_GENERAL_DEFINITIF_MOE_PROCEDURE_TACITE",
+        _("A25 — Décompte général et définitif de la maîtrise d'œuvre (procédure tacite)"),
     )
 
     @classmethod

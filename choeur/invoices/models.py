@@ -132,7 +132,7 @@ class Invoice(models.Model):
     engagement_number = models.CharField(_("numéro d'engagement"), max_length=50, blank=True)
     cadre = models.CharField(
         _("cadre de facturation"),
-        max_length=40,
+        max_length=60,
         choices=CadreFacturation.choices,
         default=CadreFacturation.A1_FACTURE_FOURNISSEUR,
     )
