@@ -18,8 +18,23 @@ def audit_log_write(
     after: dict[str, Any] | None = None,
 ) -> AuditLog:
     """Record one state change. `actor` is a user, or None for the platform itself."""
+    entry = audit_log_entry(actor=actor, action=action, obj=obj, before=before, after=after)
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_log_entry(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditLog:
+    """The row `audit_log_write` saves, unsaved: for a service that writes many in one
+    statement (`AuditLog.objects.bulk_create`), in the transaction of the changes."""
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditLog.objects.create(
+    return AuditLog(
         actor=actor if is_user else None,
         actor_label=str(getattr(actor, "email", "") or actor or "système")[:254],
         action=action,

@@ -48,6 +48,37 @@ def stored_file_create(
     return stored
 
 
+def stored_files_create(
+    files: list[tuple[bytes, str, str]], *, user: Any = None
+) -> list[StoredFile]:
+    """`stored_file_create` for many files at once (the invoices of an archive), in the
+    caller's transaction: one query for the bytes already stored, one INSERT for every row.
+    `files` holds (data, name, content type); the rows come back in the same order."""
+    digests = [hashlib.sha256(data).hexdigest() for data, _name, _type in files]
+    known = dict(StoredFile.objects.filter(sha256__in=set(digests)).values_list("sha256", "file"))
+    uploader = user if getattr(user, "is_authenticated", False) else None
+    rows = []
+    for (data, name, content_type), digest in zip(files, digests, strict=True):
+        stored = StoredFile(
+            original_name=name[:255] or "fichier",
+            sha256=digest,
+            size=len(data),
+            content_type=content_type[:100],
+            uploaded_by=uploader,
+        )
+        storage = stored.file.storage
+        path = stored_file_path(digest)
+        if digest in known:
+            stored.file.name = known[digest]
+        elif storage.exists(path) and storage.size(path) == len(data):
+            stored.file.name = known[digest] = path  # left by a rolled-back deposit
+        else:
+            stored.file.save(digest, ContentFile(data), save=False)
+            known[digest] = stored.file.name
+        rows.append(stored)
+    return StoredFile.objects.bulk_create(rows)
+
+
 def _walk(storage: Storage, folder: str) -> Iterator[str]:
     folders, files = storage.listdir(folder)
     for name in files:
