@@ -33,6 +33,7 @@ class Espace(models.TextChoices):
     FACTURES_EMISES = "FACTURES_EMISES", _("Factures émises")
     FACTURES_RECUES = "FACTURES_RECUES", _("Factures reçues")
     FACTURES_A_VALIDER = "FACTURES_A_VALIDER", _("Factures à valider")
+    FACTURES_TRAVAUX = "FACTURES_TRAVAUX", _("Factures de travaux")
     SOLLICITATIONS_EMISES = "SOLLICITATIONS_EMISES", _("Sollicitations émises")
     SOLLICITATIONS_RECUES = "SOLLICITATIONS_RECUES", _("Sollicitations reçues")
     ENGAGEMENTS = "ENGAGEMENTS", _("Engagements")
