@@ -55,10 +55,21 @@ def invoice_set_status(*, invoice: Invoice, to: str, actor: Any, reason: str = "
 
 def history_start(*, invoice: Invoice, actor: Any) -> None:
     """The first history row of a new invoice (« (dépôt) → DEPOSEE »)."""
-    InvoiceStatusChange.objects.create(
+    status_change_entry(
+        invoice=invoice, from_status="", to_status=invoice.status, actor=actor
+    ).save(force_insert=True)
+
+
+def status_change_entry(
+    *, invoice: Invoice, from_status: str, to_status: str, actor: Any, reason: str = ""
+) -> InvoiceStatusChange:
+    """One history row, unsaved: for a service that writes many in one statement (the
+    integration of an archive, `bulk_create`), in the transaction of the changes."""
+    return InvoiceStatusChange(
         invoice=invoice,
-        from_status="",
-        to_status=invoice.status,
+        from_status=from_status,
+        to_status=to_status,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         actor_label=_label(actor),
+        reason=reason,
     )
