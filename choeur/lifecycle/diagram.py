@@ -29,6 +29,8 @@ _ACTOR_HELP = {
     Actor.ACCOUNTANT: "son comptable ou son système comptable (Hélios)",
     Actor.SYSTEM: "Chœur lui-même (dépôt, acheminement)",
     Actor.VALIDATOR: "le titulaire (A9) ou le mandataire (A12), espace « Factures à valider »",
+    Actor.MOE: "la maîtrise d'œuvre du marché de travaux, espace « Factures de travaux »",
+    Actor.MOA: "la maîtrise d'ouvrage du marché de travaux, espace « Factures de travaux »",
 }
 _EFFECT_LABELS = {
     Effect.NOTIFY_SUPPLIER: "courriel au fournisseur",
@@ -36,6 +38,8 @@ _EFFECT_LABELS = {
     Effect.SUPPLIER_ACKNOWLEDGES: "à acquitter par le fournisseur",
     Effect.ROUTE_AGAIN: "nouvel acheminement",
     Effect.NOTIFY_VALIDATOR: "courriel au valideur",
+    Effect.NOTIFY_MOE: "courriel à la MOE",
+    Effect.NOTIFY_MOA: "courriel à la MOA",
 }
 
 

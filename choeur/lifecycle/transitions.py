@@ -43,6 +43,18 @@ class Status(StrEnum):
     ERREUR_FOURNISSEUR_SUR_VALIDEUR = "ERREUR_FOURNISSEUR_SUR_VALIDEUR"
     ERREUR_COTRAITANT_SUR_VALIDEUR = "ERREUR_COTRAITANT_SUR_VALIDEUR"
     # --- end of the validator circuit ---
+    # --- works circuit (CCAG Travaux: cadres A4-A8, A14-A20, A22-A25; reference C.3, C.9) ---
+    MISE_A_DISPOSITION_MOE = "MISE_A_DISPOSITION_MOE"
+    A_VALIDER_MOE = "A_VALIDER_MOE"
+    PRISE_EN_COMPTE_MOE = "PRISE_EN_COMPTE_MOE"
+    A_COMPLETER = "A_COMPLETER"
+    REFUSEE_MOE = "REFUSEE_MOE"
+    ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE = "ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE"
+    TRANSMISE_MOA = "TRANSMISE_MOA"
+    MISE_A_DISPOSITION_MOA = "MISE_A_DISPOSITION_MOA"
+    PRISE_EN_COMPTE_MOA = "PRISE_EN_COMPTE_MOA"
+    REFUSEE_MOA = "REFUSEE_MOA"
+    # --- end of the works circuit ---
 
 
 class Actor(StrEnum):
@@ -55,6 +67,10 @@ class Actor(StrEnum):
     # validator circuit: the prime contractor (A9) or the mandataire (A12) who accepts or
     # refuses before the recipient sees the invoice (espace « Factures à valider »).
     VALIDATOR = "VALIDATOR"
+    # works circuit: the maîtrise d'œuvre and the maîtrise d'ouvrage named by the « fiche
+    # identité du marché » (espace « Factures de travaux »).
+    MOE = "MOE"
+    MOA = "MOA"
 
 
 class Effect(StrEnum):
@@ -72,6 +88,9 @@ class Effect(StrEnum):
     ROUTE_AGAIN = "ROUTE_AGAIN"
     # validator circuit: the validator's users are told of an invoice to validate.
     NOTIFY_VALIDATOR = "NOTIFY_VALIDATOR"
+    # works circuit: the MOE's, or the MOA's, users are told of a works invoice to process.
+    NOTIFY_MOE = "NOTIFY_MOE"
+    NOTIFY_MOA = "NOTIFY_MOA"
 
 
 @dataclass(frozen=True)
@@ -224,6 +243,7 @@ def _build() -> dict[tuple[Status, Status], Rule]:
             )
     table.update(_processing_rules())
     table.update(_validator_circuit_rules())
+    table.update(_works_circuit_rules())
     return table
 
 
@@ -306,6 +326,94 @@ def _validator_circuit_rules() -> dict[tuple[Status, Status], Rule]:
 # --- end of the validator circuit ------------------------------------------------------------
 
 
+# --- works circuit (CCAG Travaux; choeur/works/) ---------------------------------------------
+# Reference C.3: supplier -> maîtrise d'œuvre (MOE) -> maîtrise d'ouvrage (MOA) -> paying
+# service. A supplier's projet de décompte (A4 mensuel, A7/A14 final) is put at the MOE's
+# disposal; the MOE takes it into account, asks for it to be completed (A_COMPLETER: the
+# supplier completes it, it comes back À valider), refuses it, or issues its état d'acompte /
+# projet de décompte général (A15-A18, A24, A25) and transmits it to the MOA. A deposit made
+# to the MOA directly (A5, A22; a contract without MOE) and a projet the MOE left unanswered
+# past the regulatory delay reach the MOA too. The MOA takes it into account, refuses it, or
+# validates it (A19, A20) and transmits it to the paying service, where the ordinary
+# processing follows (« Factures reçues »). Without the MOA's answer past its delay the
+# décompte becomes tacit (A23) and reaches the paying service all the same. Refusals are
+# final: the supplier deposits again under a new number [I]. Delays: choeur/works/delays.py.
+WORKS_MOE_OPEN: tuple[Status, ...] = (
+    Status.MISE_A_DISPOSITION_MOE,
+    Status.A_VALIDER_MOE,
+    Status.PRISE_EN_COMPTE_MOE,
+)
+WORKS_MOA_OPEN: tuple[Status, ...] = (
+    Status.TRANSMISE_MOA,
+    Status.MISE_A_DISPOSITION_MOA,
+    Status.PRISE_EN_COMPTE_MOA,
+)
+
+
+def _works_circuit_rules() -> dict[tuple[Status, Status], Rule]:
+    system, moe, moa = (
+        frozenset({Actor.SYSTEM}),
+        frozenset({Actor.MOE}),
+        frozenset({Actor.MOA}),
+    )
+    to_moe = frozenset({Effect.NOTIFY_SUPPLIER, Effect.NOTIFY_MOE})
+    to_moa = frozenset({Effect.NOTIFY_SUPPLIER, Effect.NOTIFY_MOA})
+    refused = frozenset({Effect.NOTIFY_SUPPLIER, Effect.SUPPLIER_ACKNOWLEDGES})
+    rules: dict[tuple[Status, Status], Rule] = {
+        (Status.DEPOSEE, Status.MISE_A_DISPOSITION_MOE): Rule(
+            actors=system, effects=to_moe, notes="projet de décompte : à la MOE du marché"
+        ),
+        (Status.DEPOSEE, Status.MISE_A_DISPOSITION_MOA): Rule(
+            actors=system, effects=to_moa, notes="dépôt adressé à la MOA (A5, A22, marché sans MOE)"
+        ),
+        (Status.A_COMPLETER, Status.A_VALIDER_MOE): Rule(
+            actors=frozenset({Actor.SUPPLIER}),
+            effects=frozenset({Effect.NOTIFY_MOE}),
+            notes="compléter",
+        ),
+        (Status.PRISE_EN_COMPTE_MOE, Status.TRANSMISE_MOA): Rule(
+            actors=moe,
+            effects=to_moa,
+            notes="avec l'état d'acompte ou le (projet de) décompte général de la MOE",
+        ),
+        (Status.ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE, Status.MISE_A_DISPOSITION_MOA): Rule(
+            actors=system, effects=to_moa, notes="procédure tacite : le projet va à la MOA"
+        ),
+        (Status.PRISE_EN_COMPTE_MOA, Status.MISE_A_DISPOSITION): Rule(
+            actors=frozenset({Actor.MOA, Actor.SYSTEM}),
+            effects=frozenset({Effect.NOTIFY_SUPPLIER, Effect.NOTIFY_RECIPIENT}),
+            notes="validée par la MOA (A19, A20) ou tacitement : au service payeur",
+        ),
+    }
+    for source in (Status.MISE_A_DISPOSITION_MOE, Status.A_VALIDER_MOE):
+        rules[(source, Status.PRISE_EN_COMPTE_MOE)] = Rule(actors=moe, effects=_NOTIFY_S)
+    for source in WORKS_MOE_OPEN:
+        rules[(source, Status.A_COMPLETER)] = Rule(
+            actors=moe, reason_required=True, effects=_NOTIFY_S, notes="pièces à compléter"
+        )
+        rules[(source, Status.REFUSEE_MOE)] = Rule(
+            actors=moe, reason_required=True, effects=refused, notes="définitif"
+        )
+        rules[(source, Status.ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE)] = Rule(
+            actors=system, effects=_NOTIFY_S, notes="délai réglementaire de la MOE dépassé"
+        )
+    for source in (Status.TRANSMISE_MOA, Status.MISE_A_DISPOSITION_MOA):
+        rules[(source, Status.PRISE_EN_COMPTE_MOA)] = Rule(actors=moa, effects=_NOTIFY_S)
+        rules[(source, Status.MISE_A_DISPOSITION)] = Rule(
+            actors=system,
+            effects=frozenset({Effect.NOTIFY_SUPPLIER, Effect.NOTIFY_RECIPIENT}),
+            notes="délai réglementaire de la MOA dépassé : décompte tacite",
+        )
+    for source in WORKS_MOA_OPEN:
+        rules[(source, Status.REFUSEE_MOA)] = Rule(
+            actors=moa, reason_required=True, effects=refused, notes="définitif"
+        )
+    return rules
+
+
+# --- end of the works circuit ----------------------------------------------------------------
+
+
 TRANSITIONS: Mapping[tuple[Status, Status], Rule] = _build()
 
 
@@ -343,6 +451,17 @@ LABELS: Mapping[Status, str] = {
     Status.ABSENCE_VALIDATION_2_HORS_DELAI: "Validée tacitement (2)",
     Status.ERREUR_FOURNISSEUR_SUR_VALIDEUR: "Erreur du fournisseur sur le valideur",
     Status.ERREUR_COTRAITANT_SUR_VALIDEUR: "Erreur du cotraitant sur le valideur",
+    # works circuit
+    Status.MISE_A_DISPOSITION_MOE: "Mise à disposition de la MOE",
+    Status.A_VALIDER_MOE: "À valider par la MOE",
+    Status.PRISE_EN_COMPTE_MOE: "Prise en compte par la MOE",
+    Status.A_COMPLETER: "À compléter",
+    Status.REFUSEE_MOE: "Refusée par la MOE",
+    Status.ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE: "Sans réponse de la MOE dans le délai",
+    Status.TRANSMISE_MOA: "Transmise à la MOA",
+    Status.MISE_A_DISPOSITION_MOA: "Mise à disposition de la MOA",
+    Status.PRISE_EN_COMPTE_MOA: "Prise en compte par la MOA",
+    Status.REFUSEE_MOA: "Refusée par la MOA",
 }
 ACTOR_LABELS: Mapping[Actor, str] = {
     Actor.SUPPLIER: "fournisseur",
@@ -350,6 +469,8 @@ ACTOR_LABELS: Mapping[Actor, str] = {
     Actor.ACCOUNTANT: "comptable",
     Actor.SYSTEM: "plateforme",
     Actor.VALIDATOR: "valideur",
+    Actor.MOE: "maîtrise d'œuvre",
+    Actor.MOA: "maîtrise d'ouvrage",
 }
 _RESERVED_TO: Mapping[Actor, str] = {
     Actor.SUPPLIER: "au fournisseur",
@@ -357,6 +478,8 @@ _RESERVED_TO: Mapping[Actor, str] = {
     Actor.ACCOUNTANT: "au comptable",
     Actor.SYSTEM: "à la plateforme",
     Actor.VALIDATOR: "au valideur",
+    Actor.MOE: "à la maîtrise d'œuvre",
+    Actor.MOA: "à la maîtrise d'ouvrage",
 }
 
 

@@ -29,6 +29,12 @@ from tests.lifecycle.test_validation_circuit_table import (
     VALIDATOR_NOTIFIES_RECIPIENT,
     VALIDATOR_REASON_REQUIRED,
 )
+from tests.works.test_works_table import (
+    WORKS_EXPECTED,
+    WORKS_FINAL,
+    WORKS_NOTIFIES_RECIPIENT,
+    WORKS_REASON_REQUIRED,
+)
 
 S, R, A, P = Actor.SUPPLIER, Actor.RECIPIENT, Actor.ACCOUNTANT, Actor.SYSTEM
 MAD = "MISE_A_DISPOSITION"
@@ -68,6 +74,9 @@ for _source, _targets in _FORWARD.items():
 
 # The validator circuit (A9, A12), written out in its own test module.
 EXPECTED.update(VALIDATOR_EXPECTED)
+# The works circuit (CCAG Travaux), written out in tests/works/test_works_table.py; the MOA's
+# validation and its tacit counterpart both lead from PRISE_EN_COMPTE_MOA to the paying service.
+EXPECTED.update(WORKS_EXPECTED)
 
 # Late updates (C.9, Hélios): recorded, the current status stays.
 EXPECTED_LATE: dict[tuple[str, str], set[Actor]] = {
@@ -87,7 +96,7 @@ ALL_CASES = list(itertools.product(Status, Status, Actor))
 
 
 def _reason_for(target: str) -> str:
-    needs = ("SUSPENDUE", "REJETEE", *VALIDATOR_REASON_REQUIRED)
+    needs = ("SUSPENDUE", "REJETEE", *VALIDATOR_REASON_REQUIRED, *WORKS_REASON_REQUIRED)
     return "Bon de livraison manquant" if target in needs else ""
 
 
@@ -134,7 +143,7 @@ def test_suspension_and_rejection_need_a_reason(target):
 
 def test_only_suspension_and_rejection_require_a_reason():
     required = {(s.value, t.value) for (s, t), r in TRANSITIONS.items() if r.reason_required}
-    needs = ("SUSPENDUE", "REJETEE", *VALIDATOR_REASON_REQUIRED)
+    needs = ("SUSPENDUE", "REJETEE", *VALIDATOR_REASON_REQUIRED, *WORKS_REASON_REQUIRED)
     assert required and all(t in needs for _, t in required)
     assert all(
         r.reason_required for (_, t), r in TRANSITIONS.items() if t in ("SUSPENDUE", "REJETEE")
@@ -191,11 +200,17 @@ def test_recipient_is_told_of_new_and_completed_invoices():
         ("DEPOSEE", MAD),
         ("SUSPENDUE", "COMPLETEE"),
         *VALIDATOR_NOTIFIES_RECIPIENT,
+        *WORKS_NOTIFIES_RECIPIENT,
     }
 
 
 def test_final_statuses():
-    assert final_statuses() == {Status.REJETEE, Status.MISE_EN_PAIEMENT, *VALIDATOR_FINAL}
+    assert final_statuses() == {
+        Status.REJETEE,
+        Status.MISE_EN_PAIEMENT,
+        *VALIDATOR_FINAL,
+        *WORKS_FINAL,
+    }
 
 
 def test_targets_for_the_recipient_from_mise_a_disposition():
