@@ -19,6 +19,7 @@ from lxml import etree
 from choeur.einvoice.validation.native import codelists
 from choeur.einvoice.validation.native.registry import precondition, rule
 from choeur.einvoice.validation.native.values import (
+    Several,
     Uncastable,
     dbl,
     dec,
@@ -86,6 +87,13 @@ def _charges(doc: Doc, level: str) -> Iterator[AllowanceCharge]:
 
 def _context(ac: AllowanceCharge) -> _El:
     return ac.indicator_el if ac.indicator_el is not None else ac.el
+
+
+def _several(values: list[str]) -> str | None:
+    """One value where the stylesheet takes a node set as one value (values.Several)."""
+    if not values:
+        return None
+    return values[0] if len(values) == 1 else Several(values[0])
 
 
 def _dec_sum(values: Iterable[str | None]) -> Decimal:
@@ -330,7 +338,10 @@ def br_23(doc: Doc) -> Iterator[_El]:
 
 @rule("BR-24")
 def br_24(doc: Doc) -> Iterator[_El]:
-    yield from _line_rule(doc, lambda line: line.net_amount is None)
+    if doc.syntax == "ubl":
+        yield from _line_rule(doc, lambda line: line.net_amount is None)
+    else:  # exists(.../ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount)
+        yield from _line_rule(doc, lambda line: not line.line_totals)
 
 
 @rule("BR-25")
@@ -374,7 +385,10 @@ def br_co_04(doc: Doc) -> Iterator[_El]:
 
 @rule("BR-DEC-23")
 def br_dec_23(doc: Doc) -> Iterator[_El]:
-    yield from _line_rule(doc, lambda line: decimals(line.net_amount) > 2)
+    if doc.syntax == "ubl":
+        yield from _line_rule(doc, lambda line: decimals(line.net_amount) > 2)
+    else:  # substring-after() of every LineTotalAmount of the line (two: a type error)
+        yield from _line_rule(doc, lambda line: decimals(_several(line.line_totals)) > 2)
 
 
 # --- BR-29, BR-30, BR-CO-19, BR-CO-20: periods ----------------------------------------------
@@ -895,8 +909,12 @@ def br_co_10(doc: Doc) -> Iterator[_El]:
             expected = _round2(_dec_sum(line.net_amount for line in doc.lines))
         else:
             # sum() of untyped amounts is a double, then cast to decimal exactly
+            # (every ram:LineTotalAmount of every line summation)
             expected = (
-                round_dec(Decimal(_dbl_sum(line.net_amount for line in doc.lines)) * D100) / D100
+                round_dec(
+                    Decimal(_dbl_sum(a for line in doc.lines for a in line.line_totals)) * D100
+                )
+                / D100
             )
         if stated != expected:
             yield totals.el
@@ -1001,7 +1019,8 @@ def br_co_14(doc: Doc) -> Iterator[_El]:
             if dec(total.amount) != expected:
                 yield total.el
         return
-    expected_dbl = _round2_dbl(_dbl_sum(b.tax for b in doc.breakdowns))
+    # sum() of every header ram:ApplicableTradeTax/ram:CalculatedAmount, repeated ones too
+    expected_dbl = _round2_dbl(_dbl_sum(a for b in doc.breakdowns for a in b.tax_amounts))
     for totals in doc.totals:
         for value, currency, element in totals.tax_totals:
             if (

@@ -24,7 +24,7 @@ from choeur.einvoice.validation.native.values import (
     to_bool,
     ucmp,
 )
-from choeur.einvoice.validation.native.view import AllowanceCharge, Doc, Line, TaxCat
+from choeur.einvoice.validation.native.view import AllowanceCharge, Breakdown, Doc, Line, TaxCat
 
 _El = etree._Element
 D0 = Decimal(0)
@@ -281,16 +281,14 @@ def _ubl_breakdowns(doc: Doc, code: str) -> Iterator[tuple[TaxCat, str | None, s
                     yield category, breakdown.taxable, breakdown.tax
 
 
-def _cii_breakdowns(
-    doc: Doc, code: str, vat_filter: bool
-) -> Iterator[tuple[TaxCat, str | None, str | None]]:
+def _cii_breakdowns(doc: Doc, code: str, vat_filter: bool) -> Iterator[tuple[TaxCat, Breakdown]]:
     for breakdown in doc.breakdowns:
         category = breakdown.category
         if category is None or category.code != code:
             continue
         if vat_filter and not category.vat_strict:
             continue
-        yield category, breakdown.taxable, breakdown.tax
+        yield category, breakdown
 
 
 # CII -08/-09/-10 contexts: ram:CategoryCode[. = X] without a TypeCode filter for S and Z.
@@ -303,6 +301,16 @@ def _line_rates(line: Line) -> list[Decimal]:
 
 def _ac_rates(ac: AllowanceCharge) -> list[Decimal]:
     return [dec(t.rate) for t in ac.taxes if t.rate is not None]
+
+
+def _line_amount(line: Line, raw: bool) -> Decimal | None:
+    """A line's net amount in the category sums. UBL: xs:decimal(cbc:LineExtensionAmount).
+    CII: .../ram:SpecifiedTradeSettlementLineMonetarySummation/xs:decimal(ram:LineTotalAmount),
+    one value per summation, so that repeated summations all count."""
+    if not raw:
+        return dec(line.net_amount) if line.net_amount is not None else None
+    found = [dec(value) for value in line.net_amounts if value is not None]
+    return sum(found, D0) if found else None
 
 
 class _LineSums:
@@ -328,7 +336,7 @@ class _LineSums:
             except Uncastable:
                 rates = None
             try:
-                amount = dec(line.net_amount) if line.net_amount is not None else None
+                amount = _line_amount(line, raw)
             except Uncastable:
                 amount = None
                 self.bad_amounts.update(codes)
@@ -413,10 +421,10 @@ def _rule_08(cat: Category) -> Callable[[Doc], Iterator[_El]]:
             return
         if code in ("L", "M"):
             return  # the CII rule iterates over ../ram:RateApplicablePercent: never any
-        for category, taxable, _tax in _cii_breakdowns(
+        for category, breakdown in _cii_breakdowns(
             doc, code, vat_filter=code not in _CII_NO_VAT_FILTER
         ):
-            if not _cii_08_holds(doc, code, category, taxable):
+            if not _cii_08_holds(doc, code, category, breakdown):
                 yield category.code_el if category.code_el is not None else category.el
 
     return check
@@ -450,17 +458,22 @@ def _ubl_08_holds(doc: Doc, code: str, category: TaxCat, taxable: str | None) ->
     return dec(taxable) == _ubl_category_sum(doc, code, None)
 
 
-def _cii_08_holds(doc: Doc, code: str, category: TaxCat, taxable: str | None) -> bool:
+def _cii_08_holds(doc: Doc, code: str, category: TaxCat, breakdown: Breakdown) -> bool:
+    taxable = breakdown.taxable
     if taxable is None:
         return False
     if code == "S":
-        if category.rate is None:
-            return True
-        rate = dec(category.rate)
-        return ucmp(taxable, float(_cii_category_sum(doc, code, rate))) == 0
+        # every $rate in ../ram:RateApplicablePercent/xs:decimal(.) satisfies
+        # (../ram:BasisAmount = ...): every rate, and any basis amount (a general comparison)
+        rates = category.all_rates or ([] if category.rate is None else [category.rate])
+        for rate in rates:
+            expected_s = float(_cii_category_sum(doc, code, dec(rate)))
+            if not any(ucmp(basis, expected_s) == 0 for basis in breakdown.taxables):
+                return False
+        return True
     expected = float(_cii_category_sum(doc, code, None))
-    if code == "O":
-        return ucmp(taxable, expected) == 0
+    if code == "O":  # ram:BasisAmount = ...: any of them
+        return any(ucmp(basis, expected) == 0 for basis in breakdown.taxables)
     basis = dbl(taxable)
     return basis - 1 < expected and basis + 1 > expected
 
@@ -476,10 +489,10 @@ def _rule_09(cat: Category) -> Callable[[Doc], Iterator[_El]]:
             return
         if code in ("L", "M"):
             return  # asserted as true() in CII
-        for category, taxable, tax in _cii_breakdowns(
+        for category, breakdown in _cii_breakdowns(
             doc, code, vat_filter=code not in _CII_NO_VAT_FILTER
         ):
-            if not _cii_09_holds(code, category, taxable, tax):
+            if not _cii_09_holds(code, category, breakdown):
                 yield category.code_el if category.code_el is not None else category.el
 
     return check
@@ -497,11 +510,12 @@ def _ubl_09_holds(code: str, category: TaxCat, taxable: str | None, tax: str | N
     return amount - D1 < expected and amount + D1 > expected
 
 
-def _cii_09_holds(code: str, category: TaxCat, taxable: str | None, tax: str | None) -> bool:
+def _cii_09_holds(code: str, category: TaxCat, breakdown: Breakdown) -> bool:
+    taxable, tax = breakdown.taxable, breakdown.tax
     if tax is None:
         return False
-    if code != "S":
-        return ucmp(tax, 0) == 0
+    if code != "S":  # ../ram:CalculatedAmount = 0: any of them
+        return any(ucmp(amount, 0) == 0 for amount in breakdown.tax_amounts)
     if taxable is None or category.rate is None:
         return False
     # abs(xs:decimal(BasisAmount)) * RateApplicablePercent is a double
@@ -514,12 +528,14 @@ def _rule_10(cat: Category) -> Callable[[Doc], Iterator[_El]]:
     code = cat.code
 
     def check(doc: Doc) -> Iterator[_El]:
-        found: Iterable[tuple[TaxCat, str | None, str | None]]
+        found: Iterable[TaxCat]
         if doc.syntax == "ubl":
-            found = ((c, None, None) for c in _breakdown_cats(doc) if c.code_n == code and c.vat)
+            found = (c for c in _breakdown_cats(doc) if c.code_n == code and c.vat)
         else:
-            found = _cii_breakdowns(doc, code, vat_filter=code not in _CII_NO_VAT_FILTER)
-        for category, _taxable, _tax in found:
+            found = (
+                c for c, _ in _cii_breakdowns(doc, code, vat_filter=code not in _CII_NO_VAT_FILTER)
+            )
+        for category in found:
             has = category.exemption_reason is not None or category.exemption_code is not None
             if has is not cat.exempt:
                 yield category.el

@@ -59,6 +59,7 @@ class TaxCat:
     exemption_reason: str | None = None  # BT-120
     exemption_code: str | None = None  # BT-121
     code_el: _El | None = None  # the category code element (CII contexts are on it)
+    all_rates: list[str] | None = None  # CII: every rate, kept once there are several
 
     # derived once the fields are read (`settle`)
     code_n: str = ""  # normalize-space(code)
@@ -125,6 +126,9 @@ class Breakdown:
     category: TaxCat | None  # BT-118/119/120/121 (UBL: the first cac:TaxCategory)
     top: bool = True  # UBL: under the document's own cac:TaxTotal
     categories: list[TaxCat] = field(default_factory=list)  # UBL: every cac:TaxCategory
+    # CII: every ram:BasisAmount / ram:CalculatedAmount (sum() and `=` take them all)
+    taxables: list[str] = field(default_factory=list)
+    tax_amounts: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -204,6 +208,10 @@ class Line:
     quantity: str | None = None  # BT-129
     unit_code: str | None = None  # BT-130
     net_amount: str | None = None  # BT-131
+    # CII: per ram:SpecifiedTradeSettlementLineMonetarySummation, its ram:LineTotalAmount
+    # (None: absent, values.Several: more than one); every ram:LineTotalAmount of the line
+    net_amounts: list[str | None] = field(default_factory=list)
+    line_totals: list[str] = field(default_factory=list)
     item_name: str | None = None  # BT-153
     prices: list[str] = field(default_factory=list)  # BT-146 (every occurrence)
     gross_prices: list[str] = field(default_factory=list)  # BT-148

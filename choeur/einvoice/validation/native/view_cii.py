@@ -54,6 +54,13 @@ def _first_text(el: _El, tag: str) -> str | None:
     return found
 
 
+def _several(values: list[str]) -> str | None:
+    """The first of the values, marked when there are more (values.Several)."""
+    if not values:
+        return None
+    return values[0] if len(values) == 1 else Several(values[0])
+
+
 class _Builder:
     def __init__(self, root: _El) -> None:
         self.doc = Doc(syntax="cii", el=root)
@@ -74,6 +81,10 @@ class _Builder:
                 tax.scheme = one(tax.scheme, child)
             elif tag == RATE:
                 tax.rates += 1
+                if tax.rate is not None:
+                    if tax.all_rates is None:
+                        tax.all_rates = [str(tax.rate)]
+                    tax.all_rates.append(text(child))
                 tax.rate = one(tax.rate, child)
             elif tag == _EXEMPTION_REASON:
                 tax.exemption_reason = one(tax.exemption_reason, child)
@@ -223,12 +234,16 @@ class _Builder:
                 self.payment_means(child)
             elif tag == _APPLICABLE_TRADE_TAX:
                 tax = self.tax(child)
+                taxables = [text(a) for a in child.iterchildren(_BASIS_AMOUNT)]
+                amounts = [text(a) for a in child.iterchildren(_CALCULATED_AMOUNT)]
                 breakdown = Breakdown(
                     el=child,
-                    taxable=_first_text(child, _BASIS_AMOUNT),
-                    tax=_first_text(child, _CALCULATED_AMOUNT),
+                    taxable=_several(taxables),
+                    tax=_several(amounts),
                     category=tax,
                     categories=[tax],
+                    taxables=taxables,
+                    tax_amounts=amounts,
                 )
                 doc.breakdowns.append(breakdown)
             elif tag == _BILLING_PERIOD:
@@ -312,10 +327,12 @@ class _Builder:
                     elif sub_tag == _ALLOWANCE_CHARGE:
                         line.charges.append(self.allowance_charge(sub, "line"))
                     elif sub_tag == _LINE_SUMMATION:
+                        totals = [text(a) for a in sub.iterchildren(_LINE_TOTAL_AMOUNT)]
+                        amount = _several(totals)
+                        line.net_amounts.append(amount)
+                        line.line_totals.extend(totals)
                         line.net_amount = (
-                            _first_text(sub, _LINE_TOTAL_AMOUNT)
-                            if line.net_amount is None
-                            else Several(line.net_amount)
+                            amount if line.net_amount is None else Several(line.net_amount)
                         )
                     elif sub_tag == _ADDITIONAL_REFERENCED_DOCUMENT:
                         self.additional_reference(sub)
