@@ -204,6 +204,25 @@ class SaisieForm(BaseForm):
         choices=CadreFacturation.choices,
         initial=CadreFacturation.A1_FACTURE_FOURNISSEUR,
     )
+    # Validator circuit (cadres A9, A12): checked by validation_circuit.validators_check.
+    valideur_1 = forms.CharField(
+        label=_("Valideur : SIRET du titulaire (A9) ou du mandataire (A12)"),
+        required=False,
+        max_length=20,
+        help_text=_("Obligatoire pour les cadres A9 et A12 ; 14 chiffres."),
+    )
+    service_valideur_1 = forms.CharField(
+        label=_("Code service du valideur"), required=False, max_length=100
+    )
+    valideur_2 = forms.CharField(
+        label=_("Second valideur : SIRET du mandataire (sous-traitant d'un cotraitant)"),
+        required=False,
+        max_length=20,
+        help_text=_("Seulement pour un sous-traitant d'un cotraitant (A9) ; sinon laissez vide."),
+    )
+    service_valideur_2 = forms.CharField(
+        label=_("Code service du second valideur"), required=False, max_length=100
+    )
     type = forms.ChoiceField(
         label=_("Type"), choices=InvoiceType.choices, initial=InvoiceType.FACTURE
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -31,6 +32,11 @@ from choeur.invoices.services.drafts import (
 from choeur.invoices.services.pdf import invoice_draft_from_pdf
 from choeur.invoices.services.rules import attachment_problems
 from choeur.invoices.views._common import menu, upload_of
+from choeur.invoices.views.validation import (
+    validation_deposit_message,
+    validation_request_attach,
+    validators_form_check,
+)
 from choeur.structures.models import Structure
 
 HEADER_FIELDS = [
@@ -39,6 +45,10 @@ HEADER_FIELDS = [
     "service_code",
     "engagement_number",
     "cadre",
+    "valideur_1",
+    "service_valideur_1",
+    "valideur_2",
+    "service_valideur_2",
     "type",
     "number",
     "preceding_number",
@@ -359,6 +369,7 @@ def _submit_errors(
             if field == "engagement_number" and problem.rule_id == "CHOEUR-EJ-03":
                 field = "service_code"
             form.add_error(field if field and field not in form.errors else None, problem.message)
+        validators_form_check(form, supplier)  # A9/A12: the validator(s), or errors
         number = form.cleaned_data["number"]
         if Invoice.objects.filter(
             supplier=supplier, number=number, issue_year=form.cleaned_data["issue_date"].year
@@ -420,19 +431,27 @@ def _submit(
         comment=c["comment"],
         preceding_number=c["preceding_number"],
     )
+    choice = validators_form_check(form, supplier)
+    if form.errors:
+        return None
     try:
-        flux = invoice_submit(
-            user=request.user,
-            supplier=supplier,
-            saisie=saisie_data,
-            draft=draft,
-            idempotency_key=idem,
-        )
+        with transaction.atomic():  # the validators are kept before integration runs
+            flux = invoice_submit(
+                user=request.user,
+                supplier=supplier,
+                saisie=saisie_data,
+                draft=draft,
+                idempotency_key=idem,
+            )
+            validation_request_attach(flux=flux, choice=choice)
     except SaisieError as exc:
         messages.error(request, exc.message)
         return None
     flux.refresh_from_db()
     invoice = flux.invoices.first()
+    if invoice is not None and choice is not None:
+        messages.success(request, validation_deposit_message(invoice, flux))
+        return redirect("invoices:detail", invoice_id=invoice.pk)
     if invoice is not None:
         messages.success(
             request,
