@@ -6,6 +6,7 @@ urlpatterns = [
     path("compte/", include("choeur.accounts.urls")),
     path("annuaire/", include("choeur.structures.annuaire_urls")),
     path("structures/", include("choeur.structures.urls")),
+    path("", include("choeur.invoices.validation_urls")),  # « Factures à valider » (A9, A12)
     path("factures/", include("choeur.invoices.urls")),
     path("factures-recues/", include("choeur.lifecycle.urls")),
     path("sollicitations/", include("choeur.sollicitations.urls")),
