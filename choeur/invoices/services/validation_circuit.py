@@ -628,7 +628,7 @@ def invoice_validation_treat(
             validator=validator,
             action=kind,
             reason_code=reason_code if action == ValidationAction.REFUS else "",
-            comment=comment,
+            comment=reason,
             attachment=piece,
             user=user if getattr(user, "is_authenticated", False) else None,
         )
