@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WorksConfig(AppConfig):
+    name = "choeur.works"
+    label = "works"
+    verbose_name = "Factures de travaux"
