@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "choeur.structures",
     "choeur.invoices",
     "choeur.lifecycle",
+    "choeur.works",
     "choeur.sollicitations",
     "choeur.notifications",
     "choeur.api",
@@ -357,6 +358,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "invoices.validation_tacit",
         "schedule": crontab(minute=5),
     },
+    # Works invoices (CCAG Travaux): the regulatory delays of the MOE and the MOA (tacit procedures).
+    "works.tacit_procedures": {"task": "works.tacit_procedures", "schedule": crontab(minute=5)},
     # Warn the managers 15 days before a technical account's password expires.
     "structures.technical_password_reminders": {
         "task": "structures.technical_password_reminders",
