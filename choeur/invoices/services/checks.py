@@ -73,6 +73,12 @@ def check_routing(*, pivot: Pivot, flux_supplier: Structure, depositor: Any) -> 
             dest.routing.engagement_number,
             cadre,
         )
+        # A works invoice (CCAG Travaux) also needs its contract's fiche identité du marché.
+        from choeur.works.services import deposit_problems
+
+        out.problems += deposit_problems(routing=out.routing, pivot=pivot)
+        if out.problems:
+            out.routing = None
     return out
 
 
