@@ -459,6 +459,10 @@ def route_after_deposit(*, invoice: Invoice) -> None:
     no validator, or one that can no longer validate, waits for the supplier to name it
     (ERREUR_FOURNISSEUR_SUR_VALIDEUR)."""
     if invoice.cadre not in CADRES_A_VALIDER:
+        from choeur.works.services import route_after_deposit as works_route
+
+        if works_route(invoice=invoice):  # works invoices: to their MOE, MOA or paying service
+            return
         invoice_set_status(invoice=invoice, to=InvoiceStatus.MISE_A_DISPOSITION, actor=None)
         return
     with transaction.atomic():
