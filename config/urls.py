@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("choeur.api.urls")),
     # The reform's standard API, XP Z12-013 Flow Service (docs/api.md).
     path("afnor/flow-service/", include("choeur.api.afnor.urls")),
+    # XP Z12-013 Directory Service: SIREN, SIRET, routing codes, directory lines (docs/api.md).
+    path("afnor/directory-service/", include("choeur.api.afnor.directory_urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
 ]
