@@ -8,7 +8,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Concat
 
 from choeur.directory import insee
 from choeur.directory.identifiers import compact, siren_is_valid, siret_is_valid
@@ -255,3 +256,108 @@ def etablissement_search(query: str, *, limit: int = 20) -> list[EtablissementIn
         etabs = etabs[:limit]
     unites = UniteLegale.objects.in_bulk({e.siren for e in etabs})
     return [_from_local(e, unites.get(e.siren)) for e in etabs]
+
+
+# --- Searches of the Sirene reference for the XP Z12-013 Directory Service -----------------
+# A text criterion is (operator, value), the document's operators: "strict" (equal), "startWith"
+# (prefix) and "contains"; names compare by their search key (accents, case and punctuation
+# ignored), so « hopital » finds « HÔPITAL ».
+
+TextCriterion = tuple[str, str]
+
+
+def text_q(field: str, criterion: TextCriterion, *, normalise: bool = True) -> Q:
+    op, value = criterion
+    key = search_key(value) if normalise else value
+    if op == "strict":
+        return Q(**{field: key})
+    if op == "startWith":
+        return _prefix(field, key)
+    return Q(**{f"{field}__contains": key})
+
+
+def unite_legale_filter(
+    *,
+    siren: str | None = None,
+    name: TextCriterion | None = None,
+    status: str | None = None,
+    public_sirens: QuerySet[Any] | None = None,
+    entity_public: bool | None = None,
+) -> QuerySet[UniteLegale]:
+    """Unités légales matching every criterion. `status`: A (active) or C (cessée).
+    `entity_public`: True keeps the public bodies, False the others; public bodies are the
+    SIRENs of `public_sirens` and the public legal categories (catégorie juridique 7xxx)."""
+    unites = UniteLegale.objects.all()
+    if siren is not None:
+        unites = unites.filter(siren=siren)
+    if name is not None:
+        unites = unites.filter(text_q("search_name", name))
+    if status is not None:
+        unites = unites.filter(etat_administratif=status)
+    if entity_public is not None:
+        public = Q(categorie_juridique__startswith="7")
+        if public_sirens is not None:
+            public |= Q(siren__in=public_sirens)
+        unites = unites.filter(public if entity_public else ~public)
+    return unites
+
+
+def etablissement_filter(
+    *,
+    siret: str | None = None,
+    siren: str | None = None,
+    main: bool | None = None,
+    name: TextCriterion | None = None,
+    address: TextCriterion | None = None,
+    postal_code: TextCriterion | None = None,
+    locality: TextCriterion | None = None,
+    status: str | None = None,
+) -> QuerySet[Etablissement]:
+    """Établissements matching every criterion. `name`: the établissement's own name (enseigne,
+    dénomination usuelle) or its unité légale's. `status`: A (active) or C (closed: état F).
+    A non diffusible établissement is never found by its address."""
+    etabs = Etablissement.objects.all()
+    if siret is not None:
+        etabs = etabs.filter(siret=siret)
+    if siren is not None:
+        etabs = etabs.filter(siren=siren)
+    if main is not None:
+        etabs = etabs.filter(is_siege=main)
+    if name is not None:
+        sirens = UniteLegale.objects.filter(text_q("search_name", name)).values("siren")
+        etabs = etabs.filter(text_q("search_name", name) | Q(siren__in=sirens))
+    if address is not None or postal_code is not None or locality is not None:
+        etabs = etabs.exclude(statut_diffusion__in=["P", "N"])
+    if address is not None:
+        # The address line as stored: « 12 RUE DES LILAS » (street types as INSEE abbreviates them).
+        op, value = address
+        etabs = etabs.annotate(
+            _line=Concat(
+                "numero_voie",
+                Value(" "),
+                "type_voie",
+                Value(" "),
+                "libelle_voie",
+                Value(" "),
+                "complement_adresse",
+                output_field=CharField(),
+            )
+        )
+        lookup = "_line__istartswith" if op == "startWith" else "_line__icontains"
+        etabs = etabs.filter(**{lookup: " ".join(value.split())})
+    if postal_code is not None:
+        etabs = etabs.filter(text_q("code_postal", postal_code, normalise=False))
+    if locality is not None:
+        op, value = locality
+        etabs = etabs.filter(text_q("libelle_commune", (op, value.upper()), normalise=False))
+    if status is not None:
+        etabs = etabs.filter(etat_administratif="A" if status == "A" else "F")
+    return etabs
+
+
+def etablissement_address(etab: Etablissement) -> list[str]:
+    """[street, complement] of an établissement; empty when it is non diffusible."""
+    if etab.statut_diffusion in {"P", "N"}:
+        return []
+    street = _street(etab.numero_voie, etab.indice_repetition, etab.type_voie, etab.libelle_voie)
+    return [line for line in (street, etab.complement_adresse) if line]
