@@ -23,7 +23,7 @@ def responses_match_the_openapi_document(monkeypatch: pytest.MonkeyPatch) -> Non
     def request(self: Client, **environ: Any) -> Any:
         response = original(self, **environ)
         path = environ.get("PATH_INFO", "")
-        if path.startswith("/cpro/"):
+        if path.startswith(("/cpro/", "/api/v1/")):
             openapi_check.check_response(
                 path,
                 environ.get("REQUEST_METHOD", "GET"),

@@ -5,6 +5,7 @@ is JSON and matches the operation's schema field by field (choeur/api/openapi/).
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 
@@ -36,8 +37,22 @@ def _components() -> dict[str, Any]:
     return json_schema(document()["components"])  # type: ignore[no-any-return]
 
 
+@cache
+def _templates() -> list[tuple[re.Pattern[str], str]]:
+    """The documented paths with parameters (`/api/v1/webhooks/{webhook_id}`) as patterns."""
+    found = []
+    for template in document()["paths"]:
+        if "{" in template:
+            pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+            found.append((re.compile(f"^{pattern}$"), template))
+    return found
+
+
 def operation(path: str, method: str) -> dict[str, Any] | None:
-    return document()["paths"].get(path, {}).get(method.lower())  # type: ignore[no-any-return]
+    paths = document()["paths"]
+    if path not in paths:
+        path = next((t for pattern, t in _templates() if pattern.match(path)), path)
+    return paths.get(path, {}).get(method.lower())  # type: ignore[no-any-return]
 
 
 def check_response(path: str, method: str, status: int, content_type: str, content: bytes) -> None:
@@ -47,6 +62,9 @@ def check_response(path: str, method: str, status: int, content_type: str, conte
         return
     responses = described["responses"]
     assert str(status) in responses, f"{method} {path}: HTTP {status} is not documented"
+    if "content" not in responses[str(status)]:
+        assert content == b"", f"{method} {path}: a body where none is documented"
+        return
     assert content_type.startswith("application/json"), f"{method} {path}: {content_type}"
     body = json.loads(content)
     schema = json_schema(responses[str(status)]["content"]["application/json"]["schema"])

@@ -32,7 +32,11 @@ from choeur.notifications.webhooks import (
     webhook_endpoint_create,
     webhook_sweep,
 )
-from tests.api.conftest import make_api_account, make_structure
+from tests.api.conftest import (  # noqa: F401 - autouse: /api/v1/webhooks answers match the OpenAPI
+    make_api_account,
+    make_structure,
+    responses_match_the_openapi_document,
+)
 from tests.structures.factories import UserFactory, member_add, structure_with_manager
 
 ALL_EVENTS = list(WebhookEvent.values)

@@ -4,7 +4,7 @@ One module per API family lists its operations as compact shapes, close to how t
 and the GO client write them: `{"numeroFluxDepot": "string", "dateDepot?": "date"}`, where
 `key?` is a field that may be absent, `"type|null"` a field the view may send as null, `[x]` a
 list of `x`. Types: integer, number, string, boolean, date (AAAA-MM-JJ), datetime (RFC 3339,
-what GO's time.Time reads), datetime_go (AAAA-MM-JJ HH:MM), any. Every answer carries the envelope `codeRetour` + `libelle`.
+what GO's time.Time reads), datetime_go (AAAA-MM-JJ HH:MM), datetime_sec (AAAA-MM-JJ HH:MM:SS), any. Every answer carries the envelope `codeRetour` + `libelle`.
 
 Answers are closed (`additionalProperties: false`): a field a view adds without describing it
 fails the response validation of tests/api and schemathesis. Request bodies stay open, as real
@@ -46,6 +46,11 @@ class Operation:
     request: Shape | None
     response: Shape
     envelope: bool = True
+    # The error answers, by HTTP status, where an API family has its own (organisations/v1);
+    # None: the envelope for every status of ERROR_STATUSES.
+    errors: dict[str, tuple[Shape, str]] | None = None
+    # A 200 without a body (organisations/v1/healthcheck).
+    empty: bool = False
 
 
 SCALARS: dict[str, dict[str, Any]] = {
@@ -57,6 +62,11 @@ SCALARS: dict[str, dict[str, Any]] = {
     "datetime": {"type": "string", "format": "date-time"},
     # « AAAA-MM-JJ HH:MM », how GO reads the dates of structures and services (wire contract).
     "datetime_go": {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$"},
+    # « AAAA-MM-JJ HH:MM:SS », the dates of organisations/v1.
+    "datetime_sec": {
+        "type": "string",
+        "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$",
+    },
     "any": {},
 }
 
@@ -87,16 +97,28 @@ def schema(shape: Shape, *, closed: bool) -> dict[str, Any]:
 def component_name(path: str) -> str:
     """`/cpro/factures/v1/rechercher/fournisseur` → `FacturesRechercherFournisseur`."""
     words = [w for w in path.removeprefix("/cpro/").split("/") if w != "v1"]
-    return "".join(w[:1].upper() + w[1:] for w in "/".join(words).replace("-", "/").split("/"))
+    joined = "/".join(words).replace("-", "/").replace("_", "/").strip("/")
+    joined = joined.replace("{", "").replace("}", "")
+    return "".join(w[:1].upper() + w[1:] for w in joined.split("/"))
 
 
 def operations() -> dict[str, Operation]:
-    """Every described /cpro operation, by path (`/cpro/factures/v1/deposer/flux`)."""
-    from choeur.api.openapi import engagements, factures, structures, transverses, utilisateurs
+    """Every described operation, by path (`/cpro/factures/v1/deposer/flux`), or by method and
+    path where one path has several (`GET /api/v1/webhooks`)."""
+    from choeur.api.openapi import (
+        engagements,
+        factures,
+        organisations,
+        structures,
+        transverses,
+        utilisateurs,
+        webhooks,
+    )
 
     described: dict[str, Operation] = {}
-    for family in (factures, structures, transverses, utilisateurs, engagements):
+    for family in (factures, structures, transverses, utilisateurs, engagements, organisations):
         described.update({f"/cpro/{path}": op for path, op in family.OPERATIONS.items()})
+    described.update(webhooks.OPERATIONS)
     return described
 
 
@@ -117,7 +139,9 @@ class CproAutoSchema(AutoSchema):
 
     def get_operation(self, path: str, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
         operation: dict[str, Any] | None = super().get_operation(path, *args, **kwargs)
-        described = operations().get(path)
+        known = operations()
+        keyed = known.get(f"{self.method} {path}")
+        described = keyed or known.get(path)
         if operation is None or described is None:
             return operation
         registry = self.registry
@@ -133,13 +157,26 @@ class CproAutoSchema(AutoSchema):
                 registry, f"{name}Request", schema(described.request, closed=False)
             )
             operation["requestBody"] = {"content": {"application/json": {"schema": request}}}
-        fields = {**ENVELOPE, **described.response} if described.envelope else described.response
-        answer = schema(fields, closed=True)
-        operation["responses"] = {
-            "200": _json(
-                _component(registry, f"{name}Response", answer),
+        if keyed is not None or self.method in ("DELETE", "PATCH"):
+            name = f"{name}{self.method.capitalize()}"
+        if described.empty:
+            success: dict[str, Any] = {"description": "Service disponible (réponse vide)."}
+        else:
+            fields = (
+                {**ENVELOPE, **described.response} if described.envelope else described.response
+            )
+            success = _json(
+                _component(registry, f"{name}Response", schema(fields, closed=True)),
                 "Succès (codeRetour 0) ou recherche sans résultat (codeRetour 20000).",
-            ),
-            **{code: _json(envelope, text) for code, text in ERROR_STATUSES.items()},
-        }
+            )
+        if described.errors is None:
+            errors = {code: _json(envelope, text) for code, text in ERROR_STATUSES.items()}
+        else:
+            errors = {
+                code: _json(
+                    _component(registry, f"{name}Error{code}", schema(shape, closed=True)), text
+                )
+                for code, (shape, text) in described.errors.items()
+            }
+        operation["responses"] = {"200": success, **errors}
         return operation
