@@ -292,13 +292,13 @@ def afnor_flux_finished(*, flux: Flux) -> None:
     """A flux integrated or rejected: the acknowledgement of its flow (when it came through
     the Flow Service), and the flows of each invoice it made (its lifecycle messages for the
     supplier, the invoice received for the buyer)."""
-    now = _now()
     outgoing = Flow.objects.select_for_update().filter(flux=flux, direction=FlowDirection.OUT)
     invoices = list(
         Invoice.objects.filter(flux=flux).select_related("supplier", "recipient", "xml", "flux")
     )
     changed = []
     for flow in outgoing:
+        now = _now()
         flow.ack_status = AckStatus.ERROR if flux.status == FluxStatus.IN_REJETE else AckStatus.OK
         flow.ack_details = _ack_details(flux)
         if flow.profile == FlowProfile.UNDEFINED and invoices:
@@ -331,7 +331,6 @@ def _lifecycle_flows(invoice: Invoice) -> list[Flow]:
         )
     )
     made = []
-    now = _now()
     changes = InvoiceStatusChange.objects.filter(invoice=invoice).order_by("created_at", "pk")
     for change in changes.exclude(pk__in=done):
         if reform_status_for(change.to_status) is None:
@@ -349,7 +348,8 @@ def _lifecycle_flows(invoice: Invoice) -> list[Flow]:
                 ack_status=AckStatus.OK,
                 change=change,
                 invoice=invoice,
-                submitted_at=now,
+                # Each its own instant, so that `updatedAfter` polling splits them apart.
+                submitted_at=(now := _now()),
                 updated_at=now,
             )
         )

@@ -131,7 +131,8 @@ def flow_detail(request: HttpRequest, flow_id: str) -> HttpResponse:
     if doc_type == "Metadata":
         return _json(flow_json(flow))
     document = selectors.flow_document(flow=flow, doc_type=doc_type)
-    response = HttpResponse(document.data, content_type=document.content_type)
+    # FlowGetResponse: a file is application/octet-stream; what it is goes in the name.
+    response = HttpResponse(document.data, content_type="application/octet-stream")
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in document.name)[:120]
     response["Content-Disposition"] = f'attachment;filename="{safe or "flux"}"'
     response["X-Content-Type-Options"] = "nosniff"
