@@ -1,0 +1,723 @@
+"""The syntax binding as data: one table per syntax maps each BT / BG to a path, read and written
+by one generic engine.
+
+A `Table` describes one group of the pivot (an `InvoiceLine`, a `Party`, ...) as it sits under
+one XML element: a sequence of `Term`s, in the order of the syntax's XSD. A term says
+
+    Term("item.name", "cac:Item/cbc:Name", bt="BT-153", required=("désignation", "item name"))
+
+that is: the model attribute (dotted when the pivot nests a group that the XML does not, or the
+other way round), the path relative to the group's element (`a/b`, `a/b@attribute`, `.` for
+the element itself), how its text converts (`Codec`), the BT for messages, whether it is
+mandatory, whether it repeats (`many`) and, for a sub-group, the sub-table.
+
+Reading compiles a table into a trie of Clark tags once; a group element is read in one pass
+over the children the table names (never a search of the whole tree, never ElementPath), each
+path's first element in document order, every one for `many`. Writing walks the same terms in
+order and emits XML text directly, in the format lxml's `pretty_print` gives: an element is
+written only when it holds a value (EN 16931 has no empty terms), constants of the syntax
+(`const`, e.g. `cac:TaxScheme/cbc:ID` = VAT) never make an element exist on their own.
+
+What a syntax cannot say as a path (a choice between two elements, an identifier that belongs to
+another group by its scheme, a list split by a code) is a `Custom` term: a pair of functions,
+one for each direction, at the place where the XSD puts it. Each such term says why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from operator import attrgetter
+from typing import Any
+
+from lxml import etree
+
+from choeur.einvoice.readers._common import (
+    attr,
+    missing,
+    text,
+    to_cii_date,
+    to_decimal,
+    to_iso_date,
+)
+
+_El = etree._Element
+Values = dict[str, Any]
+# What a custom writer appends to: the output parts, then its depth.
+Out = list[str]
+
+
+# --- codecs -------------------------------------------------------------------------------------
+
+
+class Codec:
+    """How one term's element (or attribute) converts to the pivot's value and back."""
+
+    def read(self, el: _El, where: str) -> Any:
+        return text(el)
+
+    def write(self, value: Any) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+        """(text, attributes) or None when nothing is written."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return str(value), ()
+
+
+class _Text(Codec):
+    pass
+
+
+class _Decimal(Codec):
+    def read(self, el: _El, where: str) -> Decimal | None:
+        return to_decimal(el.text, where)
+
+    def write(self, value: Any) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+        return None if value is None else (format(value, "f"), ())
+
+
+class _IsoDate(Codec):
+    def read(self, el: _El, where: str) -> date | None:
+        return to_iso_date(el.text, where)
+
+    def write(self, value: Any) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+        return None if value is None else (value.isoformat(), ())
+
+
+class _Date102(Codec):
+    """A CII udt:DateTimeString / udt:DateString with its format attribute (102: CCYYMMDD)."""
+
+    def read(self, el: _El, where: str) -> date | None:
+        return to_cii_date(el.text, el.get("format"), where)
+
+    def write(self, value: Any) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+        return None if value is None else (value.strftime("%Y%m%d"), (("format", "102"),))
+
+
+class Code(Codec):
+    """A code of one of the open enums (`enums`): the text, as the enum's member."""
+
+    def __init__(self, enum: Callable[[str], Enum]) -> None:
+        self.enum = enum
+        self._cache: dict[str, Enum] = {}
+
+    def read(self, el: _El, where: str) -> Enum | None:
+        value = text(el)
+        if value is None:
+            return None
+        found = self._cache.get(value)
+        if found is None:
+            found = self.enum(value)
+            if len(self._cache) < 256:
+                self._cache[value] = found
+        return found
+
+    def write(self, value: Any) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+        return None if value is None else (value.value, ())
+
+
+class Attr(Codec):
+    """An attribute of the path's element (`path@name` in a term)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def read(self, el: _El, where: str) -> str | None:
+        return attr(el, self.name)
+
+
+class _Indicator(Codec):
+    """udt:Indicator / cbc:ChargeIndicator: true or false."""
+
+    def read(self, el: _El, where: str) -> bool:
+        return (text(el) or "").lower() == "true"
+
+    def write(self, value: Any) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+        return ("true" if value else "false"), ()
+
+
+class _Element(Codec):
+    """The element itself, for a custom reader."""
+
+    def read(self, el: _El, where: str) -> _El:
+        return el
+
+
+TEXT: Codec = _Text()
+DECIMAL: Codec = _Decimal()
+ISO_DATE: Codec = _IsoDate()
+DATE_102: Codec = _Date102()
+INDICATOR: Codec = _Indicator()
+ELEMENT: Codec = _Element()
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Custom:
+    """A term the syntax cannot say as one path: `read(values, elements, where)` fills `values`
+    from the elements found at `paths` (one list per path, document order); `write(obj, ctx,
+    out, depth)` appends the XML of the term at its place."""
+
+    read: Callable[[Values, Sequence[list[_El]], str], None] | None
+    write: Callable[[Any, Mapping[str, Any], Out, int], None] | None
+    paths: tuple[str, ...] = ()
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Term:
+    attr: str | None  # the pivot's attribute (dotted for a nested group); None: a constant
+    path: str  # relative to the group's element: "a/b", "a/b@attribute", "." (the element)
+    codec: Codec = TEXT
+    bt: str = ""
+    required: tuple[str, str] | None = None  # (French, English) label when mandatory
+    many: bool = False
+    table: Table | None = None  # a sub-group read and written by its own table
+    const: str | None = None  # written as is (a code the syntax requires), never read
+    context_attrs: tuple[tuple[str, str], ...] = ()  # written attributes from the context
+    read_only: bool = False  # a fallback of the reader that the writer does not produce
+    write_only: bool = False  # written (e.g. a value the syntax repeats), never read
+    custom: Custom | None = None
+    default: Any = None  # the value read when the element is absent or empty
+    fixed_attrs: tuple[tuple[str, str], ...] = ()  # attributes always written (schemeID="VA")
+    # For `many`: how many steps above the last one repeat with each value (`a/b/c` with
+    # each=1: one `b` per value inside one `a`). Default: 1 for a leaf, 0 for a group.
+    each: int | None = None
+
+
+def T(attr_: str | None, path: str, codec: Codec = TEXT, bt: str = "", **options: Any) -> Term:
+    """A term (short form for the tables)."""
+    return Term(attr_, path, codec, bt, **options)
+
+
+@dataclass
+class Table:
+    """One group of the pivot as one syntax carries it under one element."""
+
+    model: type | None  # the dataclass built; None when `finish` builds the value
+    terms: tuple[Term, ...]
+    namespaces: Mapping[str, str]  # the syntax's prefixes, as the paths use them
+    nested: Mapping[str, type] = field(default_factory=dict)  # dotted prefix -> dataclass
+    optional: frozenset[str] = frozenset()  # nested prefixes that are None when all is absent
+    # Builds the group from its values (hand-written rules of the syntax); None: absent group.
+    finish: Callable[[Values], Any] | None = None
+    where_from: str | None = None  # the attribute whose value names the group in messages
+    where_label: str = ""  # e.g. "ligne/line"
+    # Attributes read first, in this order (the rest follow in the terms' order): which missing
+    # or unreadable term a refusal names first.
+    order: tuple[str, ...] = ()
+    # Prepares the object for writing: (object, context) -> (object, context).
+    prepare: Callable[[Any, Mapping[str, Any]], tuple[Any, Mapping[str, Any]]] | None = None
+    keep: frozenset[str] = frozenset()  # element paths written even when empty (the XSD)
+    _plan: _Plan | None = field(default=None, repr=False)
+    _writer: list[_WNode] | None = field(default=None, repr=False)
+
+    def plan(self) -> _Plan:
+        if self._plan is None:
+            self._plan = _compile_reader(self)
+        return self._plan
+
+    def writer(self) -> list[_WNode]:
+        if self._writer is None:
+            self._writer = _compile_writer(self)
+        return self._writer
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+class _Node:
+    __slots__ = ("children", "many", "single")
+
+    def __init__(self) -> None:
+        self.single: list[int] = []
+        self.many: list[int] = []
+        self.children: dict[object, _Node] | None = None
+
+
+@dataclass
+class _Slot:
+    """One term (or one path of a custom term) as the reader converts it."""
+
+    term: Term
+    index: int
+    codec: Codec
+    prefix: str | None  # nested group of the pivot, or None
+    name: str
+
+
+@dataclass
+class _Plan:
+    trie: dict[object, _Node]
+    size: int
+    self_slots: tuple[tuple[int, bool], ...]  # slots of the group element itself (, many)
+    steps: list[_Slot | tuple[Custom, tuple[int, ...]]]  # in the order of evaluation
+    table: Table
+
+
+def _clark(step: str, namespaces: Mapping[str, str]) -> str:
+    prefix, _, local = step.partition(":")
+    return f"{{{namespaces[prefix]}}}{local}"
+
+
+def _split(path: str) -> tuple[tuple[str, ...], str | None]:
+    """'a/b@c' -> (('a', 'b'), 'c'); '.' or '@c' -> ((), c)."""
+    element, _, attribute = path.partition("@")
+    element = element.rstrip("/")
+    steps = () if element in ("", ".") else tuple(element.split("/"))
+    return steps, attribute or None
+
+
+def _compile_reader(table: Table) -> _Plan:
+    namespaces = table.namespaces
+    trie: dict[object, _Node] = {}
+    self_slots: list[tuple[int, bool]] = []
+    named: list[tuple[str | None, _Slot | tuple[Custom, tuple[int, ...]]]] = []
+    size = 0
+
+    def place(path: str, many: bool) -> tuple[int, str | None]:
+        nonlocal size
+        steps, attribute = _split(path)
+        index = size
+        size += 1
+        if not steps:
+            self_slots.append((index, many))
+            return index, attribute
+        level = trie
+        node = None
+        for position, step in enumerate(steps):
+            tag = _clark(step, namespaces)
+            node = level.get(tag)
+            if node is None:
+                node = level[tag] = _Node()
+            if position < len(steps) - 1:
+                if node.children is None:
+                    node.children = {}
+                level = node.children
+        assert node is not None
+        (node.many if many else node.single).append(index)
+        return index, attribute
+
+    for term in table.terms:
+        if term.write_only or term.const is not None:
+            continue
+        if term.custom is not None:
+            if term.custom.read is not None:
+                indexes = tuple(place(p, True)[0] for p in term.custom.paths)
+                named.append((term.attr, (term.custom, indexes)))
+            continue
+        assert term.attr is not None
+        index, attribute = place(term.path, term.many)
+        codec = Attr(attribute) if attribute else term.codec
+        prefix, _, name = term.attr.rpartition(".")
+        named.append((term.attr, _Slot(term, index, codec, prefix or None, name)))
+    rank = {name: position for position, name in enumerate(table.order)}
+    ordered = sorted(
+        range(len(named)),
+        key=lambda i: (rank.get(named[i][0] or "", len(rank)), i),
+    )
+    return _Plan(trie, size, tuple(self_slots), [named[i][1] for i in ordered], table)
+
+
+def _walk(el: _El, trie: dict[object, _Node], found: list[Any]) -> None:
+    for child in el:
+        node = trie.get(child.tag)
+        if node is None:
+            continue
+        for index in node.single:
+            if found[index] is None:
+                found[index] = child
+        for index in node.many:
+            elements = found[index]
+            if elements is None:
+                found[index] = [child]
+            else:
+                elements.append(child)
+        if node.children is not None:
+            _walk(child, node.children, found)
+
+
+def read_group(table: Table, el: _El, where: str = "") -> Any:
+    """The pivot group that `table` reads from `el`."""
+    plan = table._plan or table.plan()
+    found: list[Any] = [None] * plan.size
+    for index, many in plan.self_slots:
+        found[index] = [el] if many else el
+    _walk(el, plan.trie, found)
+    values: Values = {}
+    nested: dict[str, Values] = {}
+    for slot in plan.steps:
+        if type(slot) is not _Slot:
+            custom, indexes = slot  # type: ignore[misc]
+            assert custom.read is not None
+            custom.read(values, [found[i] or [] for i in indexes], where)
+            continue
+        term = slot.term
+        raw = found[slot.index]
+        if term.many:
+            value: Any = [
+                v
+                for v in (_convert(slot, one, values, where) for one in raw or ())
+                if v is not None
+            ]
+        elif raw is None:
+            value = term.default
+        else:
+            value = _convert(slot, raw, values, where)
+            if value is None:
+                value = term.default
+        if value is None and term.required is not None:
+            raise missing(_bt(term.bt, values), *term.required)
+        if slot.prefix is None:
+            values[slot.name] = value
+        else:
+            nested.setdefault(slot.prefix, {})[slot.name] = value
+        if term.attr == table.where_from and value is not None:
+            where = f"{table.where_label} {value}"
+    for key in [k for k in values if "." in k]:  # what a custom reader set in a nested group
+        prefix, _, name = key.rpartition(".")
+        nested.setdefault(prefix, {})[name] = values.pop(key)
+    for prefix, model in table.nested.items():
+        group = nested.get(prefix, {})
+        if prefix in table.optional and all(v is None for v in group.values()):
+            values[prefix] = None
+        else:
+            values[prefix] = model(**group)
+    if table.finish is not None:
+        return table.finish(values)
+    assert table.model is not None
+    return table.model(**values)
+
+
+def _bt(bt: str, values: Values) -> str:
+    """'BT-92|BT-99': the first for an allowance, the second for a charge (`is_charge`)."""
+    if "|" not in bt:
+        return bt
+    allowance, _, charge = bt.partition("|")
+    return charge if values.get("is_charge") else allowance
+
+
+def _convert(slot: _Slot, el: _El, values: Values, where: str) -> Any:
+    term = slot.term
+    if term.table is not None:
+        return read_group(term.table, el, where)
+    bt = _bt(term.bt, values)
+    return slot.codec.read(el, f"{bt}, {where}" if where and bt else (bt or where))
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+_ESCAPE_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ESCAPE_ATTR = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "\r": "&#13;",
+        "\n": "&#10;",
+        "\t": "&#9;",
+    }
+)
+# What XML 1.0 cannot carry (lxml refuses it the same way).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+NOT_XML_MESSAGE = (
+    "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters"
+)
+
+
+def escape_text(value: str) -> str:
+    return value.translate(_ESCAPE_TEXT)
+
+
+def attributes(pairs: Iterable[tuple[str, str | None]]) -> str:
+    """` a="x" b="y"` for the pairs whose value is not blank."""
+    return "".join(
+        f' {name}="{value.translate(_ESCAPE_ATTR)}"'
+        for name, value in pairs
+        if value is not None and value.strip()
+    )
+
+
+def leaf(out: Out, depth: int, tag: str, value: str, attrs: str = "") -> None:
+    """One element with text, as lxml's pretty_print writes it."""
+    out.append(f"{'  ' * depth}<{tag}{attrs}>{value.translate(_ESCAPE_TEXT)}</{tag}>\n")
+
+
+def check_xml_text(document: str) -> None:
+    """lxml's refusal of a character XML cannot carry, for a document written as text."""
+    if _NOT_XML.search(document):
+        raise ValueError(NOT_XML_MESSAGE)
+
+
+def getter(dotted: str) -> Callable[[Any], Any]:
+    """attrgetter, except that an absent (None) group on the way gives None."""
+    if "." not in dotted:
+        return attrgetter(dotted)
+    names = dotted.split(".")
+
+    def get(obj: Any) -> Any:
+        for name in names:
+            if obj is None:
+                return None
+            obj = getattr(obj, name)
+        return obj
+
+    return get
+
+
+def _constant(value: str) -> Callable[[Any], str]:
+    def get(obj: Any) -> str:
+        return value
+
+    return get
+
+
+class _WNode:
+    __slots__ = ()
+
+
+class _WElem(_WNode):
+    __slots__ = ("anchors", "children", "keep", "tag")
+
+    def __init__(self, tag: str, keep: bool) -> None:
+        self.tag = tag
+        self.children: list[_WNode] = []
+        self.keep = keep
+        # An element whose terms include a value: the constants inside it are written only with
+        # a value (cac:TaxScheme has none, so its cbc:ID = VAT goes with cac:PartyTaxScheme's).
+        self.anchors = False
+
+
+def _anchor(nodes: list[_WNode]) -> bool:
+    """Mark the elements that hold a value term; True when `nodes` hold one."""
+    found = False
+    for node in nodes:
+        if isinstance(node, _WElem):
+            node.anchors = _anchor(node.children)
+            found = found or node.anchors
+        elif not (isinstance(node, _WLeaf) and node.const is not None):
+            found = True
+    return found
+
+
+class _WLeaf(_WNode):
+    __slots__ = ("attrs", "codec", "const", "context_attrs", "get", "tag")
+
+    def __init__(self, tag: str, term: Term) -> None:
+        self.tag = tag
+        self.codec = term.codec
+        self.const = term.const
+        self.get = getter(term.attr) if term.attr else None
+        self.attrs: list[tuple[str, Callable[[Any], Any]]] = [
+            (name, _constant(value)) for name, value in term.fixed_attrs
+        ]
+        self.context_attrs = term.context_attrs
+
+
+class _WGroup(_WNode):
+    __slots__ = ("get", "many", "table", "tag", "wrappers")
+
+    def __init__(self, tag: str, term: Term, wrappers: tuple[str, ...] = ()) -> None:
+        assert term.attr is not None and term.table is not None
+        self.wrappers = wrappers  # a repeated group's own parents, one set per value
+        self.tag = tag
+        self.get = getter(term.attr)
+        self.table = term.table
+        self.many = term.many
+
+
+class _WMany(_WNode):
+    """A repeated leaf: each value in its own wrappers (`a/b` many: one `a` per value)."""
+
+    __slots__ = ("codec", "context_attrs", "get", "tag", "wrappers")
+
+    def __init__(self, wrappers: tuple[str, ...], tag: str, term: Term) -> None:
+        assert term.attr is not None
+        self.wrappers = wrappers
+        self.tag = tag
+        self.codec = term.codec
+        self.get = getter(term.attr)
+        self.context_attrs = term.context_attrs
+
+
+class _WCustom(_WNode):
+    __slots__ = ("write",)
+
+    def __init__(self, write: Callable[[Any, Mapping[str, Any], Out, int], None]) -> None:
+        self.write = write
+
+
+def _compile_writer(table: Table) -> list[_WNode]:
+    """The terms in order, consecutive ones under the same element sharing it."""
+    top: list[_WNode] = []
+    for term in table.terms:
+        if term.read_only:
+            continue
+        steps, attribute = _split(term.path)
+        if term.custom is not None:
+            if term.custom.write is not None:  # written inside the elements of its path
+                level = top
+                for depth, step in enumerate(steps):
+                    last = level[-1] if level else None
+                    if not (isinstance(last, _WElem) and last.tag == step):
+                        last = _WElem(step, "/".join(steps[: depth + 1]) in table.keep)
+                        level.append(last)
+                    level = last.children
+                level.append(_WCustom(term.custom.write))
+            continue
+        each = 0
+        if term.many:
+            each = term.each if term.each is not None else (0 if term.table else 1)
+            each = min(each, len(steps) - 1)
+        shared = steps[: len(steps) - 1 - each]
+        wrappers = steps[len(steps) - 1 - each : -1]
+        level = top
+        for depth, step in enumerate(shared):
+            last = level[-1] if level else None
+            if not (isinstance(last, _WElem) and last.tag == step):
+                last = _WElem(step, "/".join(steps[: depth + 1]) in table.keep)
+                level.append(last)
+            level = last.children
+        if attribute is not None:
+            target = level[-1] if level else None
+            if not (isinstance(target, _WLeaf) and target.tag == steps[-1]):
+                raise ValueError(f"attribute term {term.path} must follow its element's term")
+            assert term.attr is not None
+            target.attrs.append((attribute, getter(term.attr)))
+        elif term.table is not None:
+            level.append(_WGroup(steps[-1], term, wrappers))
+        elif term.many:
+            level.append(_WMany(wrappers, steps[-1], term))
+        else:
+            level.append(_WLeaf(steps[-1], term))
+    _anchor(top)
+    return top
+
+
+def write_group(
+    table: Table,
+    obj: Any,
+    ctx: Mapping[str, Any],
+    out: Out,
+    depth: int,
+) -> bool:
+    """Append the children of `obj`'s element; True when something was written."""
+    if table.prepare is not None:
+        obj, ctx = table.prepare(obj, ctx)
+    nodes = table._writer or table.writer()
+    return _write_nodes(nodes, obj, ctx, out, depth) == VALUES
+
+
+# What `_write_nodes` wrote: nothing, only constants of the syntax, or at least one value.
+NOTHING, CONSTANTS, VALUES = 0, 1, 2
+
+
+def _write_nodes(
+    nodes: list[_WNode],
+    obj: Any,
+    ctx: Mapping[str, Any],
+    out: Out,
+    depth: int,
+) -> int:
+    wrote = NOTHING
+    indent = "  " * depth
+    for node in nodes:
+        if type(node) is _WLeaf:
+            if node.const is not None:
+                out.append(f"{indent}<{node.tag}>{node.const}</{node.tag}>\n")
+                wrote = wrote or CONSTANTS
+                continue
+            assert node.get is not None
+            value = node.get(obj)
+            if value is None:
+                continue
+            written = node.codec.write(value)
+            if written is None:
+                continue
+            value, attrs = written
+            pairs = [*attrs, *((name, get(obj)) for name, get in node.attrs)]
+            pairs += [(name, ctx.get(key)) for name, key in node.context_attrs]
+            tag = node.tag
+            out.append(
+                f"{indent}<{tag}{attributes(pairs) if pairs else ''}>"
+                f"{value.translate(_ESCAPE_TEXT)}</{tag}>\n"
+            )
+            wrote = VALUES
+        elif type(node) is _WElem:
+            mark = len(out)
+            out.append(f"{indent}<{node.tag}>\n")
+            inner = _write_nodes(node.children, obj, ctx, out, depth + 1)
+            if inner == VALUES or (inner == CONSTANTS and not node.anchors):
+                out.append(f"{indent}</{node.tag}>\n")
+                wrote = max(wrote, inner)
+            else:
+                del out[mark:]
+                if node.keep:
+                    out.append(f"{indent}<{node.tag}/>\n")
+                    wrote = wrote or CONSTANTS
+        elif type(node) is _WGroup:
+            value = node.get(obj)
+            for one in (value or ()) if node.many else ((value,) if value is not None else ()):
+                mark = len(out)
+                inner_depth = depth
+                for wrapper in node.wrappers:
+                    out.append(f"{'  ' * inner_depth}<{wrapper}>\n")
+                    inner_depth += 1
+                if write_element(node.table, node.tag, one, ctx, out, inner_depth):
+                    for wrapper in reversed(node.wrappers):
+                        inner_depth -= 1
+                        out.append(f"{'  ' * inner_depth}</{wrapper}>\n")
+                    wrote = VALUES
+                else:
+                    del out[mark:]
+        elif type(node) is _WMany:
+            for one in node.get(obj) or ():
+                written = None if one is None else node.codec.write(one)
+                if written is None:
+                    continue
+                value, attrs = written
+                pairs = [*attrs, *((name, ctx.get(key)) for name, key in node.context_attrs)]
+                inner_depth = depth
+                for wrapper in node.wrappers:
+                    out.append(f"{'  ' * inner_depth}<{wrapper}>\n")
+                    inner_depth += 1
+                out.append(
+                    f"{'  ' * inner_depth}<{node.tag}{attributes(pairs) if pairs else ''}>"
+                    f"{value.translate(_ESCAPE_TEXT)}</{node.tag}>\n"
+                )
+                for wrapper in reversed(node.wrappers):
+                    inner_depth -= 1
+                    out.append(f"{'  ' * inner_depth}</{wrapper}>\n")
+                wrote = VALUES
+        else:
+            assert isinstance(node, _WCustom)
+            mark = len(out)
+            node.write(obj, ctx, out, depth)
+            if len(out) > mark:
+                wrote = VALUES
+    return wrote
+
+
+def write_element(
+    table: Table,
+    tag: str,
+    obj: Any,
+    ctx: Mapping[str, Any],
+    out: Out,
+    depth: int,
+) -> bool:
+    """`<tag>` with `obj`'s terms inside, or nothing when they are all absent."""
+    indent = "  " * depth
+    mark = len(out)
+    out.append(f"{indent}<{tag}>\n")
+    if write_group(table, obj, ctx, out, depth + 1):
+        out.append(f"{indent}</{tag}>\n")
+        return True
+    del out[mark:]
+    return False
