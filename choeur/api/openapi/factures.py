@@ -574,6 +574,9 @@ OPERATIONS: dict[str, Operation] = {
                 "codeCadreFacturation?": "string",
                 "codeServiceValideur?": "string",
                 "codeStructureValideur?": "string",
+                # Chœur: the mandataire of a subcontractor of a co-contractor (A9, two levels).
+                "codeServiceValideur2?": "string",
+                "codeStructureValideur2?": "string",
             },
             "commentaire?": "string",
             "dateFacture?": "date",
@@ -694,3 +697,167 @@ OPERATIONS: dict[str, Operation] = {
         response={},
     ),
 }
+
+
+# --- validator circuit (cadres A9, A12; choeur/api/views/validator.py) ---------------------
+
+_VALIDATORS: Shape = {
+    f"{name}{level}?": kind
+    for level in (1, 2)
+    for name, kind in (
+        ("idValideur", "integer"),
+        ("codeValideur", "string"),
+        ("typeIdentifiantValideur", "string"),
+        ("raisonSocialeValideur", "string"),
+        ("codeServiceValideur", "string"),
+        ("dateValidation", "date"),
+    )
+}
+_VALIDATED_INVOICE: Shape = {
+    "facture": {
+        **CONSULTED_INVOICE["facture"],
+        "cadreDeFacturation": {"codeCadreFacturation": "string", **_VALIDATORS},
+    }
+}
+_PAGING: Shape = {
+    "nbResultatsParPage?": "integer",
+    "pageResultatDemandee?": "integer",
+    "triColonne?": "string",
+    "triSens?": "string",
+    "triSense?": "string",
+}
+_RETOUR: Shape = {
+    "nbResultatsParPage": "integer",
+    "pageCourante": "integer",
+    "pages": "integer",
+    "total": "integer",
+}
+
+OPERATIONS.update(
+    {
+        "factures/v1/rechercher/valideur": Operation(
+            request={
+                "idDestinataire?": "integer",
+                "idFournisseur?": "integer",
+                "idServiceExecutant?": "integer",
+                "idServiceFournisseur?": "integer",
+                "idStructureMoa?": "integer",
+                "idStructureMoe?": "integer",
+                "idStructureValideur?": "integer",
+                "idUtilisateurCourant?": "integer",
+                "listeTypeFacture?": ["string"],
+                "listeTypeFactureTravaux?": ["string"],
+                "statutCourant?": ["string"],
+                "montantAPayerMax?": "number",
+                "montantAPayerMin?": "number",
+                "montantHTMax?": "number",
+                "montantHTMin?": "number",
+                "montantTTCMax?": "number",
+                "montantTTCMin?": "number",
+                "numeroEngagement?": "string",
+                "numeroFacture?": "string",
+                "numeroMarche?": "string",
+                "typeDemandePaiement?": "string",
+                "periodeDateDepotAu?": "string",
+                "periodeDateDepotDu?": "string",
+                "periodeDateFactureAu?": "string",
+                "periodeDateFactureDu?": "string",
+                "rechercheSirenDestinataire?": "boolean",
+                "rechercheSirenFournisseur?": "boolean",
+                "cadreFacturation?": {"codeCadreFacturation?": "string"},
+                "pagination?": _PAGING,
+            },
+            response={
+                "listeFactures": [
+                    {
+                        "idFacture": "integer",
+                        "numeroFacture": "string",
+                        "typeFacture": "string",
+                        "typeDemandePaiement": "string",
+                        "statut": "string",
+                        "dateFacture": "date",
+                        "dateDepot": "date",
+                        "idFournisseur": "integer",
+                        "identifiantFournisseur": "string",
+                        "typeIdentifiantFournisseur": "string",
+                        "designationFournisseur": "string",
+                        "idDestinataire": "integer",
+                        "identifiantDestinataire": "string",
+                        "typeIdentifiantDestinataire": "string",
+                        "designationDestinataire": "string",
+                        "idServiceExecutant": "integer",
+                        "codeServiceExecutant": "string",
+                        "nomServiceExecutant": "string",
+                        "idValideur": "integer",
+                        "identifiantValideur": "string",
+                        "typeIdentifiantValideur": "string",
+                        "designationValideur": "string",
+                        "numeroEngagement": "string",
+                        "devise": "string",
+                        "montantHT": "number",
+                        "montantTTC": "number",
+                        "montantAPayer": "number",
+                    }
+                ],
+                "parametresRetour": _RETOUR,
+            },
+        ),
+        "factures/v1/consulter/valideur": Operation(
+            request={
+                "codeLangue?": "string",
+                "idUtilisateurCourant?": "integer",
+                "identifiantFactureCPP": "integer",
+                "rechercheLignePoste?": {
+                    "nbResultatsParPageLignesPoste?": "integer",
+                    "pageResultatDemandeeLignesPoste?": "integer",
+                    "triColonneListeLignesPoste?": "string",
+                    "triSensListeLignesPoste?": "string",
+                },
+                "recherchePj?": {
+                    "nbResultatsParPageListePieceJointe?": "integer",
+                    "pageResultatDemandeeListePieceJointe?": "integer",
+                    "triColonneListePiecesJointes?": "string",
+                    "triSensListePiecesJointes?": "string",
+                },
+                "rechercheligneTvaRecap?": {
+                    "nbResultatsParPageListeListeRecapitulatifTVA?": "integer",
+                    "pageResultatDemandeeListeRecapitulatifTVA?": "integer",
+                    "triColonneListeRecapitulatifTVA?": "string",
+                    "triSensListeRecapitulatifTVA?": "string",
+                },
+            },
+            response=_VALIDATED_INVOICE,
+        ),
+        "factures/v1/traiter/factureAValider": Operation(
+            request={
+                "idFacture": "integer",
+                "action": "string",
+                "motifRefus?": "string",
+                "complementInfo?": "string",
+                "idPieceJointe?": "integer",
+                "idValideur?": "integer",
+                "typeValideur?": "string",
+            },
+            response={
+                "idFacture": "integer",
+                "numeroFacture": "string",
+                "statutFacture": "string",
+                "dateTraitement": "date",
+            },
+        ),
+        "factures/v1/recuperer/statutsFactureVisibles/valideur": Operation(
+            request={"idUtilisateurCourant?": "integer"},
+            response={"listeStatutFacture": [{"codeStatutFacture": "string"}]},
+        ),
+        "factures/v1/corriger/valideur/facture": Operation(
+            request={
+                "idFacture": "integer",
+                "idStructure?": "integer",
+                "identifiantStructure?": "string",
+                "typeIdentifiantStructure?": "string",
+            },
+            response={"idFacture": "integer"},
+        ),
+    }
+)
+# --- end of the validator circuit ------------------------------------------------------------

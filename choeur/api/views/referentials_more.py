@@ -21,7 +21,7 @@ from choeur.api.payload import body, text, value
 from choeur.api.views.base import CproView
 from choeur.api.views.transverses import TYPES_DP
 from choeur.invoices.enums import AttachmentKind, CadreFacturation
-from choeur.lifecycle.enums import RejectionReason
+from choeur.invoices.services.validation_circuit import ValidatorRefusalReason
 from choeur.lifecycle.transitions import Status
 from choeur.structures.enums import IdentifierType
 
@@ -237,8 +237,8 @@ class RecupererTypesPj(CproView):
 
 
 class RecupererMotifsRefusFactureAValider(CproView):
-    """Why a validator refuses an invoice to validate (cadres A9, A12). The reference gives no
-    list: these are the recipient's rejection reasons of the web pages (`RejectionReason`)."""
+    """Why a validator refuses an invoice to validate (cadres A9, A12): the referential of the
+    « Factures à valider » pages (`validation_circuit.ValidatorRefusalReason`)."""
 
     def post(self, request: Request) -> Response:
         code = value(body(request), "codeCadreFacturationAValider")
@@ -252,6 +252,6 @@ class RecupererMotifsRefusFactureAValider(CproView):
             LIBELLE_OK,
             listeMotifRefusFactureAValider=[
                 {"idMotif": index, "codeMotif": reason.value, "libelleMotif": str(reason.label)}
-                for index, reason in enumerate(RejectionReason, start=1)
+                for index, reason in enumerate(ValidatorRefusalReason, start=1)
             ],
         )

@@ -24,6 +24,7 @@ from choeur.api.services import pieces_of
 from choeur.api.views.base import CproView
 from choeur.api.views.consult import supplier_invoice
 from choeur.api.views.factures import _depositing_structure
+from choeur.api.views.validator import soumettre_validators
 from choeur.invoices import perms as invoice_perms
 from choeur.invoices import selectors as invoice_selectors
 from choeur.invoices.enums import (
@@ -52,6 +53,7 @@ from choeur.invoices.services.supplier import (
     invoice_complete,
     invoice_recycle,
 )
+from choeur.invoices.services.validation_circuit import validation_request_attach
 from choeur.structures.models import Structure
 from choeur.structures.selectors import bank_accounts_valid_for
 
@@ -392,6 +394,7 @@ class Soumettre(CproView):
                 "(pieceJointePrincipale, déposée avec ajouter/fichier).",
             )
         saisie = _saisie(request, data, supplier)
+        validators = soumettre_validators(data, saisie.cadre, supplier)  # A9/A12
         if Invoice.objects.filter(
             supplier=supplier, number=saisie.number, issue_year=saisie.issue_date.year
         ).exists():
@@ -428,6 +431,7 @@ class Soumettre(CproView):
                     typed_mode=ModeDepot.SAISIE_API,
                     pdf_mode=ModeDepot.DEPOT_PDF_API,
                 )
+                validation_request_attach(flux=flux, choice=validators)
         except SaisieError as exc:
             raise ApiError(BAD_REQUEST, exc.message) from None
         return _answer(flux, supplier, saisie.number)
