@@ -9,7 +9,6 @@ from choeur.api.views import (
     engagements,
     factures,
     oauth,
-    organisations,
     recipient,
     referentials,
     referentials_more,
@@ -17,6 +16,7 @@ from choeur.api.views import (
     supplier,
     transverses,
     users,
+    validator,
     webhooks,
 )
 
@@ -26,7 +26,6 @@ T = "cpro/transverses/v1/"
 S = "cpro/structures/v1/"
 F = "cpro/factures/v1/"
 U = "cpro/utilisateurs/v1/"
-ORG = "cpro/organisations/v1/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/oauth/token", oauth.token, name="token"),
@@ -72,6 +71,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(F + "completer", supplier.Completer.as_view()),
     path(F + "recycler", supplier.Recycler.as_view()),
     path(F + "traiterRejet", supplier.TraiterRejet.as_view()),
+    # The validator circuit (cadres A9, A12).
+    path(F + "rechercher/valideur", validator.RechercherValideur.as_view()),
+    path(F + "consulter/valideur", validator.ConsulterValideur.as_view()),
+    path(F + "traiter/factureAValider", validator.TraiterFactureAValider.as_view()),
+    path(
+        F + "recuperer/statutsFactureVisibles/valideur",
+        validator.RecupererStatutsVisiblesValideur.as_view(),
+    ),
+    path(F + "corriger/valideur/facture", validator.CorrigerValideurFacture.as_view()),
     path(T + "ajouter/fichier", referentials.AjouterFichier.as_view()),
     path(T + "rechercher/pj/moncompte", referentials.RechercherPjMonCompte.as_view()),
     path(
@@ -136,20 +144,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         engagements.RechercherEngagementsJuridiques.as_view(),
     ),
     path(F + "deposer/pdf", deposit_pdf.DeposerPdf.as_view()),
-    # The newer REST « Référentiel des organisations » (its own vocabulary and errors).
-    path(ORG + "healthcheck", organisations.Healthcheck.as_view()),
-    path(ORG + "structures/recherche", organisations.StructureSearch.as_view()),
-    path(ORG + "structures/<str:identifier>", organisations.StructureDetail.as_view()),
-    path(ORG + "structures/<str:identifier>/services", organisations.StructureServices.as_view()),
-    path(
-        ORG + "structures/<str:identifier>/pieces_jointes", organisations.StructurePieces.as_view()
-    ),
-    path(
-        ORG + "structures/<str:identifier>/parametres-edi",
-        organisations.StructureEdiSettings.as_view(),
-    ),
-    path(ORG + "services/recherche", organisations.ServiceSearch.as_view()),
-    path(ORG + "services/<str:identifier>", organisations.ServiceDetail.as_view()),
     # Not Chorus Pro: the structure's webhook endpoints (issue 14, docs/api.md « Webhooks »).
     path("api/v1/webhooks", webhooks.Webhooks.as_view(), name="webhooks"),
     path("api/v1/webhooks/<int:webhook_id>", webhooks.WebhookDetail.as_view(), name="webhook"),
