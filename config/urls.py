@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("choeur.invoices.validation_urls")),  # « Factures à valider » (A9, A12)
     path("factures/", include("choeur.invoices.urls")),
     path("factures-recues/", include("choeur.lifecycle.urls")),
+    path("travaux/", include("choeur.works.urls")),  # « Factures de travaux » (CCAG Travaux)
     path("sollicitations/", include("choeur.sollicitations.urls")),
     path("notifications/", include("choeur.notifications.urls")),
     path("", include("choeur.api.urls")),
