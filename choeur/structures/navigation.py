@@ -15,6 +15,7 @@ from choeur.structures.models import EspaceSubscription
 ESPACE_PATHS: dict[str, str] = {
     Espace.FACTURES_EMISES: "/factures/",
     Espace.FACTURES_RECUES: "/factures-recues/",
+    Espace.FACTURES_TRAVAUX: "/travaux/",
     Espace.FACTURES_A_VALIDER: "/factures-a-valider/",
     Espace.SOLLICITATIONS_EMISES: "/sollicitations/emises/",
     Espace.SOLLICITATIONS_RECUES: "/sollicitations/recues/",
