@@ -9,6 +9,7 @@ from choeur.api.views import (
     engagements,
     factures,
     oauth,
+    organisations,
     recipient,
     referentials,
     referentials_more,
@@ -26,6 +27,7 @@ T = "cpro/transverses/v1/"
 S = "cpro/structures/v1/"
 F = "cpro/factures/v1/"
 U = "cpro/utilisateurs/v1/"
+ORG = "cpro/organisations/v1/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/oauth/token", oauth.token, name="token"),
@@ -144,6 +146,20 @@ urlpatterns: list[URLPattern | URLResolver] = [
         engagements.RechercherEngagementsJuridiques.as_view(),
     ),
     path(F + "deposer/pdf", deposit_pdf.DeposerPdf.as_view()),
+    # The newer REST « Référentiel des organisations » (its own vocabulary and errors).
+    path(ORG + "healthcheck", organisations.Healthcheck.as_view()),
+    path(ORG + "structures/recherche", organisations.StructureSearch.as_view()),
+    path(ORG + "structures/<str:identifier>", organisations.StructureDetail.as_view()),
+    path(ORG + "structures/<str:identifier>/services", organisations.StructureServices.as_view()),
+    path(
+        ORG + "structures/<str:identifier>/pieces_jointes", organisations.StructurePieces.as_view()
+    ),
+    path(
+        ORG + "structures/<str:identifier>/parametres-edi",
+        organisations.StructureEdiSettings.as_view(),
+    ),
+    path(ORG + "services/recherche", organisations.ServiceSearch.as_view()),
+    path(ORG + "services/<str:identifier>", organisations.ServiceDetail.as_view()),
     # Not Chorus Pro: the structure's webhook endpoints (issue 14, docs/api.md « Webhooks »).
     path("api/v1/webhooks", webhooks.Webhooks.as_view(), name="webhooks"),
     path("api/v1/webhooks/<int:webhook_id>", webhooks.WebhookDetail.as_view(), name="webhook"),
