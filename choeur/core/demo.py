@@ -18,6 +18,7 @@ DEMO_MODULES = [
     "choeur.structures.demo",
     "choeur.invoices.demo",
     "choeur.lifecycle.demo",
+    "choeur.invoices.validation_demo",
     "choeur.sollicitations.demo",
 ]
 
