@@ -19,6 +19,7 @@ from choeur.api.views import (
     users,
     validator,
     webhooks,
+    works,
 )
 
 app_name = "api"
@@ -34,7 +35,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(T + "health-check", transverses.HealthCheck.as_view(), name="health_check"),
     path(T + "recuperer/devises", transverses.RecupererDevises.as_view()),
-    path(T + "recuperer/cadrefacturation", transverses.RecupererCadreFacturation.as_view()),
+    path(T + "recuperer/cadrefacturation", works.RecupererCadreFacturation.as_view()),
     path(T + "recuperer/modedepot", transverses.RecupererModeDepot.as_view()),
     path(T + "recuperer/formatflux", transverses.RecupererFormatFlux.as_view()),
     path(T + "recuperer/typedp", transverses.RecupererTypeDp.as_view()),
@@ -136,7 +137,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path(
         T + "recuperer/structures/actives/facturetravaux",
-        users.StructuresActivesFactureTravaux.as_view(),
+        works.StructuresActivesFactureTravaux.as_view(),
     ),
     path(U + "monCompte/recuperer/rattachements", users.RecupererRattachementsMonCompte.as_view()),
     path(S + "lister/rattachementsutilisateur", users.ListerRattachementsUtilisateur.as_view()),
@@ -146,6 +147,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         engagements.RechercherEngagementsJuridiques.as_view(),
     ),
     path(F + "deposer/pdf", deposit_pdf.DeposerPdf.as_view()),
+    path("cpro/facturesTravaux/v1/rechercher", works.RechercherFacturesTravaux.as_view()),
+    path("cpro/facturesTravaux/v1/consulter", works.ConsulterFactureTravaux.as_view()),
     # The newer REST « Référentiel des organisations » (its own vocabulary and errors).
     path(ORG + "healthcheck", organisations.Healthcheck.as_view()),
     path(ORG + "structures/recherche", organisations.StructureSearch.as_view()),
