@@ -111,12 +111,23 @@ def operations() -> dict[str, Operation]:
         organisations,
         structures,
         transverses,
+        travaux,
         utilisateurs,
         webhooks,
     )
 
     described: dict[str, Operation] = {}
-    for family in (factures, structures, transverses, utilisateurs, engagements, organisations):
+    # travaux last: it describes two transverses services the works circuit answers.
+    families = (
+        factures,
+        structures,
+        transverses,
+        utilisateurs,
+        engagements,
+        organisations,
+        travaux,
+    )
+    for family in families:
         described.update({f"/cpro/{path}": op for path, op in family.OPERATIONS.items()})
     described.update(webhooks.OPERATIONS)
     return described
