@@ -36,13 +36,27 @@ def works_structures(user: Any, mode: str = AccessMode.CONSULTATION) -> list[Str
         for s in structure_perms.user_structures(user).order_by("raison_sociale")
         if structure_perms.has_espace(user, s, Espace.FACTURES_TRAVAUX, mode)
     ]
-    if getattr(user, "is_technical", False):
-        own = Structure.objects.filter(
-            technical_accounts__user=user, technical_accounts__is_active=True
-        ).first()
-        if own is not None and own not in found:
+    own_id = _technical_of(user)
+    if own_id is not None and all(s.pk != own_id for s in found):
+        # A compte technique acts for its structure in the works circuit when the structure
+        # has the espace open, or is a party of a works contract.
+        own = Structure.objects.filter(pk=own_id).first()
+        if own is not None and _works_party(own):
             found.append(own)
     return found
+
+
+def _works_party(structure: Structure) -> bool:
+    from choeur.structures.models import StructureEspace
+    from choeur.works.models import WorksContract
+
+    if StructureEspace.objects.filter(
+        structure=structure, espace=Espace.FACTURES_TRAVAUX, is_open=True
+    ).exists():
+        return True
+    return WorksContract.objects.filter(
+        Q(supplier=structure) | Q(moe=structure) | Q(moa=structure)
+    ).exists()
 
 
 def _technical_of(user: Any) -> int | None:
