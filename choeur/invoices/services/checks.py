@@ -14,8 +14,9 @@ from choeur.einvoice.model import Invoice as Pivot
 from choeur.einvoice.model import Party
 from choeur.invoices import perms
 from choeur.invoices.enums import CadreFacturation
+from choeur.invoices.models import Invoice
 from choeur.invoices.services.rules import Problem, attachment_problems
-from choeur.structures.enums import Espace
+from choeur.structures.enums import Espace, IdentifierType
 from choeur.structures.models import EngagementJuridique, Service, Structure, StructureEspace
 
 SIRET_RE = re.compile(r"^[0-9]{14}$")
@@ -496,3 +497,58 @@ def check_amounts(pivot: Pivot) -> list[Problem]:
         t.tax_inclusive_amount - (t.prepaid_amount or zero) + (t.rounding_amount or zero),
     )
     return problems
+
+
+# The reform's unicity key of an invoice (PPF, flux 1): its number (BT-1), its seller's SIREN and
+# the year of its date (BT-2). A second invoice under the same key is a duplicate, whichever
+# établissement (SIRET) of that SIREN deposits it: rejected with the official reason REJ_UNI.
+UNICITY_RULE = "REJ_UNI"
+
+
+def seller_siren(pivot: Pivot, supplier: Structure | None = None) -> str:
+    """The seller's SIREN: its legal registration (BT-30, a SIREN or a SIRET), else a SIRET
+    identifier (BT-29), else its French VAT number (FR + key + SIREN, BT-31), else the
+    depositing structure's SIRET."""
+    for value in party_identifiers(pivot.seller):
+        if SIREN_RE.match(value):
+            return value
+        if SIRET_RE.match(value):
+            return value[:9]
+        if re.match(r"^FR[0-9A-Z]{2}[0-9]{9}$", value):
+            return value[4:]
+    if supplier is not None and supplier.siret:
+        return supplier.siret[:9]
+    return ""
+
+
+def check_unicity(pivot: Pivot, *, supplier: Structure) -> list[Problem]:
+    """REJ_UNI when another structure of the seller's SIREN already has an invoice of this
+    number for this year. The depositing structure's own duplicates are found by the
+    integration (CHOEUR-DOUBLON-01, backed by a database constraint)."""
+    siren = seller_siren(pivot, supplier)
+    if not SIREN_RE.match(siren) or not pivot.number:
+        return []
+    year = pivot.issue_date.year
+    # The SIRETs of the SIREN as an index range (« 123456789 » <= SIRET < « 123456789: »), then
+    # the invoices through the (supplier, number, year) unique index.
+    siblings = Structure.objects.filter(
+        identifier_type=IdentifierType.SIRET, identifier__gte=siren, identifier__lt=siren + ":"
+    ).exclude(pk=supplier.pk)
+    other = (
+        Invoice.objects.filter(supplier__in=siblings, number=pivot.number, issue_year=year)
+        .select_related("supplier")
+        .first()
+    )
+    if other is None:
+        return []
+    return [
+        Problem(
+            UNICITY_RULE,
+            f"Doublon (clé d'unicité de la réforme : numéro, SIREN du vendeur, année) : la "
+            f"facture n° {pivot.number} de {year} existe déjà pour le SIREN {siren}, déposée par "
+            f"l'établissement {other.supplier.identifier}. Un numéro de facture ne sert qu'une "
+            "fois par SIREN et par année : émettez cette facture sous un nouveau numéro.",
+            "Numéro de facture",
+            "BT-1",
+        )
+    ]
