@@ -74,6 +74,16 @@ def test_a9_invoice_goes_to_the_validator_then_to_the_buyer(
     assert statuses == ["DEPOSEE", "A_VALIDER_1", "VALIDEE_1", "MISE_A_DISPOSITION"]
     assert ValidationDecision.objects.get(invoice=invoice).action == "VALIDATION"
     assert InvoiceValidation.objects.get(invoice=invoice).validated_1_at is not None
+    # The buyer now receives it, with the circuit's history.
+    buyer = member(world.recipient, UserFactory(), espace=Espace.FACTURES_RECUES)
+    client.force_login(buyer)
+    page = client.get(reverse("lifecycle:detail", args=[invoice.pk])).content.decode()
+    assert "Circuit de validation" in page and "BTP TITULAIRE SA" in page
+    assert "Conforme" in page
+    # The supplier sees where it stands.
+    client.force_login(world.user)
+    sent = client.get(reverse("invoices:detail", args=[invoice.pk])).content.decode()
+    assert reverse("validation:supplier", args=[invoice.pk]) in sent
 
 
 def test_saisie_refuses_a_missing_or_wrong_validator(
