@@ -25,7 +25,6 @@ one for each direction, at the place where the XSD puts it. Each such term says 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -38,7 +37,6 @@ from lxml import etree
 
 from choeur.einvoice.readers._common import (
     attr,
-    missing,
     text,
     to_cii_date,
     to_decimal,
@@ -49,6 +47,8 @@ _El = etree._Element
 Values = dict[str, Any]
 # What a custom writer appends to: the output parts, then its depth.
 Out = list[str]
+# What a writer knows besides the object (the currency, ...); it caches what it works out.
+Context = dict[Any, Any]
 
 
 # --- codecs -------------------------------------------------------------------------------------
@@ -164,9 +164,11 @@ class Custom:
     out, depth)` appends the XML of the term at its place."""
 
     read: Callable[[Values, Sequence[list[_El]], str], None] | None
-    write: Callable[[Any, Mapping[str, Any], Out, int], None] | None
+    write: Callable[[Any, Context, Out, int], None] | None
     paths: tuple[str, ...] = ()
     why: str = ""
+    sets: tuple[str, ...] = ()  # the attributes `read` sets
+    uses: tuple[str, ...] = ()  # the attributes read before it that `read` needs
 
 
 @dataclass(frozen=True)
@@ -211,11 +213,11 @@ class Table:
     # Attributes read first, in this order (the rest follow in the terms' order): which missing
     # or unreadable term a refusal names first.
     order: tuple[str, ...] = ()
-    # Prepares the object for writing: (object, context) -> (object, context).
-    prepare: Callable[[Any, Mapping[str, Any]], tuple[Any, Mapping[str, Any]]] | None = None
     keep: frozenset[str] = frozenset()  # element paths written even when empty (the XSD)
     _plan: _Plan | None = field(default=None, repr=False)
     _writer: list[_WNode] | None = field(default=None, repr=False)
+    _read: Callable[[_El, str], Any] | None = field(default=None, repr=False)
+    _write: Callable[[Any, Context, Out, int], int] | None = field(default=None, repr=False)
 
     def plan(self) -> _Plan:
         if self._plan is None:
@@ -226,6 +228,22 @@ class Table:
         if self._writer is None:
             self._writer = _compile_writer(self)
         return self._writer
+
+    def reader(self) -> Callable[[_El, str], Any]:
+        """The table compiled to one reading function (see `_codegen`)."""
+        if self._read is None:
+            from choeur.einvoice.readers._codegen import compile_reader
+
+            self._read = compile_reader(self)
+        return self._read
+
+    def compiled_writer(self) -> Callable[[Any, Context, Out, int], int]:
+        """The table compiled to one writing function (see `_codegen`)."""
+        if self._write is None:
+            from choeur.einvoice.readers._codegen import compile_writer
+
+            self._write = compile_writer(self)
+        return self._write
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -324,74 +342,9 @@ def _compile_reader(table: Table) -> _Plan:
     return _Plan(trie, size, tuple(self_slots), [named[i][1] for i in ordered], table)
 
 
-def _walk(el: _El, trie: dict[object, _Node], found: list[Any]) -> None:
-    for child in el:
-        node = trie.get(child.tag)
-        if node is None:
-            continue
-        for index in node.single:
-            if found[index] is None:
-                found[index] = child
-        for index in node.many:
-            elements = found[index]
-            if elements is None:
-                found[index] = [child]
-            else:
-                elements.append(child)
-        if node.children is not None:
-            _walk(child, node.children, found)
-
-
 def read_group(table: Table, el: _El, where: str = "") -> Any:
-    """The pivot group that `table` reads from `el`."""
-    plan = table._plan or table.plan()
-    found: list[Any] = [None] * plan.size
-    for index, many in plan.self_slots:
-        found[index] = [el] if many else el
-    _walk(el, plan.trie, found)
-    values: Values = {}
-    nested: dict[str, Values] = {}
-    for slot in plan.steps:
-        if type(slot) is not _Slot:
-            custom, indexes = slot  # type: ignore[misc]
-            assert custom.read is not None
-            custom.read(values, [found[i] or [] for i in indexes], where)
-            continue
-        term = slot.term
-        raw = found[slot.index]
-        if term.many:
-            value: Any = [
-                v
-                for v in (_convert(slot, one, values, where) for one in raw or ())
-                if v is not None
-            ]
-        elif raw is None:
-            value = term.default
-        else:
-            value = _convert(slot, raw, values, where)
-            if value is None:
-                value = term.default
-        if value is None and term.required is not None:
-            raise missing(_bt(term.bt, values), *term.required)
-        if slot.prefix is None:
-            values[slot.name] = value
-        else:
-            nested.setdefault(slot.prefix, {})[slot.name] = value
-        if term.attr == table.where_from and value is not None:
-            where = f"{table.where_label} {value}"
-    for key in [k for k in values if "." in k]:  # what a custom reader set in a nested group
-        prefix, _, name = key.rpartition(".")
-        nested.setdefault(prefix, {})[name] = values.pop(key)
-    for prefix, model in table.nested.items():
-        group = nested.get(prefix, {})
-        if prefix in table.optional and all(v is None for v in group.values()):
-            values[prefix] = None
-        else:
-            values[prefix] = model(**group)
-    if table.finish is not None:
-        return table.finish(values)
-    assert table.model is not None
-    return table.model(**values)
+    """The pivot group that `table` reads from `el` (`where` names it in messages)."""
+    return (table._read or table.reader())(el, where)
 
 
 def _bt(bt: str, values: Values) -> str:
@@ -400,14 +353,6 @@ def _bt(bt: str, values: Values) -> str:
         return bt
     allowance, _, charge = bt.partition("|")
     return charge if values.get("is_charge") else allowance
-
-
-def _convert(slot: _Slot, el: _El, values: Values, where: str) -> Any:
-    term = slot.term
-    if term.table is not None:
-        return read_group(term.table, el, where)
-    bt = _bt(term.bt, values)
-    return slot.codec.read(el, f"{bt}, {where}" if where and bt else (bt or where))
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -424,21 +369,36 @@ _ESCAPE_ATTR = str.maketrans(
         "\t": "&#9;",
     }
 )
-# What XML 1.0 cannot carry (lxml refuses it the same way).
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 NOT_XML_MESSAGE = (
     "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters"
 )
 
 
 def escape_text(value: str) -> str:
-    return value.translate(_ESCAPE_TEXT)
+    """Text as libxml2 serialises it (&, <, > and carriage returns escaped)."""
+    if "&" in value:
+        value = value.replace("&", "&amp;")
+    if "<" in value:
+        value = value.replace("<", "&lt;")
+    if ">" in value:
+        value = value.replace(">", "&gt;")
+    if "\r" in value:
+        value = value.replace("\r", "&#13;")
+    return value
+
+
+def escape_attribute(value: str) -> str:
+    """An attribute value as libxml2 serialises it."""
+    for char in '&<>"\r\n\t':
+        if char in value:
+            return value.translate(_ESCAPE_ATTR)
+    return value
 
 
 def attributes(pairs: Iterable[tuple[str, str | None]]) -> str:
     """` a="x" b="y"` for the pairs whose value is not blank."""
     return "".join(
-        f' {name}="{value.translate(_ESCAPE_ATTR)}"'
+        f' {name}="{escape_attribute(value)}"'
         for name, value in pairs
         if value is not None and value.strip()
     )
@@ -446,13 +406,30 @@ def attributes(pairs: Iterable[tuple[str, str | None]]) -> str:
 
 def leaf(out: Out, depth: int, tag: str, value: str, attrs: str = "") -> None:
     """One element with text, as lxml's pretty_print writes it."""
-    out.append(f"{'  ' * depth}<{tag}{attrs}>{value.translate(_ESCAPE_TEXT)}</{tag}>\n")
+    out.append(f"{'  ' * depth}<{tag}{attrs}>{escape_text(value)}</{tag}>\n")
 
 
-def check_xml_text(document: str) -> None:
-    """lxml's refusal of a character XML cannot carry, for a document written as text."""
-    if _NOT_XML.search(document):
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13))
+
+
+def encode_document(document: str) -> bytes:
+    """UTF-8 bytes of a document written as text, refused (ValueError, as lxml does) when it
+    holds a character XML 1.0 cannot carry: a C0 control, U+FFFE, U+FFFF or a lone surrogate."""
+    try:
+        data = document.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(NOT_XML_MESSAGE) from None
+    if (
+        len(data.translate(None, _CONTROL_BYTES)) != len(data)
+        or b"\xef\xbf\xbe" in data
+        or b"\xef\xbf\xbf" in data
+    ):
         raise ValueError(NOT_XML_MESSAGE)
+    return data
+
+
+# What a table's writer wrote: nothing, only constants of the syntax, or at least one value.
+NOTHING, CONSTANTS, VALUES = 0, 1, 2
 
 
 def getter(dotted: str) -> Callable[[Any], Any]:
@@ -507,12 +484,13 @@ def _anchor(nodes: list[_WNode]) -> bool:
 
 
 class _WLeaf(_WNode):
-    __slots__ = ("attrs", "codec", "const", "context_attrs", "get", "tag")
+    __slots__ = ("attr", "attrs", "codec", "const", "context_attrs", "get", "tag")
 
     def __init__(self, tag: str, term: Term) -> None:
         self.tag = tag
         self.codec = term.codec
         self.const = term.const
+        self.attr = term.attr
         self.get = getter(term.attr) if term.attr else None
         self.attrs: list[tuple[str, Callable[[Any], Any]]] = [
             (name, _constant(value)) for name, value in term.fixed_attrs
@@ -521,11 +499,12 @@ class _WLeaf(_WNode):
 
 
 class _WGroup(_WNode):
-    __slots__ = ("get", "many", "table", "tag", "wrappers")
+    __slots__ = ("attr", "get", "many", "table", "tag", "wrappers")
 
     def __init__(self, tag: str, term: Term, wrappers: tuple[str, ...] = ()) -> None:
         assert term.attr is not None and term.table is not None
         self.wrappers = wrappers  # a repeated group's own parents, one set per value
+        self.attr = term.attr
         self.tag = tag
         self.get = getter(term.attr)
         self.table = term.table
@@ -535,10 +514,11 @@ class _WGroup(_WNode):
 class _WMany(_WNode):
     """A repeated leaf: each value in its own wrappers (`a/b` many: one `a` per value)."""
 
-    __slots__ = ("codec", "context_attrs", "get", "tag", "wrappers")
+    __slots__ = ("attr", "codec", "context_attrs", "get", "tag", "wrappers")
 
     def __init__(self, wrappers: tuple[str, ...], tag: str, term: Term) -> None:
         assert term.attr is not None
+        self.attr = term.attr
         self.wrappers = wrappers
         self.tag = tag
         self.codec = term.codec
@@ -549,7 +529,7 @@ class _WMany(_WNode):
 class _WCustom(_WNode):
     __slots__ = ("write",)
 
-    def __init__(self, write: Callable[[Any, Mapping[str, Any], Out, int], None]) -> None:
+    def __init__(self, write: Callable[[Any, Context, Out, int], None]) -> None:
         self.write = write
 
 
@@ -600,118 +580,12 @@ def _compile_writer(table: Table) -> list[_WNode]:
     return top
 
 
-def write_group(
-    table: Table,
-    obj: Any,
-    ctx: Mapping[str, Any],
-    out: Out,
-    depth: int,
-) -> bool:
-    """Append the children of `obj`'s element; True when something was written."""
-    if table.prepare is not None:
-        obj, ctx = table.prepare(obj, ctx)
-    nodes = table._writer or table.writer()
-    return _write_nodes(nodes, obj, ctx, out, depth) == VALUES
+def write_group(table: Table, obj: Any, ctx: Context, out: Out, depth: int) -> bool:
+    """Append the children of `obj`'s element; True when a value was written."""
+    return (table._write or table.compiled_writer())(obj, ctx, out, depth) == VALUES
 
 
-# What `_write_nodes` wrote: nothing, only constants of the syntax, or at least one value.
-NOTHING, CONSTANTS, VALUES = 0, 1, 2
-
-
-def _write_nodes(
-    nodes: list[_WNode],
-    obj: Any,
-    ctx: Mapping[str, Any],
-    out: Out,
-    depth: int,
-) -> int:
-    wrote = NOTHING
-    indent = "  " * depth
-    for node in nodes:
-        if type(node) is _WLeaf:
-            if node.const is not None:
-                out.append(f"{indent}<{node.tag}>{node.const}</{node.tag}>\n")
-                wrote = wrote or CONSTANTS
-                continue
-            assert node.get is not None
-            value = node.get(obj)
-            if value is None:
-                continue
-            written = node.codec.write(value)
-            if written is None:
-                continue
-            value, attrs = written
-            pairs = [*attrs, *((name, get(obj)) for name, get in node.attrs)]
-            pairs += [(name, ctx.get(key)) for name, key in node.context_attrs]
-            tag = node.tag
-            out.append(
-                f"{indent}<{tag}{attributes(pairs) if pairs else ''}>"
-                f"{value.translate(_ESCAPE_TEXT)}</{tag}>\n"
-            )
-            wrote = VALUES
-        elif type(node) is _WElem:
-            mark = len(out)
-            out.append(f"{indent}<{node.tag}>\n")
-            inner = _write_nodes(node.children, obj, ctx, out, depth + 1)
-            if inner == VALUES or (inner == CONSTANTS and not node.anchors):
-                out.append(f"{indent}</{node.tag}>\n")
-                wrote = max(wrote, inner)
-            else:
-                del out[mark:]
-                if node.keep:
-                    out.append(f"{indent}<{node.tag}/>\n")
-                    wrote = wrote or CONSTANTS
-        elif type(node) is _WGroup:
-            value = node.get(obj)
-            for one in (value or ()) if node.many else ((value,) if value is not None else ()):
-                mark = len(out)
-                inner_depth = depth
-                for wrapper in node.wrappers:
-                    out.append(f"{'  ' * inner_depth}<{wrapper}>\n")
-                    inner_depth += 1
-                if write_element(node.table, node.tag, one, ctx, out, inner_depth):
-                    for wrapper in reversed(node.wrappers):
-                        inner_depth -= 1
-                        out.append(f"{'  ' * inner_depth}</{wrapper}>\n")
-                    wrote = VALUES
-                else:
-                    del out[mark:]
-        elif type(node) is _WMany:
-            for one in node.get(obj) or ():
-                written = None if one is None else node.codec.write(one)
-                if written is None:
-                    continue
-                value, attrs = written
-                pairs = [*attrs, *((name, ctx.get(key)) for name, key in node.context_attrs)]
-                inner_depth = depth
-                for wrapper in node.wrappers:
-                    out.append(f"{'  ' * inner_depth}<{wrapper}>\n")
-                    inner_depth += 1
-                out.append(
-                    f"{'  ' * inner_depth}<{node.tag}{attributes(pairs) if pairs else ''}>"
-                    f"{value.translate(_ESCAPE_TEXT)}</{node.tag}>\n"
-                )
-                for wrapper in reversed(node.wrappers):
-                    inner_depth -= 1
-                    out.append(f"{'  ' * inner_depth}</{wrapper}>\n")
-                wrote = VALUES
-        else:
-            assert isinstance(node, _WCustom)
-            mark = len(out)
-            node.write(obj, ctx, out, depth)
-            if len(out) > mark:
-                wrote = VALUES
-    return wrote
-
-
-def write_element(
-    table: Table,
-    tag: str,
-    obj: Any,
-    ctx: Mapping[str, Any],
-    out: Out,
-    depth: int,
-) -> bool:
+def write_element(table: Table, tag: str, obj: Any, ctx: Context, out: Out, depth: int) -> bool:
     """`<tag>` with `obj`'s terms inside, or nothing when they are all absent."""
     indent = "  " * depth
     mark = len(out)

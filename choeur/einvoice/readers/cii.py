@@ -11,7 +11,7 @@ the places where CII says a BT by more than a path; each one says why.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from lxml import etree
@@ -58,6 +58,7 @@ from choeur.einvoice.readers._binding import (
     DECIMAL,
     INDICATOR,
     Code,
+    Context,
     Custom,
     Out,
     T,
@@ -136,10 +137,14 @@ def _identifiers_term(attr_: str = "identifiers") -> Term:
     def read(values: Values, found: Sequence[list[_El]], where: str) -> None:
         values[attr_] = _identifiers_of(found[0][0]) if found[0] else []
 
-    def write(obj: Any, ctx: Mapping[str, Any], out: Out, depth: int) -> None:
+    def write(obj: Any, ctx: Context, out: Out, depth: int) -> None:
         _write_identifiers(out, depth, obj.identifiers)
 
-    return Term(attr_, "", custom=Custom(read, write, (".",), "ram:ID or ram:GlobalID by scheme"))
+    return Term(
+        attr_,
+        "",
+        custom=Custom(read, write, (".",), "ram:ID or ram:GlobalID by scheme", sets=(attr_,)),
+    )
 
 
 # --- the tables ---------------------------------------------------------------------------------
@@ -192,7 +197,7 @@ def _tax_registrations(seller: bool) -> Term:
         values["vat_id"] = vat_id
         values["tax_registration_id"] = tax_registration if seller else None
 
-    def write(obj: Any, ctx: Mapping[str, Any], out: Out, depth: int) -> None:
+    def write(obj: Any, ctx: Context, out: Out, depth: int) -> None:
         pairs = [(obj.vat_id, "VA")]
         if seller:
             pairs.append((obj.tax_registration_id, "FC"))
@@ -205,7 +210,13 @@ def _tax_registrations(seller: bool) -> Term:
     return Term(
         "vat_id",
         "",
-        custom=Custom(read, write, ("ram:SpecifiedTaxRegistration/ram:ID",), "VA or FC"),
+        custom=Custom(
+            read,
+            write,
+            ("ram:SpecifiedTaxRegistration/ram:ID",),
+            "VA or FC",
+            sets=("vat_id", "tax_registration_id"),
+        ),
     )
 
 
@@ -331,7 +342,7 @@ ALLOWANCE_CHARGE = Table(  # BG-20 / BG-21
 )
 
 
-def _write_tax_point(row: Any, ctx: Mapping[str, Any], out: Out, depth: int) -> None:
+def _write_tax_point(row: Any, ctx: Context, out: Out, depth: int) -> None:
     # BT-7 and BT-8 are invoice terms that CII repeats on every VAT breakdown row.
     tax_point_date = ctx["tax_point_date"]
     if tax_point_date is not None:
@@ -443,7 +454,7 @@ def _read_price(values: Values, found: Sequence[list[_El]], where: str) -> None:
     values["price.base_quantity_unit"] = attr(base, "unitCode")
 
 
-def _write_gross_price(line: Any, ctx: Mapping[str, Any], out: Out, depth: int) -> None:
+def _write_gross_price(line: Any, ctx: Context, out: Out, depth: int) -> None:
     price = line.price
     if price.gross_price is None and price.discount is None:
         return
@@ -529,6 +540,7 @@ LINE = Table(  # BG-25
                     f"{_GROSS}/ram:BasisQuantity",
                 ),
                 "BT-147 in the gross price; BT-149 in the net price, else the gross one",
+                sets=("price.discount", "price.base_quantity", "price.base_quantity_unit"),
             ),
         ),
         T(
@@ -601,6 +613,7 @@ LINE = Table(  # BG-25
                 None,
                 (f"{_LINE_SETTLEMENT}/ram:AdditionalReferencedDocument",),
                 "BT-128 is the referenced document of type 130",
+                sets=("object_id",),
             ),
         ),
         T(
@@ -653,7 +666,7 @@ def _read_header(values: Values, found: Sequence[list[_El]], where: str) -> None
         )
 
 
-def _write_guideline(invoice: Any, ctx: Mapping[str, Any], out: Out, depth: int) -> None:
+def _write_guideline(invoice: Any, ctx: Context, out: Out, depth: int) -> None:
     # BT-24 is mandatory: the one asked for, else the invoice's, else EN 16931's.
     spec = ctx.get("guideline_id") or invoice.process_control.specification_id or GUIDELINE_EN16931
     out.append(f"{'  ' * depth}<ram:GuidelineSpecifiedDocumentContextParameter>\n")
@@ -698,7 +711,7 @@ def _read_documents(values: Values, found: Sequence[list[_El]], where: str) -> N
     values["additional_documents"] = documents
 
 
-def _write_documents(invoice: Any, ctx: Mapping[str, Any], out: Out, depth: int) -> None:
+def _write_documents(invoice: Any, ctx: Context, out: Out, depth: int) -> None:
     from choeur.einvoice.readers._binding import write_element
 
     indent = "  " * depth
@@ -808,7 +821,7 @@ def _read_payment(values: Values, found: Sequence[list[_El]], where: str) -> Non
     )
 
 
-def _write_payment_means(invoice: Any, ctx: Mapping[str, Any], out: Out, depth: int) -> None:
+def _write_payment_means(invoice: Any, ctx: Context, out: Out, depth: int) -> None:
     pi = invoice.payment_instructions
     if pi is None:
         return
@@ -865,7 +878,8 @@ def _finish_invoice(values: Values) -> Invoice:
         specification_id=spec or "",
         business_process_type=values["process_control"].business_process_type,
     )
-    values.pop("_header", None)
+    for scratch in [key for key in values if key.startswith("_")]:
+        del values[scratch]
     return Invoice(**values, syntax="cii", profile=profile_of(spec))
 
 
@@ -979,6 +993,7 @@ def _header() -> Table:
                 _write_documents,
                 (f"{AGREEMENT}/ram:AdditionalReferencedDocument",),
                 "BG-24, BT-17 and BT-18 told apart by ram:TypeCode",
+                sets=("invoiced_object_id", "tender_or_lot_reference", "additional_documents"),
             ),
         ),
         T("project_reference", f"{AGREEMENT}/ram:SpecifiedProcuringProject/ram:ID"),  # BT-11
@@ -1001,6 +1016,7 @@ def _header() -> Table:
                 ),
                 (SHIP_TO,),
                 "BT-71 as ram:ID or ram:GlobalID by scheme",
+                sets=("delivery.location_id",),
             ),
         ),
         T("delivery.party_name", f"{SHIP_TO}/ram:Name"),  # BT-70
@@ -1050,6 +1066,8 @@ def _header() -> Table:
                     f"{SETTLEMENT}/ram:PaymentReference",
                 ),
                 "BG-16 over several payment means, BT-89 in the payment terms",
+                sets=("payment_instructions",),
+                uses=("_mandate",),
             ),
         ),
         T(
@@ -1062,7 +1080,11 @@ def _header() -> Table:
             "tax_point_date",
             "",
             custom=Custom(
-                _read_vat_point, None, (f"{SETTLEMENT}/ram:ApplicableTradeTax",), "BT-7, BT-8"
+                _read_vat_point,
+                None,
+                (f"{SETTLEMENT}/ram:ApplicableTradeTax",),
+                "BT-7, BT-8",
+                sets=("tax_point_date", "tax_point_date_code"),
             ),
         ),
         T(
@@ -1091,6 +1113,7 @@ def _header() -> Table:
                 None,
                 (f"{SETTLEMENT}/ram:SpecifiedTradePaymentTerms",),
                 "BT-20 over several payment terms",
+                sets=("payment_terms", "due_date", "_mandate"),
             ),
         ),
         T(
@@ -1117,7 +1140,12 @@ def _header() -> Table:
             "totals",
             "",
             custom=Custom(
-                _read_tax_totals, None, (f"{SUMMATION}/ram:TaxTotalAmount",), "BT-110, BT-111"
+                _read_tax_totals,
+                None,
+                (f"{SUMMATION}/ram:TaxTotalAmount",),
+                "BT-110, BT-111",
+                sets=("totals.vat_total_amount", "totals.vat_total_amount_accounting"),
+                uses=("currency_code", "vat_currency_code"),
             ),
         ),
         T(

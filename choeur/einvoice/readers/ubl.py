@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from lxml import etree
@@ -52,6 +52,7 @@ from choeur.einvoice.readers._binding import (
     ISO_DATE,
     Code,
     Codec,
+    Context,
     Custom,
     Out,
     T,
@@ -209,7 +210,7 @@ def _read_identifiers(values: Values, found: Sequence[list[_El]], where: str) ->
 
 
 def _identifiers_writer(creditor_key: str | None) -> Custom:
-    def write(obj: Any, ctx: Mapping[str, Any], out: Out, depth: int) -> None:
+    def write(obj: Any, ctx: Context, out: Out, depth: int) -> None:
         indent = "  " * depth
         pairs = [(ident, "") for ident in obj.identifiers]
         creditor = ctx.get(creditor_key) if creditor_key else None
@@ -223,7 +224,13 @@ def _identifiers_writer(creditor_key: str | None) -> Custom:
             leaf(out, depth + 1, "cbc:ID", written[0], _attrs(written[1]))
             out.append(f"{indent}</cac:PartyIdentification>\n")
 
-    return Custom(_read_identifiers, write, ("cac:PartyIdentification/cbc:ID",), "SEPA is BT-90")
+    return Custom(
+        _read_identifiers,
+        write,
+        ("cac:PartyIdentification/cbc:ID",),
+        "SEPA is BT-90",
+        sets=("identifiers",),
+    )
 
 
 def _attrs(pairs: Sequence[tuple[str, str | None]]) -> str:
@@ -247,7 +254,7 @@ def _party_tax_schemes(seller: bool) -> Custom:
         values["vat_id"] = vat_id
         values["tax_registration_id"] = tax_registration if seller else None
 
-    def write(obj: Any, ctx: Mapping[str, Any], out: Out, depth: int) -> None:
+    def write(obj: Any, ctx: Context, out: Out, depth: int) -> None:
         schemes = [(obj.vat_id, "VAT")]
         if seller:
             schemes.append((obj.tax_registration_id, "TAX"))
@@ -261,7 +268,13 @@ def _party_tax_schemes(seller: bool) -> Custom:
                 out.append(f"{indent}  </cac:TaxScheme>\n")
                 out.append(f"{indent}</cac:PartyTaxScheme>\n")
 
-    return Custom(read, write, ("cac:PartyTaxScheme",), "VAT or tax registration by scheme")
+    return Custom(
+        read,
+        write,
+        ("cac:PartyTaxScheme",),
+        "VAT or tax registration by scheme",
+        sets=("vat_id", "tax_registration_id"),
+    )
 
 
 def _party_finish(seller: bool) -> Any:
@@ -530,7 +543,15 @@ def _line(credit: bool) -> Table:
             T("period.end", "cac:InvoicePeriod/cbc:EndDate", ISO_DATE, "BT-135"),
             T("order_line_reference", "cac:OrderLineReference/cbc:LineID"),  # BT-132
             Term(
-                "object_id", "", custom=Custom(_read_line_object, None, ("cac:DocumentReference",))
+                "object_id",
+                "",
+                custom=Custom(
+                    _read_line_object,
+                    None,
+                    ("cac:DocumentReference",),
+                    "BT-128 is the document reference of type 130",
+                    sets=("object_id",),
+                ),
             ),
             T("object_id", "cac:DocumentReference/cbc:ID", IDENT, write_only=True),  # BT-128
             T(None, "cac:DocumentReference/cbc:DocumentTypeCode", const="130"),
@@ -629,7 +650,7 @@ CREDIT_NOTE_LINE = _line(credit=True)
 # --- the header's custom terms ------------------------------------------------------------------
 
 
-def _write_customization(obj: Any, ctx: Mapping[str, Any], out: Out, depth: int) -> None:
+def _write_customization(obj: Any, ctx: Context, out: Out, depth: int) -> None:
     # BT-24 is mandatory: EN 16931's own when the pivot has none.
     spec = obj.process_control.specification_id or GUIDELINE_EN16931
     if spec.strip():
@@ -661,7 +682,7 @@ def _read_documents(credit: bool) -> Any:
 
 
 def _additional_documents_writer(credit: bool) -> Any:
-    def write(invoice: Any, ctx: Mapping[str, Any], out: Out, depth: int) -> None:
+    def write(invoice: Any, ctx: Context, out: Out, depth: int) -> None:
         indent = "  " * depth
         ident = invoice.invoiced_object_id
         written = IDENT.write(ident)
@@ -704,7 +725,7 @@ def _read_tax_totals(values: Values, found: Sequence[list[_El]], where: str) -> 
     values["totals.vat_total_amount_accounting"] = vat_total_accounting
 
 
-def _write_tax_totals(invoice: Any, ctx: Mapping[str, Any], out: Out, depth: int) -> None:
+def _write_tax_totals(invoice: Any, ctx: Context, out: Out, depth: int) -> None:
     indent = "  " * depth
     totals = invoice.totals
     cur = ctx["currency"]
@@ -804,7 +825,7 @@ def _read_payment(values: Values, found: Sequence[list[_El]], where: str) -> Non
 
 
 def _payment_writer(credit: bool) -> Any:
-    def write(invoice: Any, ctx: Mapping[str, Any], out: Out, depth: int) -> None:
+    def write(invoice: Any, ctx: Context, out: Out, depth: int) -> None:
         pi = invoice.payment_instructions
         if pi is None:
             return
@@ -955,6 +976,8 @@ def _header(credit: bool) -> Table:
             _additional_documents_writer(credit),
             ("cac:AdditionalDocumentReference",),
             "BG-24, BT-18 and (credit note) BT-11 told apart by cbc:DocumentTypeCode",
+            sets=("invoiced_object_id", "additional_documents", "project_reference"),
+            uses=("project_reference",),
         ),
     )
     project = T("project_reference", "cac:ProjectReference/cbc:ID", read_only=credit)  # BT-11
@@ -995,6 +1018,8 @@ def _header(credit: bool) -> Table:
                     "cac:PaymentTerms/cbc:PaymentDueDate",
                 ),
                 "BG-16 over several cac:PaymentMeans, BT-90 in a party",
+                sets=("due_date", "payment_instructions"),
+                uses=("due_date",),
             ),
         ),
         T("payment_terms", "cac:PaymentTerms/cbc:Note"),  # BT-20
@@ -1007,6 +1032,8 @@ def _header(credit: bool) -> Table:
                 _write_tax_totals,
                 ("cac:TaxTotal",),
                 "BT-110 and BT-111 in two cac:TaxTotal told apart by their currency",
+                sets=("totals.vat_total_amount", "totals.vat_total_amount_accounting"),
+                uses=("currency_code", "vat_currency_code"),
             ),
         ),
         T(

@@ -9,7 +9,7 @@ of `readers.cii`, the one the reader uses: this module only completes the invoic
 from __future__ import annotations
 
 from choeur.einvoice.model import Invoice
-from choeur.einvoice.readers._binding import check_xml_text, write_group
+from choeur.einvoice.readers._binding import encode_document, write_group
 from choeur.einvoice.readers._common import QDT, RAM, RSM, UDT
 from choeur.einvoice.readers.cii import INVOICE
 from choeur.einvoice.writers.completion import complete_for
@@ -34,6 +34,4 @@ def write_cii(invoice: Invoice, *, guideline_id: str | None = None) -> bytes:
     out = [XML_DECLARATION, _ROOT]
     write_group(INVOICE, invoice, context, out, 1)
     out.append("</rsm:CrossIndustryInvoice>\n")
-    document = "".join(out)
-    check_xml_text(document)
-    return document.encode("utf-8")
+    return encode_document("".join(out))

@@ -10,7 +10,9 @@ else may change on the way.
 from __future__ import annotations
 
 from dataclasses import fields, is_dataclass, replace
+from datetime import date
 from decimal import Decimal
+from enum import Enum
 from typing import Any, Literal
 
 from choeur.einvoice.enums import PaymentMeansCode
@@ -49,33 +51,61 @@ def _says_nothing(group: Any) -> bool:
     """A group whose every term is absent or blank, or whose content is (an attachment)."""
     if isinstance(group, Attachment):
         return not group.content
-    return all(_blank(getattr(group, f.name)) for f in fields(group))
+    return all(_blank(getattr(group, name)) for name, _ in _fields_of(type(group)))
+
+
+_FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}
+# Types that `as_written` never changes (strings aside); enums join on first sight.
+_SCALARS: set[type] = {type(None), bool, int, Decimal, date, bytes}
+_OPTIONAL: dict[type, frozenset[str]] = {}
+
+
+def _fields_of(cls: type) -> tuple[tuple[str, bool], ...]:
+    """(name, optional) of a pivot dataclass's fields, worked out once per class."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = tuple((f.name, f.default is None) for f in fields(cls))
+        _OPTIONAL[cls] = frozenset(name for name, optional in found if optional)
+    return found
 
 
 def as_written(obj: Any) -> Any:
     """`obj` (a pivot dataclass) as the writers carry it: a blank optional term is absent, an
     optional group that says nothing is absent, a note without text is no note (no element is
     ever written empty, PEPPOL-EN16931-R008). The same object when nothing changes."""
-    changes: dict[str, object] = {}
-    for f in fields(obj):
-        value = getattr(obj, f.name)
+    cls = type(obj)
+    optional = _OPTIONAL.get(cls)
+    if optional is None:
+        _fields_of(cls)
+        optional = _OPTIONAL[cls]
+    changes: dict[str, object] | None = None
+    for name, value in vars(obj).items():
+        kind = value.__class__
+        if kind in _SCALARS:
+            continue
         new = value
-        if isinstance(value, str):
-            if f.default is None and not value.strip():
+        if kind is str:
+            if not value.strip() and name in optional:
                 new = None
+        elif kind is list:
+            if value and is_dataclass(value[0]):
+                items = [as_written(item) for item in value]
+                items = [i for i in items if not (isinstance(i, Note) and is_blank(i.text))]
+                if len(items) != len(value) or any(
+                    a is not b for a, b in zip(items, value, strict=True)
+                ):
+                    new = items
+        elif isinstance(value, Enum):
+            _SCALARS.add(kind)
+            continue
         elif is_dataclass(value) and not isinstance(value, type):
             new = as_written(value)
-            if f.default is None and _says_nothing(new):
+            if name in optional and _says_nothing(new):
                 new = None
-        elif isinstance(value, list) and value and is_dataclass(value[0]):
-            items = [as_written(item) for item in value]
-            items = [i for i in items if not (isinstance(i, Note) and is_blank(i.text))]
-            if len(items) != len(value) or any(
-                a is not b for a, b in zip(items, value, strict=True)
-            ):
-                new = items
         if new is not value:
-            changes[f.name] = new
+            if changes is None:
+                changes = {}
+            changes[name] = new
     return replace(obj, **changes) if changes else obj
 
 

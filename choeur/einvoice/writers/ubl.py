@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from choeur.einvoice.model import Invoice
-from choeur.einvoice.readers._binding import check_xml_text, write_group
+from choeur.einvoice.readers._binding import encode_document, write_group
 from choeur.einvoice.readers._common import CAC, CBC, UBL_CREDITNOTE, UBL_INVOICE
 from choeur.einvoice.readers.ubl import CREDIT_NOTE, INVOICE
 from choeur.einvoice.writers.completion import complete_for
@@ -41,6 +41,4 @@ def write_ubl(invoice: Invoice) -> bytes:
     ]
     write_group(CREDIT_NOTE if credit else INVOICE, invoice, context, out, 1)
     out.append(f"</{prefix}>\n")
-    document = "".join(out)
-    check_xml_text(document)
-    return document.encode("utf-8")
+    return encode_document("".join(out))
