@@ -172,7 +172,8 @@ def _count() -> tuple[int, int, int]:
                     "codeCadreFacturation": "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR"
                 }
             },
-            "Le cadre de facturation « A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR » n'est pas accepté",
+            # a works invoice (choeur/works): its engagement names the contract's parties
+            "Une facture de travaux porte le numéro d'engagement juridique du marché",
         ),
         ({"modeDepot": "EDI"}, "Valeur « EDI » inconnue pour modeDepot"),
         (
