@@ -78,12 +78,14 @@ def validate_native(tree: etree._ElementTree | _El, syntax: NativeSyntax) -> lis
     try:
         with decimal.localcontext(_CONTEXT):
             doc = view_ubl.build(root) if syntax == "ubl" else view_cii.build(root)
+            append = fired.append
             for when, checks in _plan():
                 if when is not None and not PRECONDITIONS[when](doc):
                     continue
                 for rule_id, check in checks:
                     try:
-                        fired.extend((rule_id, el) for el in check(doc))
+                        for el in check(doc):
+                            append((rule_id, el))
                     except Uncastable:
                         # the official stylesheet stops here (dynamic error): the rule
                         # cannot hold
@@ -104,6 +106,7 @@ def _findings(
 ) -> list[Finding]:
     found: list[Finding] = []
     described = _DESCRIBED[syntax]
+    steps: dict[_El, str] = {}  # the location of each element met, for its descendants
     for rule_id, el in fired:
         wording = described.get(rule_id)
         if wording is None:
@@ -113,7 +116,7 @@ def _findings(
                 *messages.describe(rule_id, text),
             )
         severity, message_fr, message_en, bt = wording
-        where = location(el, syntax)
+        where = location(el, syntax, steps)
         if bt is None:
             bt = _bt_of_location(where)
         found.append(
@@ -144,11 +147,21 @@ def _bt_of_location(where: str) -> str | None:
     return _bt_of_tags(_INDEX.sub("", where))
 
 
-def location(el: _El, syntax: str) -> str:
-    """The XPath of an element as the reports show it: /ubl:Invoice[1]/cac:Party[1]/..."""
+def location(el: _El, syntax: str, known: dict[_El, str] | None = None) -> str:
+    """The XPath of an element as the reports show it: /ubl:Invoice[1]/cac:Party[1]/...
+
+    `known` remembers the locations worked out (one report's findings share ancestors)."""
+    if known is None:
+        known = {}
     steps: list[str] = []
     node: _El | None = el
+    chain: list[_El] = []
+    prefix_path = ""
     while node is not None:
+        seen = known.get(node)
+        if seen is not None:
+            prefix_path = seen
+            break
         qname = etree.QName(node)
         prefix = messages.PREFIXES.get(qname.namespace or "")
         name = f"{prefix}:{qname.localname}" if prefix else qname.localname
@@ -161,5 +174,10 @@ def location(el: _El, syntax: str) -> str:
                 del sibling
                 position += 1
             steps.append(f"{name}[{position}]")
+        chain.append(node)
         node = parent
-    return "/" + "/".join(reversed(steps))
+    where = prefix_path
+    for node, step in zip(reversed(chain), reversed(steps), strict=True):
+        where = f"{where}/{step}"
+        known[node] = where
+    return where

@@ -108,7 +108,23 @@ def _matches(doc: Doc, tax: TaxCat, code: str) -> bool:
     [VAT scheme]; CII [ram:CategoryCode = code][upper-case(ram:TypeCode) = 'VAT']."""
     if doc.syntax == "ubl":
         return tax.code_n == code and tax.vat
-    return tax.code == code and tax.vat_strict
+    return _cii_context_code(tax) == code and tax.vat_strict
+
+
+# The CII stylesheet's category contexts on an ApplicableTradeTax / CategoryTradeTax element,
+# highest priority first: an element whose codes match several is judged by the first only.
+_CII_PRIORITY = ("AE", "L", "M", "E", "G", "K", "O", "S", "Z")
+
+
+def _cii_context_code(tax: TaxCat) -> str | None:
+    """The category whose element-level context (`...[ram:CategoryCode = X]`) judges a CII
+    tax element: X is any of its codes, the highest in the stylesheet's priority order."""
+    if tax.all_codes is None:
+        return tax.code
+    for code in _CII_PRIORITY:
+        if code in tax.all_codes:
+            return code
+    return None
 
 
 # --- the parties' identifiers -----------------------------------------------------------------
@@ -146,9 +162,10 @@ def _rule_01(cat: Category) -> Callable[[Doc], Iterator[_El]]:
         if doc.syntax == "ubl":
             ok = _ubl_01(doc, cat)
         else:
-            header = sum(1 for c in _breakdown_cats(doc) if c.code == code)
-            lines = sum(1 for c in _line_cats(doc) if c.code == code)
-            charges = sum(1 for c in _charge_cats(doc) if c.code == code)
+            # count(...ApplicableTradeTax[ram:CategoryCode = code]): any of its codes
+            header = sum(1 for c in _breakdown_cats(doc) if c.has_code(code))
+            lines = sum(1 for c in _line_cats(doc) if c.has_code(code))
+            charges = sum(1 for c in _charge_cats(doc) if c.has_code(code))
             if code in ("S", "L", "M"):
                 ok = (lines + header >= 2 or lines == 0) and (charges + header >= 2 or charges == 0)
             elif code == "O":
@@ -284,7 +301,15 @@ def _ubl_breakdowns(doc: Doc, code: str) -> Iterator[tuple[TaxCat, str | None, s
 def _cii_breakdowns(doc: Doc, code: str, vat_filter: bool) -> Iterator[tuple[TaxCat, Breakdown]]:
     for breakdown in doc.breakdowns:
         category = breakdown.category
-        if category is None or category.code != code:
+        if category is None:
+            continue
+        # header contexts: L, M and O on the ApplicableTradeTax element (one judges it), the
+        # others on each ram:CategoryCode element
+        if not (
+            _cii_context_code(category) == code
+            if code in ("L", "M", "O")
+            else category.has_code(code)
+        ):
             continue
         if vat_filter and not category.vat_strict:
             continue
@@ -326,9 +351,11 @@ class _LineSums:
         self.bad_rates: set[str] = set()
         self.bad_amounts: set[str] = set()
         for line in doc.lines:
-            codes: set[str] = {
-                code for t in line.taxes if (code := t.code if raw else t.code_n) is not None
-            }
+            codes: set[str] = (
+                {code for t in line.taxes for code in t.codes()}
+                if raw
+                else {t.code_n for t in line.taxes if t.code_n is not None}
+            )
             if not codes:
                 continue
             try:
@@ -397,7 +424,7 @@ def _cii_category_sum(doc: Doc, code: str, rate: Decimal | None) -> Decimal:
     lines = _sums(doc, raw=True).total(code, rate)
     charges = allowances = D0
     for ac in doc.charges:
-        if not any(t.code == code for t in ac.taxes):
+        if not any(t.has_code(code) for t in ac.taxes):
             continue
         if rate is not None and rate not in _ac_rates(ac):
             continue
@@ -562,9 +589,9 @@ def _o_rule(number: int) -> Callable[[Doc], Iterator[_El]]:
                 yield doc.el
             return
         pool = _breakdown_cats(doc) + _line_cats(doc) if number in (11, 12) else _charge_cats(doc)
-        if any(c.code is not None and c.code != "O" for c in pool):
+        if any(code != "O" for c in pool for code in c.codes()):
             for category in _breakdown_cats(doc):
-                if category.code == "O" and category.vat_strict:
+                if _cii_context_code(category) == "O" and category.vat_strict:
                     yield category.el
 
     return check
@@ -579,7 +606,7 @@ def _ic_contexts(doc: Doc) -> list[_El]:
     return [
         c.code_el if c.code_el is not None else c.el
         for c in _breakdown_cats(doc)
-        if c.code == "K" and c.vat_strict
+        if c.has_code("K") and c.vat_strict
     ]
 
 

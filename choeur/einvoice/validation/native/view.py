@@ -60,11 +60,24 @@ class TaxCat:
     exemption_code: str | None = None  # BT-121
     code_el: _El | None = None  # the category code element (CII contexts are on it)
     all_rates: list[str] | None = None  # CII: every rate, kept once there are several
+    all_codes: list[str] | None = None  # CII: every category code, once there are several
 
     # derived once the fields are read (`settle`)
     code_n: str = ""  # normalize-space(code)
     vat: bool = False  # the scheme as most rules test it: normalised, upper-cased, 'VAT'
     vat_strict: bool = False  # upper-case(scheme) = 'VAT', not normalised (a few rules)
+
+    def has_code(self, code: str) -> bool:
+        """[ram:CategoryCode = code]: any of the codes (a general comparison)."""
+        if self.all_codes is None:
+            return self.code == code
+        return code in self.all_codes
+
+    def codes(self) -> list[str]:
+        """Every category code (none when absent)."""
+        if self.all_codes is not None:
+            return self.all_codes
+        return [] if self.code is None else [self.code]
 
     def settle(self) -> TaxCat:
         # on the first value (the stylesheet's predicates on these are existential)

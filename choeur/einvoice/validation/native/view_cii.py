@@ -76,6 +76,10 @@ class _Builder:
             if tag == CATEGORY_CODE:
                 if tax.code is None:
                     tax.code_el = child
+                else:
+                    if tax.all_codes is None:
+                        tax.all_codes = [str(tax.code)]
+                    tax.all_codes.append(text(child))
                 tax.code = one(tax.code, child)
             elif tag == TYPE_CODE:
                 tax.scheme = one(tax.scheme, child)
