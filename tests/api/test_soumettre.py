@@ -169,11 +169,12 @@ def _count() -> tuple[int, int, int]:
         (
             {
                 "cadreDeFacturation": {
-                    "codeCadreFacturation": "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR"
+                    "codeCadreFacturation": "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT"
                 }
             },
-            # a works invoice (choeur/works): its engagement names the contract's parties
-            "Une facture de travaux porte le numéro d'engagement juridique du marché",
+            # works cadres are accepted (tests/works/test_api.py); not this one
+            "Le cadre de facturation « A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT » n'est pas "
+            "accepté",
         ),
         ({"modeDepot": "EDI"}, "Valeur « EDI » inconnue pour modeDepot"),
         (
