@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from choeur.api.afnor.auth import Caller
@@ -291,53 +291,56 @@ def _profile_of(invoice: Invoice) -> str:
 def afnor_flux_finished(*, flux: Flux) -> None:
     """A flux integrated or rejected: the acknowledgement of its flow (when it came through
     the Flow Service), and the flows of each invoice it made (its lifecycle messages for the
-    supplier, the invoice received for the buyer)."""
-    outgoing = Flow.objects.select_for_update().filter(flux=flux, direction=FlowDirection.OUT)
+    supplier, the invoice received for the buyer). A few queries for the whole flux, not a few
+    per invoice: an archive may hold thousands."""
+    outgoing = list(Flow.objects.select_for_update().filter(flux=flux, direction=FlowDirection.OUT))
     invoices = list(
         Invoice.objects.filter(flux=flux).select_related("supplier", "recipient", "xml", "flux")
     )
-    changed = []
     for flow in outgoing:
-        now = _now()
         flow.ack_status = AckStatus.ERROR if flux.status == FluxStatus.IN_REJETE else AckStatus.OK
         flow.ack_details = _ack_details(flux)
         if flow.profile == FlowProfile.UNDEFINED and invoices:
             flow.profile = _profile_of(invoices[0])
-        flow.updated_at = now
+        flow.updated_at = _now()
         flow.save(update_fields=["ack_status", "ack_details", "profile", "updated_at"])
-        changed.append(flow)
-    made: list[Flow] = []
-    for invoice in invoices:
-        made += _lifecycle_flows(invoice)
-        made += _reception_flow(invoice)
-    _publish(changed + made)
+    made = _lifecycle_flows(invoices) + _reception_flows(invoices)
+    _publish(outgoing + made)
 
 
 def afnor_invoice_status_changed(*, invoice: Invoice, received: bool) -> None:
     """A status change of an invoice: its lifecycle message, for the supplier; made available
     to the buyer again (« received »), the invoice for him if he has no flow of it yet."""
-    made = _lifecycle_flows(invoice)
+    made = _lifecycle_flows([invoice])
     if received:
-        made += _reception_flow(invoice)
+        made += _reception_flows([invoice])
     _publish(made)
 
 
-def _lifecycle_flows(invoice: Invoice) -> list[Flow]:
+def _lifecycle_flows(invoices: list[Invoice]) -> list[Flow]:
     """The supplier's CustomerInvoiceLC flow of each history row that has a reform code and
     no flow yet (the row's CDAR is written from the row itself when downloaded)."""
+    by_pk = {invoice.pk: invoice for invoice in invoices}
+    if not by_pk:
+        return []
     done = set(
-        Flow.objects.filter(change__invoice=invoice, structure=invoice.supplier).values_list(
-            "change_id", flat=True
-        )
+        Flow.objects.filter(
+            change__invoice_id__in=by_pk, flow_type=FlowType.CUSTOMER_INVOICE_LC
+        ).values_list("change_id", flat=True)
+    )
+    changes = (
+        InvoiceStatusChange.objects.filter(invoice_id__in=by_pk)
+        .exclude(pk__in=done)
+        .order_by("created_at", "pk")
     )
     made = []
-    changes = InvoiceStatusChange.objects.filter(invoice=invoice).order_by("created_at", "pk")
-    for change in changes.exclude(pk__in=done):
+    for change in changes:
         if reform_status_for(change.to_status) is None:
             continue
+        invoice = by_pk[change.invoice_id]
         change.invoice = invoice
         made.append(
-            Flow.objects.create(
+            Flow(
                 structure=invoice.supplier,
                 direction=FlowDirection.IN,
                 flow_type=FlowType.CUSTOMER_INVOICE_LC,
@@ -353,34 +356,65 @@ def _lifecycle_flows(invoice: Invoice) -> list[Flow]:
                 updated_at=now,
             )
         )
-    return made
+    return _insert_new(made)
 
 
-def _reception_flow(invoice: Invoice) -> list[Flow]:
-    """The buyer's SupplierInvoice flow, once the invoice is available to him."""
-    if invoice.status in (InvoiceStatus.DEPOSEE, InvoiceStatus.EN_COURS_ACHEMINEMENT):
+def _reception_flows(invoices: list[Invoice]) -> list[Flow]:
+    """The buyer's SupplierInvoice flow of each invoice available to him that has none yet."""
+    available = {
+        invoice.pk: invoice
+        for invoice in invoices
+        if invoice.status not in (InvoiceStatus.DEPOSEE, InvoiceStatus.EN_COURS_ACHEMINEMENT)
+    }
+    if not available:
         return []
-    if Flow.objects.filter(
-        invoice=invoice, structure=invoice.recipient, flow_type=FlowType.SUPPLIER_INVOICE
-    ).exists():
-        return []
-    syntax = FLOW_SYNTAX_BY_INVOICE.get(SyntaxeFlux(invoice.syntax) if invoice.syntax else None)  # type: ignore[arg-type]
-    now = _now()
-    return [
-        Flow.objects.create(
-            structure=invoice.recipient,
-            direction=FlowDirection.IN,
-            flow_type=FlowType.SUPPLIER_INVOICE,
-            syntax=syntax or FlowSyntax.CII,
-            profile=FlowProfile.UNDEFINED,
-            processing_rule=ProcessingRule.B2G,
-            name=invoice.flux.filename[:255],
-            ack_status=AckStatus.OK,
-            invoice=invoice,
-            submitted_at=now,
-            updated_at=now,
+    done = set(
+        Flow.objects.filter(
+            invoice_id__in=available, flow_type=FlowType.SUPPLIER_INVOICE
+        ).values_list("invoice_id", flat=True)
+    )
+    made = []
+    for pk, invoice in available.items():
+        if pk in done:
+            continue
+        syntax = FLOW_SYNTAX_BY_INVOICE.get(invoice.syntax)  # type: ignore[call-overload]
+        made.append(
+            Flow(
+                structure=invoice.recipient,
+                direction=FlowDirection.IN,
+                flow_type=FlowType.SUPPLIER_INVOICE,
+                syntax=syntax or FlowSyntax.CII,
+                profile=FlowProfile.UNDEFINED,
+                processing_rule=ProcessingRule.B2G,
+                name=invoice.flux.filename[:255],
+                ack_status=AckStatus.OK,
+                invoice=invoice,
+                submitted_at=(now := _now()),
+                updated_at=now,
+            )
         )
-    ]
+    return _insert_new(made)
+
+
+def _insert_new(flows: list[Flow]) -> list[Flow]:
+    """Insert in one query; when a concurrent event (a buyer acting while the flux finishes)
+    made some of them first, keep the others rather than fail the caller's change."""
+    if not flows:
+        return []
+    try:
+        with transaction.atomic():
+            return Flow.objects.bulk_create(flows)
+    except IntegrityError:
+        made = []
+        for flow in flows:
+            flow.pk = None
+            try:
+                with transaction.atomic():
+                    flow.save(force_insert=True)
+            except IntegrityError:
+                continue
+            made.append(flow)
+        return made
 
 
 EVENT_BY_TYPE = {
@@ -405,17 +439,18 @@ def _publish(flows: Iterable[Flow]) -> list[WebhookDelivery]:
     notifications app's task: the same retries, log and deactivation as every webhook)."""
     from choeur.notifications.tasks import webhook_deliver_task
 
+    flows = list(flows)
+    if not flows:
+        return []
     subscriptions: dict[int, list[FlowWebhook]] = {}
+    for subscription in FlowWebhook.objects.filter(
+        endpoint__structure_id__in={flow.structure_id for flow in flows}, endpoint__active=True
+    ).select_related("endpoint"):
+        subscriptions.setdefault(subscription.endpoint.structure_id, []).append(subscription)
     deliveries = []
     now = _now()
     for flow in flows:
-        if flow.structure_id not in subscriptions:
-            subscriptions[flow.structure_id] = list(
-                FlowWebhook.objects.filter(
-                    endpoint__structure_id=flow.structure_id, endpoint__active=True
-                ).select_related("endpoint")
-            )
-        for subscription in subscriptions[flow.structure_id]:
+        for subscription in subscriptions.get(flow.structure_id, []):
             if not subscription.wants(flow):
                 continue
             deliveries.append(
