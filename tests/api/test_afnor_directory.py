@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from choeur.directory.models import Etablissement, UniteLegale
 from choeur.directory.text import search_key
@@ -385,6 +387,7 @@ def test_healthcheck_answers_without_a_token(directory: DirectoryClient) -> None
         ({"sorting": [{"field": "nope"}]}, "Chaque tri"),
         ({"fields": ["nope"]}, "« nope » n'est pas une valeur admise"),
         ({"include": ["siren"]}, "Propriété « include » inconnue"),
+        ({"filters": {"businessName": {"value": "a\x00b"}}}, "caractère de contrôle"),
     ],
 )
 def test_bad_searches_are_refused_in_french(
@@ -407,6 +410,8 @@ def test_unreadable_bodies_unknown_paths_and_methods_answer_json(
     assert listed.status_code == 400
     wrong_method = client.get(BASE + template, **auth)
     assert wrong_method.status_code == 405 and wrong_method.json()["errorCode"]
+    nul = client.get(BASE + "/v1/directory-line/code:a%00b", **auth)
+    assert nul.status_code == 400 and "caractère de contrôle" in nul.json()["errorMessage"]
     unknown = client.get(BASE + "/v1/nothing-here", **auth)
     assert unknown.status_code == 404 and unknown.json()["errorCode"] == "MISSING_RESOURCE"
     assert unknown["Content-Type"].startswith("application/json")
@@ -424,3 +429,56 @@ def test_the_client_checks_answers_against_the_document() -> None:
     line = resolve(document()["components"]["schemas"]["siren"])
     with pytest.raises(Exception, match="does not match"):
         validate("12345678", line)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+FILTER_NAMES = st.sampled_from(
+    ["siren", "siret", "businessName", "name", "routingIdentifier", "addressingIdentifier", "x"]
+)
+BODIES = st.fixed_dictionaries(
+    {},
+    optional={
+        "filters": st.dictionaries(
+            FILTER_NAMES,
+            st.fixed_dictionaries(
+                {"value": st.text(max_size=20) | JSON},
+                optional={"op": st.sampled_from(["strict", "contains", "startWith", "?"])},
+            ),
+            max_size=3,
+        ),
+        "limit": JSON,
+        "ignore": JSON,
+        "sorting": JSON,
+        "fields": JSON,
+        "include": JSON,
+    },
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    operation_id=st.sampled_from(
+        [
+            "searchCompanyBySiren",
+            "searchFacilityBySiret",
+            "searchRoutingCode",
+            "searchDirectoryLine",
+        ]
+    ),
+    body=BODIES,
+)
+def test_no_search_body_gets_a_500_or_an_answer_outside_the_document(
+    directory: DirectoryClient, operation_id: str, body: dict[str, Any]
+) -> None:
+    answer = directory.call(operation_id, body=body, check_request=False)  # checks the answer
+    assert answer.status in {200, 400, 501}, answer.body

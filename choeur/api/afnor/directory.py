@@ -28,6 +28,7 @@ from choeur.api.afnor.directory_request import (
     SIRET_RESOURCE,
     Resource,
     Search,
+    check_path_text,
     parse_search,
     query_list,
 )
@@ -502,8 +503,7 @@ def get_siret(request: HttpRequest, siret: str) -> HttpResponse:
 def get_routing_code(request: HttpRequest, siret: str, routing_identifier: str) -> HttpResponse:
     authenticate(request)
     siret = _digits(siret, 14, "SIRET")
-    if not routing_identifier or len(routing_identifier) > 100:
-        raise bad_request("Identifiant de routage invalide : 1 à 100 caractères.")
+    check_path_text(routing_identifier, "Identifiant de routage", 100)
     fields = query_list(request, "fields", ROUTING_CODE_RESOURCE.fields)
     include = query_list(request, "include", ROUTING_CODE_RESOURCE.include)
     service = annuaire.routing_code_get(siret=siret, code=routing_identifier)
@@ -518,8 +518,7 @@ def get_routing_code(request: HttpRequest, siret: str, routing_identifier: str) 
 @afnor_view(("GET",))
 def get_directory_line(request: HttpRequest, addressing_identifier: str) -> HttpResponse:
     authenticate(request)
-    if not addressing_identifier or len(addressing_identifier) > 125:
-        raise bad_request("Identifiant d'adressage invalide : 1 à 125 caractères.")
+    check_path_text(addressing_identifier, "Identifiant d'adressage", 125)
     fields = query_list(request, "fields", DIRECTORY_LINE_RESOURCE.fields)
     include = query_list(request, "include", DIRECTORY_LINE_RESOURCE.include)
     line = annuaire.directory_line_get(addressing_identifier)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 
 from choeur.api.afnor.errors import AfnorError, bad_request
@@ -162,10 +163,16 @@ class Search:
 
 
 def _json_body(request: HttpRequest) -> dict[str, Any]:
-    if not request.body.strip():
+    try:
+        raw = request.body
+    except RequestDataTooBig as exc:
+        raise AfnorError(
+            413, "PAYLOAD_TOO_LARGE", "Corps de requête trop volumineux pour une recherche."
+        ) from exc
+    if not raw.strip():
         return {}
     try:
-        data = json.loads(request.body)
+        data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise bad_request(f"Corps de requête illisible : JSON attendu ({str(exc)[:80]}).") from exc
     if not isinstance(data, dict):
@@ -192,6 +199,8 @@ def _criterion(name: str, spec: Filter, raw: Any) -> tuple[str, str]:
     value = raw["value"]
     if not isinstance(value, str):
         raise bad_request(f"La valeur du filtre « {name} » doit être une chaîne de caractères.")
+    if any(ord(char) < 32 for char in value):
+        raise bad_request(f"La valeur du filtre « {name} » contient un caractère de contrôle.")
     if len(value) > spec.max_length:
         raise bad_request(
             f"La valeur du filtre « {name} » est trop longue ({spec.max_length} caractères au plus)."
@@ -277,3 +286,12 @@ def query_list(request: HttpRequest, key: str, allowed: tuple[str, ...]) -> list
     parameter is accepted too)."""
     values = [part for raw in request.GET.getlist(key) for part in raw.split(",") if part]
     return _names(key, values, allowed)
+
+
+def check_path_text(value: str, what: str, max_length: int) -> str:
+    """A text path parameter: 1 to `max_length` characters, no control character."""
+    if not value or len(value) > max_length or any(ord(char) < 32 for char in value):
+        raise bad_request(
+            f"{what} invalide : 1 à {max_length} caractères, sans caractère de contrôle."
+        )
+    return value
