@@ -39,8 +39,13 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 # Heartbeat files in memory, not on a disk that may stall (the arbiter kills a worker whose file
 # is not touched for `timeout` seconds).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - tmpfs by design
-# One line per request on stdout (journald or docker logs), errors on stderr.
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# One line per request on stdout (journald or docker logs), errors on stderr;
+# GUNICORN_ACCESS_LOG=off for none (nginx keeps its own).
+accesslog = (
+    None
+    if os.environ.get("GUNICORN_ACCESS_LOG") == "off"
+    else os.environ.get("GUNICORN_ACCESS_LOG") or "-"
+)
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "choeur-web"
