@@ -374,6 +374,8 @@ class Pattern:
         found = self._by_tag.get(tag)
         if found is None:
             found = [(c, r) for c, r in self.contexts if c.accepts_tag(tag)]
+            if len(self._by_tag) >= _REMEMBERED_TAGS:
+                self._by_tag.clear()  # names no schema knows, one document after another
             self._by_tag[tag] = found
         return found
 
@@ -497,10 +499,17 @@ class _Path:
                 if certain and first_match:
                     break
         self.children[tag] = path
+        _learnt[0] += 1
         return path
 
 
 _PATHS: dict[tuple[int, ...], _Path] = {}
+# The tag paths learnt stay for the next documents, but not without bound: documents made of
+# ever new names (hostile, or only unusual) would grow the tables with every request. Past
+# the limit everything learnt is forgotten and learnt again (a few documents' cost).
+_REMEMBERED_PATHS = 50_000
+_REMEMBERED_TAGS = 20_000
+_learnt = [0]
 
 
 def walk(root: _El, patterns: Sequence[Pattern]) -> list[tuple[str, _El]]:
@@ -511,6 +520,9 @@ def walk(root: _El, patterns: Sequence[Pattern]) -> list[tuple[str, _El]]:
     path and remembered for every later document, so an element costs a dictionary lookup
     plus its own checks. A context's counts are settled when its element's subtree is done."""
     key = tuple(id(p) for p in patterns)
+    if _learnt[0] > _REMEMBERED_PATHS:
+        _PATHS.clear()
+        _learnt[0] = 0
     paths = _PATHS.get(key)
     if paths is None:
         paths = _PATHS[key] = _Path(())
