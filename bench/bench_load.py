@@ -85,7 +85,7 @@ def _python(args: list[str], env: dict[str, str], timeout: float = 3600) -> str:
     for line in result.stderr.splitlines():
         if line.startswith("# "):
             print(line, file=sys.stderr)
-    return result.stdout.strip().splitlines()[-1]
+    return (result.stdout.strip().splitlines() or [""])[-1]
 
 
 def _free_port() -> int:
