@@ -106,6 +106,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "oauth2_provider",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_email",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "captcha",
     "csp",
     "choeur.core",
@@ -134,6 +138,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed a second factor (issue 16).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -217,6 +223,16 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
 # Issue 16: one spelling of the login for axes and for the lookup (NAME@EXAMPLE.ORG = name@example.org).
 AXES_USERNAME_CALLABLE = "choeur.accounts.lockout.axes_username"
+# Issue 16: a second factor after the password (an emailed code, an authenticator app, recovery
+# codes), mandatory unless the operator says otherwise, as on the real platform since 2024.
+SECOND_FACTOR_REQUIRED = env_bool("SECOND_FACTOR_REQUIRED", True)
+OTP_EMAIL_TOKEN_VALIDITY = env_int("SECOND_FACTOR_EMAIL_MINUTES", 10) * 60
+OTP_EMAIL_COOLDOWN_DURATION = 60  # seconds before a new code may be asked for
+# Wrong codes are counted by django-axes with wrong passwords (the same lock), not by delays.
+OTP_EMAIL_THROTTLE_FACTOR = 0
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_TOTP_ISSUER = SITE_NAME
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 
 

@@ -22,7 +22,7 @@ class AccountsConfig(AppConfig):
 def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     from choeur.accounts.services import login_record
 
-    login_record(user=user)
+    login_record(user=user, factor=str(getattr(request, "second_factor_method", "") or ""))
 
 
 def _on_lockout(sender: Any, request: Any = None, username: str = "", **kwargs: Any) -> None:

@@ -590,8 +590,11 @@ def user_deactivate(*, user: User) -> User:
 # --- login audit (called from the auth and axes signals, see apps.py) ----------------------------
 
 
-def login_record(*, user: User) -> None:
-    audit_log_write(actor=user, action="account.login", obj=user)
+def login_record(*, user: User, factor: str = "") -> None:
+    """A login, with the second factor it was made with (email, app, recovery), if any."""
+    audit_log_write(
+        actor=user, action="account.login", obj=user, after={"factor": factor} if factor else None
+    )
 
 
 def lockout_record(*, username: str) -> None:

@@ -1,11 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from choeur.accounts import views
+from choeur.accounts import second_factor_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
+    path("connexion/verification/", second_factor_views.second_step, name="second_factor"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.profile, name="profile"),
     # Registration, the four steps of the reference text.
@@ -38,4 +39,18 @@ urlpatterns = [
         name="email_change_confirm",
     ),
     path("desactiver/", views.deactivate, name="deactivate"),
+    # Sécurité de connexion: the second factors and the last logins.
+    path("securite/", second_factor_views.security, name="security"),
+    path("securite/confirmation/", second_factor_views.security_reauth, name="security_reauth"),
+    path("securite/application/", second_factor_views.security_app_add, name="security_app_add"),
+    path(
+        "securite/application/<int:device_id>/retirer/",
+        second_factor_views.security_app_remove,
+        name="security_app_remove",
+    ),
+    path(
+        "securite/codes-de-secours/",
+        second_factor_views.security_recovery,
+        name="security_recovery",
+    ),
 ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from choeur.accounts import selectors, services
+from choeur.accounts import second_factor, second_factor_views, selectors, services
 from choeur.accounts.forms import (
     EU_COUNTRY_NAMES,
     NON_EU_COUNTRY_NAMES,
@@ -78,6 +78,18 @@ class LoginView(auth_views.LoginView):
         if not ratelimit.allowed(request, "login"):
             return ratelimit.too_many_requests(request)
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        """The password is right: log in, or first the second factor (issue 16)."""
+        user = form.get_user()
+        if not second_factor.needed(user):
+            return super().form_valid(form)
+        return second_factor_views.pending_start(
+            self.request,
+            user=user,
+            backend=getattr(user, "backend", BACKEND),
+            next_url=self.get_redirect_url(),
+        )
 
 
 # --- registration --------------------------------------------------------------------------------

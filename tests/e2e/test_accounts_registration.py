@@ -30,6 +30,15 @@ def link_from(smtp_sink: Any, to: str, subject: str, path: str) -> str:
     return match.group(1)
 
 
+def code_from(smtp_sink: Any, to: str) -> str:
+    """The second factor's code, from the last « Votre code de connexion » email to `to`."""
+    smtp_sink.wait_for(lambda m: to in m["To"] and "code de connexion" in smtp_sink.subject(m))
+    message = [m for m in smtp_sink.messages if "code de connexion" in smtp_sink.subject(m)][-1]
+    match = re.search(r"\b(\d{6})\b", smtp_sink.body(message))
+    assert match, smtp_sink.body(message)
+    return match.group(1)
+
+
 def captcha_answer(page: Any) -> str:
     from captcha.models import CaptchaStore
 
@@ -37,6 +46,7 @@ def captcha_answer(page: Any) -> str:
     return CaptchaStore.objects.get(hashkey=key).response.upper()
 
 
+@pytest.mark.second_factor
 def test_newcomer_registers_with_a_siret_activates_and_logs_in(
     site: Any, smtp_sink: Any, browser_page: Any, screenshot: Any, check_accessibility: Any
 ) -> None:
@@ -123,6 +133,13 @@ def test_newcomer_registers_with_a_siret_activates_and_logs_in(
     page.get_by_label("Adresse électronique").fill("lea.martin@exemple.fr")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    # The second factor (mandatory by default): the code emailed at once.
+    expect(page.get_by_role("heading", name="Vérification de connexion")).to_be_visible()
+    expect(page.get_by_text("valable 10 minutes")).to_be_visible()
+    check_accessibility(page)
+    screenshot(page, "inscription-6-code-de-connexion")
+    page.get_by_label("Code de vérification").fill(code_from(smtp_sink, "lea.martin@exemple.fr"))
+    page.get_by_role("button", name="Vérifier et me connecter").click()
     page.wait_for_url(site.url + "/mon-espace/")
     page.goto(site.url + "/compte/")
     expect(page.get_by_text("Martin Léa")).to_be_visible()
