@@ -338,9 +338,35 @@ _BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_BROKER_URL = _BROKER_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not _BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# At-least-once (docs/operator-guide.md, « Workers et files d'attente »): a task is acknowledged when it
+# has run, not when it is received, and goes back to its queue when its worker dies (SIGKILL, the
+# OOM killer) or loses the broker; each worker process reserves one task at a time. Every task is
+# keyed by the row it works on and idempotent (choeur/core/tasks.py), and a sweeper re-queues any
+# row left in a non-final state: nothing depends on a message surviving in the broker.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True
+# A task still running after this is stopped (its row stays for the sweeper); with Redis as the
+# broker, a task not acknowledged within the visibility timeout is delivered again, so the timeout
+# is well above the longest task (an archive of 1,000 invoices: seconds; the limit: 30 minutes).
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 1800)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+}
+# Queues: CELERY_QUEUE (« choeur ») takes validation and integration of flux and the sweeper;
+# « choeur.messages » the emails and webhooks, so that no archive ever delays them;
+# « choeur.fond » the daily chores. Each gets worker processes of its own (deploy/).
+_QUEUE = env_str("CELERY_QUEUE") or "choeur"
+CELERY_TASK_DEFAULT_QUEUE = _QUEUE
+CELERY_TASK_ROUTES = {
+    "notifications.*": {"queue": f"{_QUEUE}.messages"},
+    "structures.technical_password_reminders": {"queue": f"{_QUEUE}.messages"},
+    "core.files_collect_orphans": {"queue": f"{_QUEUE}.fond"},
+    "accounts.registration_purge": {"queue": f"{_QUEUE}.fond"},
+}
 # Keep each worker's database connection across tasks (Celery's Django fixup would otherwise close
 # it after every task: a new PostgreSQL session per invoice). config/celery.py closes it between
 # tasks only when it is broken or older than DB_CONN_MAX_AGE, as Django does between requests.
