@@ -3,7 +3,10 @@
 For the complete invoices of the shared corpus and for generated invoices of 10 to 10,000 lines:
 median and p95 milliseconds per invoice, and invoices per second (one process), for `read`
 (bytes -> pivot, hardened parsing included) and `write_ubl` / `write_cii` (pivot -> bytes).
-The Factur-X PDF (WeasyPrint rendering + embedding) is measured on small invoices only.
+For the generated invoices also the median CPU milliseconds (the machine is shared: wall time
+grows with its load, CPU time much less) and the CPU microseconds per line, which must stay flat
+from 10 to 10,000 lines (linear cost). The Factur-X PDF (WeasyPrint rendering + embedding) is
+measured on small invoices only.
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from choeur.einvoice.samples import sample_invoice
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("CHOEUR_CORPUS", ROOT.parent / "shared/corpus"))
 T = TypeVar("T")
+Row = dict[str, str]
 SOURCES = ("en16931-cen", "peppol-bis-billing3", "zugferd-corpus", "akretion-factur-x")
 # Repetitions per generated size: enough for a p95 while the whole run stays well under a minute.
-SIZES = {10: 40, 100: 20, 1000: 5, 10000: 2}
+SIZES = {10: 40, 100: 20, 1000: 7, 10000: 3}
 
 
 def _corpus() -> list[bytes]:
@@ -39,17 +43,32 @@ def _corpus() -> list[bytes]:
     return found
 
 
-def _times(call: Callable[[T], object], args: list[T]) -> list[float]:
-    """Milliseconds of one `call(arg)` for each arg."""
+def _times(
+    call: Callable[[T], object], args: list[T], cpu: list[float] | None = None
+) -> list[float]:
+    """Milliseconds of one `call(arg)` for each arg (wall clock; CPU ones added to `cpu`)."""
     samples = []
     for arg in args:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         call(arg)
         samples.append((time.perf_counter() - started) * 1000)
+        if cpu is not None:
+            cpu.append((time.process_time() - started_cpu) * 1000)
     return samples
 
 
-def _rows(name: str, samples_ms: list[float]) -> list[dict[str, str]]:
+def _sized_rows(name: str, call: Callable[[T], object], args: list[T], lines: int) -> list[Row]:
+    """`_rows` plus median CPU ms and CPU µs per line."""
+    cpu: list[float] = []
+    rows = _rows(name, _times(call, args, cpu))
+    median_cpu = statistics.median(cpu)
+    rows.append({"benchmark": name, "measure": "median CPU ms", "value": f"{median_cpu:.2f}"})
+    per_line = 1000 * median_cpu / lines
+    rows.append({"benchmark": name, "measure": "CPU µs / line", "value": f"{per_line:.1f}"})
+    return rows
+
+
+def _rows(name: str, samples_ms: list[float]) -> list[Row]:
     ordered = sorted(samples_ms)
     median = statistics.median(ordered)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -61,8 +80,8 @@ def _rows(name: str, samples_ms: list[float]) -> list[dict[str, str]]:
     ]
 
 
-def run() -> list[dict[str, str]]:
-    rows: list[dict[str, str]] = []
+def run() -> list[Row]:
+    rows: list[Row] = []
     documents = _corpus()
     if documents:
         for data in documents[:5]:  # warm-up: imports, lxml path caches
@@ -78,22 +97,14 @@ def run() -> list[dict[str, str]]:
         invoice = sample_invoice(lines)
         ubl, cii = write_ubl(invoice), write_cii(invoice)
         label = f"{lines} lines"
-        rows += _rows(
-            f"einvoice read UBL, {label} ({len(ubl) // 1024} KiB)",
-            _times(read, [ubl] * repeat),
+        rows += _sized_rows(
+            f"einvoice read UBL, {label} ({len(ubl) // 1024} KiB)", read, [ubl] * repeat, lines
         )
-        rows += _rows(
-            f"einvoice read CII, {label} ({len(cii) // 1024} KiB)",
-            _times(read, [cii] * repeat),
+        rows += _sized_rows(
+            f"einvoice read CII, {label} ({len(cii) // 1024} KiB)", read, [cii] * repeat, lines
         )
-        rows += _rows(
-            f"einvoice write_ubl, {label}",
-            _times(write_ubl, [invoice] * repeat),
-        )
-        rows += _rows(
-            f"einvoice write_cii, {label}",
-            _times(write_cii, [invoice] * repeat),
-        )
+        rows += _sized_rows(f"einvoice write_ubl, {label}", write_ubl, [invoice] * repeat, lines)
+        rows += _sized_rows(f"einvoice write_cii, {label}", write_cii, [invoice] * repeat, lines)
     for lines, repeat in ((10, 4), (100, 2)):
         invoice = sample_invoice(lines)
         write_facturx(invoice)  # warm-up: fonts

@@ -19,6 +19,7 @@ from lxml import etree
 from choeur.einvoice.enums import CREDIT_NOTE_CODES
 from choeur.einvoice.errors import ReadError
 from choeur.einvoice.model import Invoice, profile_of
+from choeur.einvoice.readers._binding import paused_gc
 from choeur.einvoice.readers._common import CII_NS, RSM, UBL_CREDITNOTE, UBL_INVOICE, UBL_NS
 from choeur.einvoice.security import Limits, looks_like_pdf, parse_xml, pdf_embedded_files
 
@@ -178,10 +179,11 @@ def read_tree(root: etree._Element, *, syntax: Literal["ubl", "cii"] | None = No
 
     syntax = syntax or _xml_syntax(root)
     try:
-        if syntax == "ubl":
-            return read_ubl(root)
-        if syntax == "cii":
-            return read_cii(root)
+        with paused_gc():
+            if syntax == "ubl":
+                return read_ubl(root)
+            if syntax == "cii":
+                return read_cii(root)
     except ReadError:
         raise
     except (ValueError, TypeError, AttributeError, IndexError, KeyError, ArithmeticError) as exc:

@@ -9,7 +9,7 @@ of `readers.cii`, the one the reader uses: this module only completes the invoic
 from __future__ import annotations
 
 from choeur.einvoice.model import Invoice
-from choeur.einvoice.readers._binding import encode_document, write_group
+from choeur.einvoice.readers._binding import encode_document, paused_gc, write_group
 from choeur.einvoice.readers._common import QDT, RAM, RSM, UDT
 from choeur.einvoice.readers.cii import INVOICE
 from choeur.einvoice.writers.completion import complete_for
@@ -23,7 +23,12 @@ _ROOT = (
 
 def write_cii(invoice: Invoice, *, guideline_id: str | None = None) -> bytes:
     """CII bytes; BT-24 is `guideline_id` if given, else the invoice's, else EN 16931's."""
-    invoice = complete_for(invoice, "cii")
+    with paused_gc():
+        return _write_cii(invoice, guideline_id)
+
+
+def _write_cii(invoice: Invoice, guideline_id: str | None) -> bytes:
+    invoice = complete_for(invoice, "cii", lines_as_written=False)
     context = {
         "currency": invoice.currency_code,
         "vat_currency": invoice.vat_currency_code or invoice.currency_code,

@@ -69,10 +69,11 @@ def _fields_of(cls: type) -> tuple[tuple[str, bool], ...]:
     return found
 
 
-def as_written(obj: Any) -> Any:
+def as_written(obj: Any, *, skip: str = "") -> Any:
     """`obj` (a pivot dataclass) as the writers carry it: a blank optional term is absent, an
     optional group that says nothing is absent, a note without text is no note (no element is
-    ever written empty, PEPPOL-EN16931-R008). The same object when nothing changes."""
+    ever written empty, PEPPOL-EN16931-R008). The same object when nothing changes. `skip`:
+    a field left as it is."""
     cls = type(obj)
     optional = _OPTIONAL.get(cls)
     if optional is None:
@@ -81,7 +82,7 @@ def as_written(obj: Any) -> Any:
     changes: dict[str, object] | None = None
     for name, value in vars(obj).items():
         kind = value.__class__
-        if kind in _SCALARS:
+        if kind in _SCALARS or name == skip:
             continue
         new = value
         if kind is str:
@@ -109,9 +110,16 @@ def as_written(obj: Any) -> Any:
     return replace(obj, **changes) if changes else obj
 
 
-def complete_for(invoice: Invoice, syntax: Literal["ubl", "cii"]) -> Invoice:
-    """The invoice as `syntax` will carry it (the same object when nothing needs completing)."""
-    invoice = as_written(invoice)
+def complete_for(
+    invoice: Invoice, syntax: Literal["ubl", "cii"], *, lines_as_written: bool = True
+) -> Invoice:
+    """The invoice as `syntax` will carry it (the same object when nothing needs completing).
+
+    `lines_as_written=False` (the writers) leaves the lines' blank terms and empty groups as
+    they are: the binding tables never write a blank term nor an element without a value, so
+    the bytes are the same, and a 1,000-line invoice is not walked term by term twice.
+    """
+    invoice = as_written(invoice, skip="" if lines_as_written else "lines")
     changes: dict[str, object] = {}
     if syntax == "ubl":
         lines = [_with_price(line, _price_for_ubl(line.price)) for line in invoice.lines]

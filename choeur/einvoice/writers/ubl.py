@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from choeur.einvoice.model import Invoice
-from choeur.einvoice.readers._binding import encode_document, write_group
+from choeur.einvoice.readers._binding import encode_document, paused_gc, write_group
 from choeur.einvoice.readers._common import CAC, CBC, UBL_CREDITNOTE, UBL_INVOICE
 from choeur.einvoice.readers.ubl import CREDIT_NOTE, INVOICE
 from choeur.einvoice.writers.completion import complete_for
@@ -23,7 +23,12 @@ def amount(value: Decimal) -> str:
 
 
 def write_ubl(invoice: Invoice) -> bytes:
-    invoice = complete_for(invoice, "ubl")
+    with paused_gc():
+        return _write_ubl(invoice)
+
+
+def _write_ubl(invoice: Invoice) -> bytes:
+    invoice = complete_for(invoice, "ubl", lines_as_written=False)
     credit = invoice.is_credit_note
     prefix = "CreditNote" if credit else "Invoice"
     pi = invoice.payment_instructions
