@@ -620,3 +620,50 @@ def _deposit_without_delivery(supplier: FlowApi, capture: Any) -> None:
 
     with mock.patch("choeur.notifications.webhooks._send", return_value=(200, "", "")):
         _deposit(supplier, capture)
+
+
+def test_a_flow_service_endpoint_gets_none_of_the_platforms_own_events(
+    supplier: FlowApi, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Its endpoint subscribes to no Chœur event: a « flux.integre » webhook of /api/v1 is not
+    sent to it in Chœur's format, only the flows its filters select."""
+    from choeur.notifications.webhook_models import WebhookEvent
+    from choeur.notifications.webhooks import webhook_emit
+
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    supplier.call("POST", "/webhooks", body={"callbackUrl": "http://127.0.0.1:9/afnor"})
+    assert (
+        webhook_emit(
+            structure=supplier.account.structure,
+            event=WebhookEvent.FLUX_INTEGRE,
+            payload={"numeroFluxDepot": "X", "etatCourantFlux": "IN_INTEGRE"},
+        )
+        == []
+    )
+
+
+def test_the_database_out_of_reach_is_a_503_and_a_crash_a_500_both_in_the_error_schema(
+    supplier: FlowApi, client: Client
+) -> None:
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    with mock.patch("choeur.api.afnor.views.connection") as fake:
+        fake.cursor.side_effect = OperationalError("connection refused")
+        down = client.get(f"{V1}/healthcheck")
+    check_answer(
+        path=f"{V1}/healthcheck",
+        method="GET",
+        status=down.status_code,
+        content_type=down.get("Content-Type", ""),
+        content=down.content,
+    )
+    assert down.status_code == 503 and down["Retry-After"]
+    assert down.json()["errorCode"] == "RESOURCE_ERROR"
+    with mock.patch("choeur.api.afnor.services.flow_submit", side_effect=RuntimeError("boom")):
+        crash = supplier.submit(_invoice(supplier))
+    assert crash.status_code == 500
+    assert (
+        crash.parsed["errorCode"] == "INTERNAL_ERROR" and "boom" not in crash.parsed["errorMessage"]
+    )

@@ -275,6 +275,8 @@ def test_an_erp_written_from_the_document_deposits_follows_and_is_answered_by_th
     events = []
     for headers, body in calls:
         assert verify_signature(signing_key, headers, body), headers
+        assert not verify_signature(signing_key, headers, body.replace(b"Ok", b"Error"))
+        assert not verify_signature(base64.b64encode(b"0" * 32).decode(), headers, body)
         events.append(check_callback(headers, body))
     assert [(e["flowType"], e["acknowledgement"]["status"]) for e in events] == [
         ("CustomerInvoice", "Ok"),
