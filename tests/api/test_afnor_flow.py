@@ -197,6 +197,7 @@ def test_an_invoice_is_deposited_integrated_and_acknowledged(
 
     original = supplier.call("GET", f"/flows/{info['flowId']}?docType=Original")
     assert original.status_code == 200 and original.content == content
+    assert original["Cache-Control"] == "private, no-store"
     assert original["Content-Disposition"].startswith("attachment;filename=")
     converted = supplier.call("GET", f"/flows/{info['flowId']}?docType=Converted")
     assert converted.status_code == 404  # a CII is integrated as received: nothing converted

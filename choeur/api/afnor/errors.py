@@ -58,6 +58,13 @@ def afnor_view(
         @csrf_exempt
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            response = _answer(request, *args, **kwargs)
+            # Flows carry invoices: no shared cache keeps them (as the /cpro answers).
+            if not response.has_header("Cache-Control"):
+                response["Cache-Control"] = "private, no-store"
+            return response
+
+        def _answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method not in methods:
                 response = error_response(
                     405,
