@@ -668,3 +668,24 @@ def test_the_database_out_of_reach_is_a_503_and_a_crash_a_500_both_in_the_error_
     assert (
         crash.parsed["errorCode"] == "INTERNAL_ERROR" and "boom" not in crash.parsed["errorMessage"]
     )
+
+
+def test_a_facturx_flow_offers_its_extracted_xml_as_converted_and_its_pdf_as_readable(
+    supplier: FlowApi, django_capture_on_commit_callbacks: Any
+) -> None:
+    from choeur import einvoice
+
+    pdf = einvoice.write_facturx(einvoice.read(_invoice(supplier, number="FX-7")))
+    response = supplier.submit(
+        pdf, capture=django_capture_on_commit_callbacks, name="FX-7.pdf", flowSyntax="Factur-X"
+    )
+    flow_id = response.parsed["flowId"]
+    meta = supplier.call("GET", f"/flows/{flow_id}").parsed
+    assert meta["acknowledgement"]["status"] == "Ok", meta
+    assert meta["flowSyntax"] == "Factur-X"
+    converted = supplier.call("GET", f"/flows/{flow_id}?docType=Converted")
+    assert converted.status_code == 200
+    assert converted.content.startswith(b"<?xml") and b"FX-7" in converted.content
+    assert einvoice.read(converted.content).number == "FX-7"
+    readable = supplier.call("GET", f"/flows/{flow_id}?docType=ReadableView")
+    assert readable.status_code == 200 and readable.content == pdf
