@@ -57,6 +57,10 @@ class User(AbstractUser):
         _("réponse à la question de sécurité"), max_length=255, blank=True
     )
     activated_at = models.DateTimeField(_("activé le"), null=True, blank=True)
+    # The `sub` ProConnect gives this person (issue 16): set at the first ProConnect login.
+    proconnect_sub = models.CharField(
+        _("identifiant ProConnect"), max_length=255, null=True, blank=True, unique=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -1,12 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from choeur.accounts import second_factor_views, views
+from choeur.accounts import proconnect_views, second_factor_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("connexion/verification/", second_factor_views.second_step, name="second_factor"),
+    path("proconnect/", proconnect_views.start, name="proconnect"),
+    path("proconnect/retour/", proconnect_views.callback, name="proconnect_callback"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.profile, name="profile"),
     # Registration, the four steps of the reference text.

@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from choeur.accounts import second_factor, second_factor_views, selectors, services
+from choeur.accounts import (
+    proconnect,
+    proconnect_views,
+    second_factor,
+    second_factor_views,
+    selectors,
+    services,
+)
 from choeur.accounts.forms import (
     EU_COUNTRY_NAMES,
     NON_EU_COUNTRY_NAMES,
@@ -71,6 +78,11 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
     extra_context = {"title": gettext_lazy("Se connecter")}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["proconnect"] = proconnect.enabled()
+        return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Per address, before axes counts anything: spraying passwords over many accounts from
@@ -162,8 +174,12 @@ def register(request: HttpRequest) -> HttpResponse:
     """Step 1, « Vous êtes nouveau ? »: login email and SIRET."""
     initial = {}
     state = request.session.get(SESSION_KEY)
+    identity = request.session.get(proconnect_views.IDENTITY_KEY)
     if isinstance(state, dict) and state.get("identifier_type") == IdentifierType.SIRET:
         initial = {"email": state.get("email", ""), "siret": state.get("identifier", "")}
+    elif isinstance(identity, dict):
+        # Coming from ProConnect without an account: its email and SIRET (issue 16).
+        initial = {"email": identity.get("email", ""), "siret": identity.get("siret", "")}
     form = RegistrationSiretForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         siret = form.cleaned_data["siret"]
