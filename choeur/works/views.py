@@ -97,9 +97,10 @@ def works_list(request: HttpRequest) -> HttpResponse:
     roles = selectors.roles_available(request.user)
     if not roles:
         raise Http404("Espace « Factures de travaux » non ouvert.")
-    role = request.GET.get("role") or roles[0]
+    role = request.GET.get("role", "")
     if role not in roles:
-        role = roles[0]
+        # By default, the first role with something in it.
+        role = next((r for r in roles if selectors.works_list(request.user, r).exists()), roles[0])
     status = request.GET.get("statut", "")
     if status and status not in {s.value for s in Status}:
         status = ""

@@ -80,6 +80,11 @@ def _works_user(email: str, where: Structure, mode: str = AccessMode.MODIFICATIO
 
 @pytest.fixture
 def works(db: None) -> WorksWorld:
+    return build_works_world()
+
+
+def build_works_world() -> WorksWorld:
+    """The four parties of a works contract and its fiche identité (also for tests/e2e)."""
     supplier = f.structure(SUPPLIER_SIRET, "BÂTIMENTS MARTIN", email="compta@martin.test")
     supplier_user = f.attach(
         f.user("conducteur@martin.test"),
