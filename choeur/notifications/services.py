@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from choeur.core.audit import audit_log_write
-from choeur.core.tasks import dispatch
+from choeur.core.tasks import send
 from choeur.notifications.enums import INVOICING_KINDS, Delivery, NotificationKind
 from choeur.notifications.models import (
     Notification,
@@ -73,9 +73,7 @@ def email_queue(
         template=template,
         carries_secrets=carries_secrets,
     )
-    from choeur.notifications.tasks import outbox_send
-
-    dispatch(outbox_send, email.pk)
+    send("notifications.outbox_send", email.pk)
     return email
 
 

@@ -28,7 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from choeur.core.audit import audit_log_write
-from choeur.core.tasks import dispatch
+from choeur.core.tasks import send
 from choeur.notifications.webhook_models import (
     ERROR_MAX,
     RESPONSE_EXCERPT_MAX,
@@ -204,11 +204,8 @@ def webhook_emit(*, structure: Any, event: str, payload: dict[str, Any]) -> list
         for endpoint in WebhookEndpoint.objects.filter(structure=structure, active=True)
         if endpoint.subscribes(event)
     ]
-    if deliveries:
-        from choeur.notifications.tasks import webhook_deliver_task
-
-        for delivery in deliveries:
-            dispatch(webhook_deliver_task, delivery.pk)
+    for delivery in deliveries:
+        send("notifications.webhook_deliver", delivery.pk)
     return deliveries
 
 
@@ -517,16 +514,12 @@ def webhook_delivery_resend(*, actor: Any, delivery: WebhookDelivery) -> Webhook
             locked.attempts = MAX_ATTEMPTS - 1  # one more try
         locked.save(update_fields=["status", "delivered_at", "next_attempt_at", "attempts"])
         audit_log_write(actor=actor, action="webhook.resend", obj=locked, before=before, after={})
-        from choeur.notifications.tasks import webhook_deliver_task
-
-        dispatch(webhook_deliver_task, locked.pk)
+        send("notifications.webhook_deliver", locked.pk)
     return locked
 
 
 def webhook_sweep(*, now: dt.datetime | None = None) -> int:
     """Beat, every minute: queue the pending deliveries that are due (retries, lost tasks)."""
-    from choeur.notifications.tasks import webhook_deliver_task
-
     now = now or timezone.now()
     due = list(
         WebhookDelivery.objects.filter(
@@ -536,7 +529,7 @@ def webhook_sweep(*, now: dt.datetime | None = None) -> int:
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
     for pk in due:
-        dispatch(webhook_deliver_task, pk)
+        send("notifications.webhook_deliver", pk)
     return len(due)
 
 

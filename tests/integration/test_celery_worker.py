@@ -42,8 +42,15 @@ def queue(settings: Any) -> Iterator[str]:
     if connection.vendor != "postgresql":
         pytest.skip("le worker partage la base de test : PostgreSQL seulement")
     name = f"choeur-test-{uuid.uuid4().hex[:8]}"
-    previous = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "task_default_queue")}
-    app.conf.update(broker_url=BROKER, task_always_eager=False, task_default_queue=name)
+    keys = ("broker_url", "task_always_eager", "task_default_queue", "task_routes")
+    previous = {k: app.conf[k] for k in keys}
+    # Every task on the test's queue (emails and webhooks have a queue of their own otherwise).
+    app.conf.update(
+        broker_url=BROKER,
+        task_always_eager=False,
+        task_default_queue=name,
+        task_routes={"*": {"queue": name}},
+    )
     _reset_connections()
     yield name
     app.conf.update(previous)

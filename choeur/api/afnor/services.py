@@ -34,7 +34,7 @@ from choeur.api.afnor.models import Flow, FlowWebhook
 from choeur.api.afnor.wire import FlowInfo, WebhookParams, flow_json
 from choeur.core.audit import audit_log_write
 from choeur.core.files import stored_file_create
-from choeur.core.tasks import dispatch
+from choeur.core.tasks import send
 from choeur.invoices.enums import FluxStatus, InvoiceStatus, ModeDepot, SyntaxeFlux
 from choeur.invoices.models import Flux, Invoice, InvoiceStatusChange
 from choeur.invoices.services.deposit import (
@@ -437,8 +437,6 @@ def _event(flow: Flow) -> str:
 def _publish(flows: Iterable[Flow]) -> list[WebhookDelivery]:
     """One delivery per flow and subscription that wants it (after commit, by the
     notifications app's task: the same retries, log and deactivation as every webhook)."""
-    from choeur.notifications.tasks import webhook_deliver_task
-
     flows = list(flows)
     if not flows:
         return []
@@ -462,7 +460,7 @@ def _publish(flows: Iterable[Flow]) -> list[WebhookDelivery]:
                 )
             )
     for delivery in deliveries:
-        dispatch(webhook_deliver_task, delivery.pk)
+        send("notifications.webhook_deliver", delivery.pk)
     return deliveries
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from choeur.core.audit import audit_log_write
 from choeur.core.files import stored_file_create
-from choeur.core.tasks import dispatch
+from choeur.core.tasks import send
 from choeur.invoices import perms
 from choeur.invoices.enums import FluxStatus, ModeDepot, SyntaxeFlux
 from choeur.invoices.models import Attachment, Flux
@@ -158,6 +158,6 @@ def flux_for_retry(*, user: Any, key: str) -> Flux | None:
 
 
 def queue_integration(flux: Flux) -> None:
-    from choeur.invoices.tasks import flux_integrate_task
-
-    dispatch(flux_integrate_task, flux.pk)
+    """Queue the flux's integration after commit (`invoices.flux_integrate`, keyed by the flux:
+    running it twice makes no second invoice)."""
+    send("invoices.flux_integrate", flux.pk)

@@ -22,9 +22,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 import choeur.einvoice as einvoice
-from choeur.core.audit import audit_log_write
-from choeur.core.files import stored_file_create
-from choeur.core.models import StoredFile
+from choeur.core.audit import audit_log_entry, audit_log_write
+from choeur.core.files import stored_file_create, stored_files_create
+from choeur.core.models import AuditLog, StoredFile
+from choeur.core.tasks import send
 from choeur.einvoice.errors import EInvoiceError
 from choeur.einvoice.model import Invoice as Pivot
 from choeur.einvoice.validation.report import EngineError
@@ -32,31 +33,45 @@ from choeur.invoices.enums import (
     FLUX_FINAL_STATUSES,
     SYNTAXE_BY_DETECTED,
     AttachmentKind,
+    CadreFacturation,
     FluxStatus,
     InvoiceStatus,
     InvoiceType,
     ItemOutcome,
     TvaRegime,
 )
-from choeur.invoices.models import Attachment, Flux, Invoice, InvoiceLine
+from choeur.invoices.models import Attachment, Flux, Invoice, InvoiceLine, InvoiceStatusChange
 from choeur.invoices.services.archive import ArchiveError, Member, unpack
 from choeur.invoices.services.checks import (
+    SIREN_RE,
+    Outcome,
     Routing,
     check_amounts,
     check_attachments,
     check_embedded_invoice,
     check_routing,
     check_unicity,
+    party_identifiers,
+    seller_siren,
 )
 from choeur.invoices.services.rules import Problem
-from choeur.invoices.services.status import history_start
+from choeur.invoices.services.status import history_start, status_change_entry
 from choeur.notifications.webhooks import webhooks_flux_finished
+from choeur.structures.models import Structure
 
 logger = logging.getLogger(__name__)
 
 EMBEDDED_XML_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml")
 AVOIR_CODES = frozenset({"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"})
-HEARTBEAT_EVERY = 25  # documents between two "still working" stamps (the sweeper looks at them)
+# Cadres whose invoice goes to its recipient as soon as it is routed, with no circuit before it:
+# integrated in bulk, straight to MISE_A_DISPOSITION. Every other cadre goes one by one through
+# `route_after_deposit` (validator and works circuits): a cadre given a circuit leaves this set.
+STRAIGHT_CADRES = frozenset(
+    {
+        CadreFacturation.A1_FACTURE_FOURNISSEUR.value,
+        CadreFacturation.A2_FACTURE_FOURNISSEUR_DEJA_PAYEE.value,
+    }
+)
 
 
 def max_attempts() -> int:
@@ -120,31 +135,204 @@ def flux_integrate(*, flux_id: int) -> Flux | None:
         return _finish(
             flux, items=[], errors=[Problem("CHOEUR-FLUX-01", exc.message_fr, flux.filename)]
         )
+    run = FluxRun(flux)
     items: list[Item] = []
-    for position, member in enumerate(members):
-        if position and position % HEARTBEAT_EVERY == 0:
+    size = chunk_size()
+    for start in range(0, len(members), size):
+        if start:  # "still working", for the sweeper
             Flux.objects.filter(pk=flux.pk).update(status_changed_at=timezone.now())
         try:
-            items.append(_integrate_one(flux, position, member))
+            items += _integrate_chunk(run, start, members[start : start + size], last_attempt)
+        except EngineUnavailable as exc:
+            return _wait(flux, str(exc))
+    return _finish(flux, items=items, errors=[])
+
+
+def chunk_size() -> int:
+    """Documents written per transaction (INVOICES_INTEGRATION_CHUNK, 100 by default)."""
+    return max(1, int(getattr(settings, "INVOICES_INTEGRATION_CHUNK", 100)))
+
+
+class FluxRun:
+    """What one run of a flux reads once rather than per document: the invoices an earlier run
+    already made (idempotence on (flux, position)), the routing of each distinct
+    seller / buyer / service / engagement / date (the flux is judged against one state of the
+    directory), and the (supplier, number, year) keys it integrated (duplicates inside it)."""
+
+    def __init__(self, flux: Flux) -> None:
+        self.flux = flux
+        self.done: dict[int, tuple[int, str]] = {
+            position: (pk, number)
+            for position, pk, number in Invoice.objects.filter(flux=flux).values_list(
+                "flux_position", "pk", "number"
+            )
+        }
+        self.routes: dict[tuple[Any, ...], Outcome] = {}
+        self.taken: set[tuple[int, str, int]] = set()
+        self.sirens: dict[str, bool] = {}
+
+    def route(self, pivot: Pivot) -> Outcome:
+        """`check_routing`, remembered on every field of the invoice it reads (for the plain
+        cadres: a works or validator circuit's checks read more, and are not remembered)."""
+        code = (pivot.process_control.business_process_type or "").strip()
+        cadre = CadreFacturation.from_code(code) if code else None
+        if cadre is not None and cadre.value not in STRAIGHT_CADRES:
+            return check_routing(
+                pivot=pivot, flux_supplier=self.flux.supplier, depositor=self.flux.depositor
+            )
+        key = (
+            tuple(party_identifiers(pivot.seller)),
+            pivot.seller.name,
+            tuple(party_identifiers(pivot.buyer)),
+            pivot.buyer_reference or "",
+            pivot.purchase_order_reference or "",
+            pivot.issue_date,
+            pivot.process_control.business_process_type or "",
+        )
+        outcome = self.routes.get(key)
+        if outcome is None:
+            outcome = check_routing(
+                pivot=pivot, flux_supplier=self.flux.supplier, depositor=self.flux.depositor
+            )
+            self.routes[key] = outcome
+        return Outcome(routing=outcome.routing, problems=list(outcome.problems))
+
+    def siren_shared(self, pivot: Pivot, supplier: Structure) -> bool:
+        """Whether another structure has the seller's SIREN: only then can `check_unicity`
+        find anything (most suppliers have one établissement: one query per flux, not one
+        per invoice)."""
+        siren = seller_siren(pivot, supplier)
+        shared = self.sirens.get(siren)
+        if shared is None:
+            shared = self.sirens[siren] = (
+                not SIREN_RE.match(siren)
+                or Structure.objects.filter(identifier__startswith=siren)
+                .exclude(pk=supplier.pk)
+                .exists()
+            )
+        return shared
+
+
+@dataclass
+class Prepared:
+    """A document validated, read and routed: what its invoice is made of."""
+
+    position: int
+    member: Member
+    pivot: Pivot
+    routing: Routing
+    detected: str | None
+    warnings: list[dict[str, Any]]
+
+    @property
+    def key(self) -> tuple[int, str, int]:
+        return (self.routing.supplier.pk, self.pivot.number, self.pivot.issue_date.year)
+
+
+def _integrate_chunk(
+    run: FluxRun, start: int, members: list[Member], last_attempt: bool
+) -> list[Item]:
+    """Documents start.. of the flux: each checked on its own, then the accepted ones written
+    together, in one transaction (all of the chunk's invoices or none of them)."""
+    items: dict[int, Item] = {}
+    ready: list[Prepared] = []
+    for position, member in enumerate(members, start):
+        done = run.done.get(position)
+        if done is not None:  # made by an earlier run (a retried task, the sweeper)
+            items[position] = Item(
+                position,
+                member.name,
+                number=done[1],
+                outcome=ItemOutcome.INTEGREE,
+                invoice_id=done[0],
+            )
+            continue
+        try:
+            prepared = _prepare(run, position, member)
         except EngineUnavailable as exc:
             if not last_attempt:
-                return _wait(flux, str(exc))
-            items.append(
-                Item(
-                    position,
-                    member.name,
-                    errors=[
-                        Problem(
-                            "CHOEUR-MOTEUR-01",
-                            "La facture n'a pas pu être contrôlée : le moteur de validation est "
-                            f"indisponible ({exc}). Elle n'est pas acceptée sans contrôle ; "
-                            "déposez-la de nouveau plus tard.",
-                            member.name,
-                        ).as_dict()
-                    ],
-                )
+                raise
+            items[position] = Item(
+                position,
+                member.name,
+                errors=[
+                    Problem(
+                        "CHOEUR-MOTEUR-01",
+                        "La facture n'a pas pu être contrôlée : le moteur de validation est "
+                        f"indisponible ({exc}). Elle n'est pas acceptée sans contrôle ; "
+                        "déposez-la de nouveau plus tard.",
+                        member.name,
+                    ).as_dict()
+                ],
             )
-    return _finish(flux, items=items, errors=[])
+            continue
+        if isinstance(prepared, Item):
+            items[position] = prepared
+        else:
+            ready.append(prepared)
+    ready = _without_duplicates(run, ready, items)
+    # A plain supplier invoice goes to its recipient at once: written in bulk. Any other cadre
+    # may have a circuit first (`route_after_deposit`): one by one.
+    straight = [p for p in ready if p.routing.cadre in STRAIGHT_CADRES]
+    one_by_one = [p for p in ready if p.routing.cadre not in STRAIGHT_CADRES]
+    if straight:
+        try:
+            with transaction.atomic():
+                written = _write_chunk(run, straight)
+        except IntegrityError:
+            # A concurrent run of this flux, or the same number deposited meanwhile: each
+            # document again on its own, which tells which one it was.
+            one_by_one = straight + one_by_one
+        else:
+            for p, invoice in zip(straight, written, strict=True):
+                items[p.position] = _item_integrated(p.position, p.member.name, invoice)
+                items[p.position].warnings = p.warnings
+    for p in sorted(one_by_one, key=lambda p: p.position):
+        items[p.position] = _create_one(run, p)
+    return [items[position] for position in sorted(items)]
+
+
+def _without_duplicates(
+    run: FluxRun, ready: list[Prepared], items: dict[int, Item]
+) -> list[Prepared]:
+    """Drop (as rejected items) the documents whose supplier + number + year exists already,
+    in the database or earlier in this flux: one query for the whole chunk. The invoice of this
+    very document, made by a concurrent run of the flux since this one looked, is taken as is."""
+    if not ready:
+        return ready
+    keys = {p.key for p in ready}
+    found = {
+        (supplier, number, year): (status, flux_id, position, pk)
+        for supplier, number, year, status, flux_id, position, pk in Invoice.objects.filter(
+            supplier_id__in={k[0] for k in keys},
+            number__in={k[1] for k in keys},
+            issue_year__in={k[2] for k in keys},
+        ).values_list(
+            "supplier_id", "number", "issue_year", "status", "flux_id", "flux_position", "pk"
+        )
+        if (supplier, number, year) in keys
+    }
+    kept = []
+    for p in ready:
+        status, flux_id, position, pk = found.get(p.key, ("", None, None, None))
+        if flux_id == run.flux.pk and position == p.position:
+            items[p.position] = Item(
+                p.position,
+                p.member.name,
+                number=p.pivot.number,
+                outcome=ItemOutcome.INTEGREE,
+                invoice_id=pk,
+            )
+            continue
+        if p.key in found or p.key in run.taken:
+            problem = _duplicate_problem(p.pivot.number, rejected=status == InvoiceStatus.REJETEE)
+            items[p.position] = _item_rejected(
+                p.position, p.member.name, p.pivot.number, [problem], p.warnings
+            )
+            continue
+        run.taken.add(p.key)
+        kept.append(p)
+    return kept
 
 
 def _documents(flux: Flux) -> list[Member]:
@@ -159,10 +347,9 @@ def _read(stored: StoredFile | None) -> bytes:
     return stored.read()
 
 
-def _integrate_one(flux: Flux, position: int, member: Member) -> Item:
-    existing = Invoice.objects.filter(flux=flux, flux_position=position).first()
-    if existing is not None:
-        return _item_integrated(position, member.name, existing)
+def _prepare(run: FluxRun, position: int, member: Member) -> Prepared | Item:
+    """Validate, read and check one document: what its invoice needs, or its rejection."""
+    flux = run.flux
     problems: list[Problem] = []
     warnings: list[dict[str, Any]] = []
     try:
@@ -212,9 +399,10 @@ def _integrate_one(flux: Flux, position: int, member: Member) -> Item:
     problems += check_amounts(pivot)
     extra = list(flux.attachments.values_list("name", "file__size")) if position == 0 else []
     problems += check_attachments(pivot, extra, main_size=len(member.data))
-    outcome = check_routing(pivot=pivot, flux_supplier=flux.supplier, depositor=flux.depositor)
+    outcome = run.route(pivot)
     problems += outcome.problems
-    if outcome.routing is not None:  # the reform's unicity key (checks.check_unicity)
+    if outcome.routing is not None and run.siren_shared(pivot, outcome.routing.supplier):
+        # the reform's unicity key (checks.check_unicity)
         problems += check_unicity(pivot, supplier=outcome.routing.supplier)
     if flux.form_data_id is not None:
         # A PDF deposit: the PDF the buyer receives may carry an invoice of its own.
@@ -223,19 +411,22 @@ def _integrate_one(flux: Flux, position: int, member: Member) -> Item:
         )
     if problems or outcome.routing is None:
         return _item_rejected(position, member.name, number, problems, warnings)
-    duplicate = _duplicate(outcome.routing, pivot)
-    if duplicate is not None:
-        return _item_rejected(position, member.name, number, [duplicate], warnings)
+    return Prepared(position, member, pivot, outcome.routing, detected, warnings)
+
+
+def _create_one(run: FluxRun, p: Prepared) -> Item:
+    """One invoice in its own transaction, the post-routing step included."""
+    flux = run.flux
     try:
-        invoice = _create_invoice(flux, position, member, pivot, outcome.routing, detected)
+        invoice = _create_invoice(flux, p.position, p.member, p.pivot, p.routing, p.detected)
     except IntegrityError:
-        again = Invoice.objects.filter(flux=flux, flux_position=position).first()
+        again = Invoice.objects.filter(flux=flux, flux_position=p.position).first()
         if again is not None:  # a concurrent run integrated it first
-            return _item_integrated(position, member.name, again)
-        dup = _duplicate(outcome.routing, pivot) or _duplicate_problem(pivot.number, rejected=False)
-        return _item_rejected(position, member.name, number, [dup], warnings)
-    item = _item_integrated(position, member.name, invoice)
-    item.warnings = warnings
+            return _item_integrated(p.position, p.member.name, again)
+        dup = _duplicate(p.routing, p.pivot) or _duplicate_problem(p.pivot.number, rejected=False)
+        return _item_rejected(p.position, p.member.name, p.pivot.number, [dup], p.warnings)
+    item = _item_integrated(p.position, p.member.name, invoice)
+    item.warnings = p.warnings
     return item
 
 
@@ -328,127 +519,215 @@ def _embedded_xml(data: bytes) -> bytes | None:
     return files[0].content if files else None
 
 
+# Stored already (the deposit itself), bytes to store (data, name, content type), or nothing.
+FileSpec = StoredFile | tuple[bytes, str, str] | None
+
+
+def _files_of(
+    flux: Flux, position: int, member: Member, detected: str | None
+) -> tuple[FileSpec, FileSpec]:
+    """The invoice's (main document, XML)."""
+    whole = flux.original is not None and flux.original.size == len(member.data) and position == 0
+    if flux.form_data_id is not None:  # PDF deposit: the PDF is the main document
+        return flux.original, flux.form_data
+    if detected == "facturx":
+        main: FileSpec = flux.original if whole else (member.data, member.name, "application/pdf")
+        embedded = _embedded_xml(member.data)
+        return main, (embedded, "factur-x.xml", "application/xml") if embedded else None
+    # E1: a readable PDF is rendered from the XML when first asked for (never here).
+    return None, flux.original if whole else (member.data, member.name, "application/xml")
+
+
+def _store(spec: FileSpec, user: Any) -> StoredFile | None:
+    if isinstance(spec, tuple):
+        data, name, content_type = spec
+        return stored_file_create(data=data, name=name, content_type=content_type, user=user)
+    return spec
+
+
+def _invoice_row(
+    flux: Flux,
+    p: Prepared,
+    main: StoredFile | None,
+    xml: StoredFile | None,
+    status: str,
+) -> Invoice:
+    pivot, routing = p.pivot, p.routing
+    totals = pivot.totals
+    zero = Decimal("0.00")
+    fingerprint = main.sha256 if main is not None else xml.sha256 if xml is not None else ""
+    return Invoice(
+        flux=flux,
+        flux_position=p.position,
+        mode_depot=flux.mode_depot,
+        syntax=SYNTAXE_BY_DETECTED.get(p.detected or "", ""),
+        supplier=routing.supplier,
+        recipient=routing.recipient,
+        service=routing.service,
+        engagement_number=routing.engagement_number,
+        cadre=routing.cadre,
+        type=invoice_type_of(pivot.type_code.value),
+        type_code=pivot.type_code.value[:3],
+        number=pivot.number[:100],
+        issue_date=pivot.issue_date,
+        issue_year=pivot.issue_date.year,
+        due_date=pivot.due_date,
+        currency=pivot.currency_code[:3],
+        tva_regime=tva_regime_of(pivot),
+        total_ht=totals.tax_exclusive_amount,
+        total_tva=totals.vat_total_amount if totals.vat_total_amount is not None else zero,
+        total_ttc=totals.tax_inclusive_amount,
+        amount_due=totals.payable_amount,
+        vat_breakdown=[
+            {
+                "category": row.category.value,
+                "rate": None if row.rate is None else str(row.rate),
+                "base": str(row.taxable_amount),
+                "tax": str(row.tax_amount),
+            }
+            for row in pivot.vat_breakdown
+        ],
+        seller_name=pivot.seller.name[:255],
+        buyer_name=pivot.buyer.name[:255],
+        bank_account=_bank_account(pivot),
+        comment=flux.comment,
+        status=status,
+        main_document=main,
+        xml=xml,
+        fingerprint=fingerprint,
+        deposited_by=flux.depositor,
+    )
+
+
+def _lines(invoice: Invoice, pivot: Pivot) -> list[InvoiceLine]:
+    zero = Decimal("0.00")
+    return [
+        InvoiceLine(
+            invoice=invoice,
+            position=index,
+            line_id=line.id[:100],
+            designation=line.item.name[:500],
+            reference=(line.item.seller_id or "")[:100],
+            quantity=line.quantity,
+            unit=line.unit_code[:10],
+            unit_price=line.price.net_price,
+            discount=sum((a.amount for a in line.allowances), zero),
+            vat_category=line.vat_category.value[:5],
+            vat_rate=line.vat_rate,
+            net_amount=line.net_amount,
+        )
+        for index, line in enumerate(pivot.lines)
+    ]
+
+
+def _attachments(flux: Flux, invoice: Invoice, p: Prepared) -> None:
+    """The files embedded in the invoice (BG-24), those deposited with the flux, and for a PDF
+    deposit the PDF itself, attached to the new invoice."""
+    user = flux.depositor
+    for doc in p.pivot.additional_documents:
+        if doc.attachment is None:
+            continue
+        name = doc.attachment.filename or doc.reference
+        Attachment.objects.create(
+            invoice=invoice,
+            name=name[:255],
+            file=stored_file_create(
+                data=doc.attachment.content,
+                name=name,
+                content_type=doc.attachment.mime_code,
+                user=user,
+            ),
+            added_by=user,
+            added_on_status=InvoiceStatus.DEPOSEE,
+        )
+    if p.position == 0:
+        flux.attachments.filter(invoice__isnull=True).update(
+            invoice=invoice, added_on_status=InvoiceStatus.DEPOSEE
+        )
+    if flux.form_data_id is not None:  # PDF deposit (portal or API): the PDF is the invoice
+        Attachment.objects.get_or_create(
+            invoice=invoice,
+            kind=AttachmentKind.PRINCIPALE,
+            defaults={"name": flux.filename, "file": flux.original, "added_by": user},
+        )
+
+
+def _write_chunk(run: FluxRun, ready: list[Prepared]) -> list[Invoice]:
+    """The chunk's invoices, straight MISE_A_DISPOSITION, in the caller's transaction: stored
+    files, invoices, lines, both history rows and both audit rows of each, one INSERT per
+    table (the history still says « (dépôt) → DEPOSEE → MISE_A_DISPOSITION »)."""
+    flux = run.flux
+    user = flux.depositor
+    specs = [_files_of(flux, p.position, p.member, p.detected) for p in ready]
+    to_store = [spec for pair in specs for spec in pair if isinstance(spec, tuple)]
+    stored = iter(stored_files_create(to_store, user=user) if to_store else [])
+
+    def resolve(spec: FileSpec) -> StoredFile | None:
+        return next(stored) if isinstance(spec, tuple) else spec
+
+    invoices = []
+    for p, (main_spec, xml_spec) in zip(ready, specs, strict=True):
+        main = resolve(main_spec)
+        xml = resolve(xml_spec)
+        invoices.append(_invoice_row(flux, p, main, xml, InvoiceStatus.MISE_A_DISPOSITION))
+    Invoice.objects.bulk_create(invoices)
+    InvoiceLine.objects.bulk_create(
+        [
+            line
+            for p, invoice in zip(ready, invoices, strict=True)
+            for line in _lines(invoice, p.pivot)
+        ]
+    )
+    history = []
+    audit = []
+    for p, invoice in zip(ready, invoices, strict=True):
+        _attachments(flux, invoice, p)
+        history += [
+            status_change_entry(
+                invoice=invoice, from_status="", to_status=InvoiceStatus.DEPOSEE, actor=user
+            ),
+            status_change_entry(
+                invoice=invoice,
+                from_status=InvoiceStatus.DEPOSEE,
+                to_status=InvoiceStatus.MISE_A_DISPOSITION,
+                actor=None,
+            ),
+        ]
+        audit += [
+            audit_log_entry(
+                actor=user,
+                action="invoice.deposit",
+                obj=invoice,
+                after={"number": invoice.number, "flux": flux.numero, "status": "DEPOSEE"},
+            ),
+            audit_log_entry(
+                actor=None,
+                action="invoice.status",
+                obj=invoice,
+                before={"status": InvoiceStatus.DEPOSEE},
+                after={"status": InvoiceStatus.MISE_A_DISPOSITION, "reason": ""},
+            ),
+        ]
+    InvoiceStatusChange.objects.bulk_create(history)
+    AuditLog.objects.bulk_create(audit)
+    for p, invoice in zip(ready, invoices, strict=True):
+        run.done[p.position] = (invoice.pk, invoice.number)
+    return invoices
+
+
 def _create_invoice(
     flux: Flux, position: int, member: Member, pivot: Pivot, routing: Routing, detected: str | None
 ) -> Invoice:
     user = flux.depositor
-    if flux.form_data_id is not None:  # PDF deposit: the PDF is the main document
-        main: StoredFile | None = flux.original
-        xml: StoredFile | None = flux.form_data
-        fingerprint = flux.original.sha256
-    elif detected == "facturx":
-        main = flux.original if flux.original.size == len(member.data) and position == 0 else None
-        if main is None:
-            main = stored_file_create(
-                data=member.data, name=member.name, content_type="application/pdf", user=user
-            )
-        embedded = _embedded_xml(member.data)
-        xml = (
-            stored_file_create(
-                data=embedded, name="factur-x.xml", content_type="application/xml", user=user
-            )
-            if embedded
-            else None
-        )
-        fingerprint = main.sha256
-    else:
-        main = None  # E1: a readable PDF is rendered from the XML when first asked for
-        if flux.original.size == len(member.data) and position == 0:
-            xml = flux.original
-        else:
-            xml = stored_file_create(
-                data=member.data, name=member.name, content_type="application/xml", user=user
-            )
-        fingerprint = xml.sha256
-    totals = pivot.totals
-    zero = Decimal("0.00")
+    p = Prepared(position, member, pivot, routing, detected, [])
+    main_spec, xml_spec = _files_of(flux, position, member, detected)
+    main = _store(main_spec, user)
+    xml = _store(xml_spec, user)
     with transaction.atomic():
-        invoice = Invoice.objects.create(
-            flux=flux,
-            flux_position=position,
-            mode_depot=flux.mode_depot,
-            syntax=SYNTAXE_BY_DETECTED.get(detected or "", ""),
-            supplier=routing.supplier,
-            recipient=routing.recipient,
-            service=routing.service,
-            engagement_number=routing.engagement_number,
-            cadre=routing.cadre,
-            type=invoice_type_of(pivot.type_code.value),
-            type_code=pivot.type_code.value[:3],
-            number=pivot.number[:100],
-            issue_date=pivot.issue_date,
-            issue_year=pivot.issue_date.year,
-            due_date=pivot.due_date,
-            currency=pivot.currency_code[:3],
-            tva_regime=tva_regime_of(pivot),
-            total_ht=totals.tax_exclusive_amount,
-            total_tva=totals.vat_total_amount if totals.vat_total_amount is not None else zero,
-            total_ttc=totals.tax_inclusive_amount,
-            amount_due=totals.payable_amount,
-            vat_breakdown=[
-                {
-                    "category": row.category.value,
-                    "rate": None if row.rate is None else str(row.rate),
-                    "base": str(row.taxable_amount),
-                    "tax": str(row.tax_amount),
-                }
-                for row in pivot.vat_breakdown
-            ],
-            seller_name=pivot.seller.name[:255],
-            buyer_name=pivot.buyer.name[:255],
-            bank_account=_bank_account(pivot),
-            comment=flux.comment,
-            status=InvoiceStatus.DEPOSEE,
-            main_document=main,
-            xml=xml,
-            fingerprint=fingerprint,
-            deposited_by=user,
-        )
-        InvoiceLine.objects.bulk_create(
-            [
-                InvoiceLine(
-                    invoice=invoice,
-                    position=index,
-                    line_id=line.id[:100],
-                    designation=line.item.name[:500],
-                    reference=(line.item.seller_id or "")[:100],
-                    quantity=line.quantity,
-                    unit=line.unit_code[:10],
-                    unit_price=line.price.net_price,
-                    discount=sum((a.amount for a in line.allowances), zero),
-                    vat_category=line.vat_category.value[:5],
-                    vat_rate=line.vat_rate,
-                    net_amount=line.net_amount,
-                )
-                for index, line in enumerate(pivot.lines)
-            ]
-        )
-        for doc in pivot.additional_documents:
-            if doc.attachment is None:
-                continue
-            name = doc.attachment.filename or doc.reference
-            Attachment.objects.create(
-                invoice=invoice,
-                name=name[:255],
-                file=stored_file_create(
-                    data=doc.attachment.content,
-                    name=name,
-                    content_type=doc.attachment.mime_code,
-                    user=user,
-                ),
-                added_by=user,
-                added_on_status=InvoiceStatus.DEPOSEE,
-            )
-        if position == 0:
-            flux.attachments.filter(invoice__isnull=True).update(
-                invoice=invoice, added_on_status=InvoiceStatus.DEPOSEE
-            )
-        if flux.form_data_id is not None:  # PDF deposit (portal or API): the PDF is the invoice
-            Attachment.objects.get_or_create(
-                invoice=invoice,
-                kind=AttachmentKind.PRINCIPALE,
-                defaults={"name": flux.filename, "file": flux.original, "added_by": user},
-            )
+        invoice = _invoice_row(flux, p, main, xml, InvoiceStatus.DEPOSEE)
+        invoice.save(force_insert=True)
+        InvoiceLine.objects.bulk_create(_lines(invoice, pivot))
+        _attachments(flux, invoice, p)
         history_start(invoice=invoice, actor=user)
         audit_log_write(
             actor=user,
@@ -573,8 +852,6 @@ def _notify(flux: Flux, *, integrated: int, total: int) -> None:
 
 def flux_sweep(*, older_than: dt.timedelta | None = None) -> list[int]:
     """Queue again every flux stuck in a non-final state (a lost task, a killed worker)."""
-    from choeur.invoices.services.deposit import queue_integration
-
     if older_than is None:
         older_than = dt.timedelta(
             seconds=int(getattr(settings, "INVOICES_SWEEP_AFTER_SECONDS", 120))
@@ -587,5 +864,5 @@ def flux_sweep(*, older_than: dt.timedelta | None = None) -> list[int]:
     )
     for flux in stuck:
         Flux.objects.filter(pk=flux.pk).update(status_changed_at=timezone.now())
-        queue_integration(flux)
+        send("invoices.flux_integrate", flux.pk)
     return [f.pk for f in stuck]
