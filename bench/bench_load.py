@@ -215,12 +215,29 @@ def _token(base: str, api: dict[str, str]) -> str:
     return str(response.json()["access_token"])
 
 
+def _cpu_seconds(master: int) -> float:
+    """User + system CPU of gunicorn's worker processes so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return 0.0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[max(int(len(ordered) * q + 0.5) - 1, 0)]
 
 
-def _load(base: str, world: dict[str, Any]) -> dict[str, Any]:
+def _load(base: str, world: dict[str, Any], master: int) -> dict[str, Any]:
     token = _token(base, world["api"])
     kinds = ["supplier", "buyer", "supplier", "buyer", "api"]
     # One unmeasured pass over every page (first requests of each process: URL conf, templates).
@@ -236,12 +253,14 @@ def _load(base: str, world: dict[str, Any]) -> dict[str, Any]:
     ]
     started = time.monotonic()
     load_before = os.getloadavg()[0]
+    cpu_before = _cpu_seconds(master)
     for user in users:
         user.start()
     for user in users:
         user.join()
     elapsed = time.monotonic() - started
     load_after = os.getloadavg()[0]
+    cpu = _cpu_seconds(master) - cpu_before
     by_label: dict[str, list[tuple[float, bool, str]]] = {}
     for label, ms, ok, why in results:
         by_label.setdefault(label, []).append((ms, ok, why))
@@ -266,6 +285,7 @@ def _load(base: str, world: dict[str, Any]) -> dict[str, Any]:
         )
     return {
         "loadavg": (load_before, load_after),
+        "web_cpu_ms_per_request": cpu * 1000 / max(len(results), 1),
         "elapsed": elapsed,
         "requests": len(results),
         "errors": sum(1 for r in results if not r[2]),
@@ -305,7 +325,8 @@ def _report(world: dict[str, Any], load: dict[str, Any], plans: list[dict[str, A
         f"{INVOICES:,} invoices, {USERS} users, {SECONDS:.0f} s, gunicorn {WEB_WORKERS} x 4 threads: "
         f"{load['requests']} requests ({load['requests'] / load['elapsed']:.1f}/s), "
         f"{load['errors']} errors; all pages p50 {load['all_p50']:.0f} ms, p95 {load['all_p95']:.0f} ms; "
-        f"load average {load['loadavg'][0]:.1f} before, {load['loadavg'][1]:.1f} after.",
+        f"load average {load['loadavg'][0]:.1f} before, {load['loadavg'][1]:.1f} after; "
+        f"web CPU {load['web_cpu_ms_per_request']:.0f} ms per request.",
         "",
         "| page | n | p50 ms | p95 ms | max ms | errors |",
         "|---|---|---|---|---|---|",
@@ -364,7 +385,7 @@ def run() -> list[dict[str, str]]:
             )  # fmt: skip
             base = f"http://127.0.0.1:{port}"
             _wait_up(base)
-            load = _load(base, world)
+            load = _load(base, world, web.pid)
             slow = [p["label"] for p in load["pages"] if p["p95"] > TARGET_MS]
             plans = _explain(env, world, slow)
     except RuntimeError as exc:
@@ -391,7 +412,9 @@ def run() -> list[dict[str, str]]:
         _row(
             f"{USERS} utilisateurs, {SECONDS:.0f} s",
             f"{load['requests']} requêtes ({load['requests'] / load['elapsed']:.1f}/s), "
-            f"{load['errors']} erreurs, p50 {load['all_p50']:.0f} ms, p95 {load['all_p95']:.0f} ms",
+            f"{load['errors']} erreurs, p50 {load['all_p50']:.0f} ms, p95 {load['all_p95']:.0f} ms, "
+            f"CPU web {load['web_cpu_ms_per_request']:.0f} ms par requête, charge "
+            f"{load['loadavg'][0]:.1f} -> {load['loadavg'][1]:.1f}",
         )
     )
     for page in load["pages"]:
