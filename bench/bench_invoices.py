@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -98,12 +99,14 @@ def measure_in_process(label: str, database_url: str) -> list[dict[str, str]]:
         _row(
             f"{label} en processus, factures unitaires ({SINGLE} flux)",
             f"{f['single_rate']:.1f} factures/s (médiane {f['single_median_ms']:.0f} ms "
-            f"du dépôt à MISE_A_DISPOSITION, p95 {f['single_p95_ms']:.0f} ms)",
+            f"du dépôt à MISE_A_DISPOSITION, p95 {f['single_p95_ms']:.0f} ms ; "
+            f"{f.get('single_cpu_rate', 0):.0f} par seconde de CPU du processus)",
         ),
         _row(
             f"{label} en processus, archive ZIP de {ARCHIVE} factures",
             f"{f['archive_rate']:.1f} factures/s ({f['archive_seconds']:.1f} s, "
-            f"flux {f['archive_status']})",
+            f"flux {f['archive_status']} ; {f.get('archive_cpu_rate', 0):.0f} par seconde de CPU "
+            "du processus)",
         ),
         _row(
             f"{label}, requêtes SQL par facture",
@@ -128,13 +131,15 @@ def measure_workers(database_url: str) -> list[dict[str, str]]:
                 _row(
                     f"PostgreSQL + RabbitMQ, {count} processus worker, "
                     f"{f['archives']} archives de {ARCHIVE} factures",
-                    f"{f['archive_rate']:.0f} factures/s ({f['archive_seconds']:.1f} s)",
+                    f"{f['archive_rate']:.0f} factures/s ({f['archive_seconds']:.1f} s ; "
+                    f"{f.get('archive_cpu_rate', 0):.0f} par seconde de CPU des workers)",
                 ),
                 _row(
                     f"PostgreSQL + RabbitMQ, {count} processus worker, "
                     f"{WORKER_SINGLE} flux unitaires",
-                    f"{f['single_rate']:.0f} factures/s ({f['single_seconds']:.1f} s ; dépôt seul "
-                    f"{f['deposit_rate']:.0f} flux/s dans un processus)",
+                    f"{f['single_rate']:.0f} factures/s ({f['single_seconds']:.1f} s ; "
+                    f"{f.get('single_cpu_rate', 0):.0f} par seconde de CPU des workers ; dépôt "
+                    f"seul {f['deposit_rate']:.0f} flux/s dans un processus)",
                 ),
             ]
     return rows
@@ -272,10 +277,10 @@ def _in_process_main() -> None:
     import cProfile
 
     supplier, recipient, user = _setup()
-    import choeur.einvoice as einvoice
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    import choeur.einvoice as einvoice
     from choeur.invoices.enums import FluxStatus
     from choeur.invoices.models import Flux, Invoice
     from choeur.invoices.services.deposit import Upload, flux_deposit
@@ -285,6 +290,7 @@ def _in_process_main() -> None:
     singles = [xml(f"U-{i:05d}") for i in range(SINGLE)]
     durations = []
     started = time.perf_counter()
+    cpu = time.process_time()
     for i, data in enumerate(singles):
         t0 = time.perf_counter()
         flux = flux_deposit(user=user, supplier=supplier, upload=Upload(f"u{i}.xml", data))
@@ -292,12 +298,15 @@ def _in_process_main() -> None:
         flux.refresh_from_db()
         assert flux.status == FluxStatus.IN_INTEGRE, flux.report
     single_seconds = time.perf_counter() - started
+    single_cpu = time.process_time() - cpu
     with CaptureQueriesContext(connection) as single_queries:
         flux_deposit(user=user, supplier=supplier, upload=Upload("q.xml", xml("Q-00001")))
     archive = _zip(xml, "A", ARCHIVE)
     started = time.perf_counter()
+    cpu = time.process_time()
     flux = flux_deposit(user=user, supplier=supplier, upload=Upload("lot.zip", archive))
     archive_seconds = time.perf_counter() - started
+    archive_cpu = time.process_time() - cpu
     flux = Flux.objects.get(pk=flux.pk)
     assert Invoice.objects.filter(flux=flux, status="MISE_A_DISPOSITION").count() == ARCHIVE
     # Queries and profile of one archive's integration (the task's body, deposit excluded).
@@ -306,7 +315,11 @@ def _in_process_main() -> None:
     profiled = min(ARCHIVE, 200)
     settings_eager(False)
     for prefix in ("P", "R"):
-        flux_deposit(user=user, supplier=supplier, upload=Upload(f"{prefix}.zip", _zip(xml, prefix, profiled)))
+        flux_deposit(
+            user=user,
+            supplier=supplier,
+            upload=Upload(f"{prefix}.zip", _zip(xml, prefix, profiled)),
+        )
     settings_eager(True)
     waiting = list(Flux.objects.filter(status=FluxStatus.IN_RECU).order_by("pk"))
     with CaptureQueriesContext(connection) as archive_queries:
@@ -327,6 +340,8 @@ def _in_process_main() -> None:
                 "archive_rate": ARCHIVE / archive_seconds,
                 "archive_seconds": archive_seconds,
                 "archive_status": flux.status,
+                "single_cpu_rate": SINGLE / single_cpu,
+                "archive_cpu_rate": ARCHIVE / archive_cpu,
                 "queries_single": len(single_queries),
                 "queries_archive": len(archive_queries) / profiled,
                 "profiled": profiled,
@@ -375,16 +390,22 @@ def _workers_main(count: int) -> None:
             for name, body in zip(names, data, strict=True)
         ]
         deposit_seconds = time.perf_counter() - t0
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         worker = _start_worker(count, queue)
         try:
             deadline = time.monotonic() + 900
-            while Flux.objects.filter(pk__in=fluxes).exclude(status__in=FLUX_FINAL_STATUSES).exists():
+            while (
+                Flux.objects.filter(pk__in=fluxes).exclude(status__in=FLUX_FINAL_STATUSES).exists()
+            ):
                 if worker.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit(f"worker arrêté ou trop lent ({worker.returncode})")
                 time.sleep(0.2)
         finally:
             worker.terminate()
             worker.wait(timeout=60)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # The CPU the worker processes used (start-up included), PostgreSQL's not counted.
+        worker_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         integrated = Invoice.objects.filter(flux__in=fluxes, status="MISE_A_DISPOSITION").count()
         expected = archives * ARCHIVE if case == "archive" else WORKER_SINGLE
         assert integrated == expected, (integrated, expected)
@@ -402,6 +423,7 @@ def _workers_main(count: int) -> None:
         seconds = (last - first).total_seconds()
         figures[f"{case}_rate"] = expected / seconds
         figures[f"{case}_seconds"] = seconds
+        figures[f"{case}_cpu_rate"] = expected / worker_cpu
         if case == "archive":
             figures["archives"] = archives
         else:
