@@ -241,3 +241,46 @@ def test_a12_has_one_level_only(client, world, prime, django_capture_on_commit_c
     )
     assert "Un second valideur ne se renseigne que pour" in page.content.decode()
     assert Invoice.objects.count() == 0
+
+
+def test_refusal_with_an_attachment_and_a_bad_one(
+    client, world, prime, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _deposit(client, world, django_capture_on_commit_callbacks)
+    invoice = Invoice.objects.get()
+    client.force_login(prime[1])
+    url = reverse("validation:detail", args=[invoice.pk])
+    bad = client.post(
+        url,
+        {
+            "action": "REFUS",
+            "motif": "PIECES_MANQUANTES",
+            "piece_jointe": SimpleUploadedFile("constat.exe", b"MZ", "application/octet-stream"),
+        },
+    )
+    assert bad.status_code == 200
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.A_VALIDER_1
+    assert not invoice.attachments.filter(name="constat.exe").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url,
+            {
+                "action": "REFUS",
+                "motif": "PIECES_MANQUANTES",
+                "commentaire": "Le PV de réception manque.",
+                "piece_jointe": SimpleUploadedFile(
+                    "constat.pdf", b"%PDF-1.4 constat", "application/pdf"
+                ),
+            },
+        )
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.REFUSEE_1
+    decision = ValidationDecision.objects.get(invoice=invoice)
+    assert decision.attachment is not None and decision.attachment.name == "constat.pdf"
+    assert decision.reason_code == "PIECES_MANQUANTES"
+    client.force_login(world.user)
+    page = client.get(reverse("validation:supplier", args=[invoice.pk])).content.decode()
+    assert "constat.pdf" in page and "Le PV de réception manque." in page
