@@ -11,12 +11,13 @@ other way round), the path relative to the group's element (`a/b`, `a/b@attribut
 the element itself), how its text converts (`Codec`), the BT for messages, whether it is
 mandatory, whether it repeats (`many`) and, for a sub-group, the sub-table.
 
-Reading compiles a table into a trie of Clark tags once; a group element is read in one pass
+Reading turns a table into a trie of Clark tags once; a group element is read in one pass
 over the children the table names (never a search of the whole tree, never ElementPath), each
-path's first element in document order, every one for `many`. Writing walks the same terms in
+path's first element in document order, every one for `many`. Writing takes the same terms in
 order and emits XML text directly, in the format lxml's `pretty_print` gives: an element is
 written only when it holds a value (EN 16931 has no empty terms), constants of the syntax
-(`const`, e.g. `cac:TaxScheme/cbc:ID` = VAT) never make an element exist on their own.
+(`const`, e.g. `cac:TaxScheme/cbc:ID` = VAT) never make an element exist on their own. Both
+directions are compiled to one Python function per table (`_codegen`), once per process.
 
 What a syntax cannot say as a path (a choice between two elements, an identifier that belongs to
 another group by its scheme, a list split by a code) is a `Custom` term: a pair of functions,
@@ -159,19 +160,11 @@ class _Indicator(Codec):
         return ("true" if value else "false"), ()
 
 
-class _Element(Codec):
-    """The element itself, for a custom reader."""
-
-    def read(self, el: _El, where: str) -> _El:
-        return el
-
-
 TEXT: Codec = _Text()
 DECIMAL: Codec = _Decimal()
 ISO_DATE: Codec = _IsoDate()
 DATE_102: Codec = _Date102()
 INDICATOR: Codec = _Indicator()
-ELEMENT: Codec = _Element()
 
 
 # --- tables -------------------------------------------------------------------------------------
@@ -377,7 +370,6 @@ def _bt(bt: str, values: Values) -> str:
 
 # --- writing ------------------------------------------------------------------------------------
 
-_ESCAPE_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ESCAPE_ATTR = str.maketrans(
     {
         "&": "&amp;",

@@ -277,13 +277,40 @@ def compile_writer(table: Table) -> Callable[[Any, dict[Any, Any], list[str], in
             return f"obj.{attr_}"
         return f"{src.const(getter(attr_), 'G')}(obj)"
 
+    hoisted: dict[str, str] = {}  # nested group of the pivot -> local holding it
+
+    def group_local(prefix: str) -> str:
+        if prefix not in hoisted:
+            hoisted[prefix] = f"o{len(hoisted)}"
+            src.lines.insert(prologue, f"    {hoisted[prefix]} = obj.{prefix}")
+        return hoisted[prefix]
+
     def get_into(level: int, attr_: str) -> None:
         """`v = obj.a.b`, None when a group on the way is absent."""
         first, *rest = attr_.split(".")
+        if len(rest) == 1:
+            group = group_local(first)
+            src.emit(level, f"v = {group}.{rest[0]} if {group} is not None else None")
+            return
         src.emit(level, f"v = obj.{first}")
         for name in rest:
             src.emit(level, "if v is not None:")
             src.emit(level + 1, f"v = v.{name}")
+
+    def guard_of(element: Any) -> str | None:
+        """A test that one of the element's values may be there (see `_guard`)."""
+        attrs = _guard(element)
+        if attrs is None:
+            return None
+        tests = []
+        for attr_ in attrs:
+            first, *rest = attr_.split(".")
+            if len(rest) == 1:
+                group = group_local(first)
+                tests.append(f"({group} is not None and {group}.{rest[0]} is not None)")
+            else:
+                tests.append(f"obj.{first} is not None")
+        return " or ".join(dict.fromkeys(tests))
 
     def context_attrs(pairs: tuple[tuple[str, str], ...]) -> str:
         """An expression for the attributes taken from the writing context."""
@@ -398,7 +425,7 @@ def compile_writer(table: Table) -> Callable[[Any, dict[Any, Any], list[str], in
             elif isinstance(node, _WElem):
                 counter[0] += 1
                 mark, inner = f"m{counter[0]}", f"w{counter[0]}"
-                guard = _guard(node) if not node.keep else None
+                guard = guard_of(node) if not node.keep else None
                 if guard:
                     src.emit(level, f"if {guard}:")
                     level += 1
@@ -482,9 +509,9 @@ def compile_writer(table: Table) -> Callable[[Any, dict[Any, Any], list[str], in
     return src.build("write")
 
 
-def _guard(element: Any) -> str | None:
-    """`obj.a is not None or ...` over the attributes of an element's values: the element is
-    not even opened when they are all absent. None when a custom term writes inside."""
+def _guard(element: Any) -> list[str] | None:
+    """The attributes of an element's values (at most 4): the element is not even opened when
+    they are all absent. None when a custom term writes inside, or there are more."""
     from choeur.einvoice.readers._binding import _WCustom, _WElem, _WLeaf
 
     firsts: list[str] = []
@@ -499,14 +526,13 @@ def _guard(element: Any) -> str | None:
                 continue
             if isinstance(node, _WLeaf) and node.const is not None:
                 continue
-            first = node.attr.split(".")[0]
-            if first not in firsts:
-                firsts.append(first)
+            if node.attr not in firsts:
+                firsts.append(node.attr)
         return True
 
     if not collect(element.children) or not firsts or len(firsts) > 4:
         return None
-    return " or ".join(f"obj.{first} is not None" for first in firsts)
+    return firsts
 
 
 def _context_attributes(ctx: dict[Any, Any], pairs: tuple[tuple[str, str], ...]) -> str:
