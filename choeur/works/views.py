@@ -77,6 +77,11 @@ BADGES = {
 }
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The posted data, even empty (an empty POST is a submitted form, not a blank page)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _label(status: str) -> str:
     try:
         return LABELS[Status(status)]
@@ -205,7 +210,7 @@ def works_action(request: HttpRequest, invoice_id: int, action: str) -> HttpResp
     if action not in ACTIONS:
         raise Http404("Action inconnue.")
     role, target, label, reason_required = ACTIONS[action]
-    form = ReasonForm(request.POST or None, reason_required=reason_required)
+    form = ReasonForm(_posted(request), reason_required=reason_required)
     if request.method == "POST" and form.is_valid():
         try:
             works_act(
@@ -244,7 +249,7 @@ def works_document(request: HttpRequest, invoice_id: int, role: str) -> HttpResp
     if role not in (WorksRole.MOE, WorksRole.MOA):
         raise Http404("Rôle inconnu.")
     cadres = allowed_document_cadres(works, role)
-    form = DocumentForm(request.POST or None, request.FILES or None, cadres=cadres)
+    form = DocumentForm(_posted(request), request.FILES or None, cadres=cadres)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = None
@@ -346,7 +351,7 @@ def contract_new(request: HttpRequest) -> HttpResponse:
     choices = _engagement_choices(request.user)
     if not choices:
         raise Http404("Aucun engagement juridique à décrire.")
-    form = ContractForm(request.POST or None, engagements=choices)
+    form = ContractForm(_posted(request), engagements=choices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         engagement = EngagementJuridique.objects.select_related("structure").get(
