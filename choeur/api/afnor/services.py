@@ -72,9 +72,6 @@ FLOW_SYNTAX_BY_INVOICE = {
 INVOICE_RULES = (ProcessingRule.B2G, ProcessingRule.B2G_INT)
 CDAR_RULES = (ProcessingRule.B2G, ProcessingRule.B2G_INT, ProcessingRule.NOT_APPLICABLE)
 
-# The outcome codes of a refused CDAR whose cause is the status itself, not the message.
-CDAR_STATUS_REFUSALS = frozenset({"NOT_ALLOWED", "SAME_STATUS", "STALE"})
-
 
 def _now() -> Any:
     return timezone.now()
