@@ -689,3 +689,38 @@ def test_a_facturx_flow_offers_its_extracted_xml_as_converted_and_its_pdf_as_rea
     assert einvoice.read(converted.content).number == "FX-7"
     readable = supplier.call("GET", f"/flows/{flow_id}?docType=ReadableView")
     assert readable.status_code == 200 and readable.content == pdf
+
+
+def test_the_buyer_gets_the_sellers_statuses_as_lifecycle_flows_addressed_to_him(
+    supplier: FlowApi, buyer: FlowApi, django_capture_on_commit_callbacks: Any
+) -> None:
+    _, invoice = _deposit(supplier, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice_apply_action(
+            invoice=invoice,
+            to_status="SUSPENDUE",
+            actor_user=_tech_user(buyer),
+            actor_kind="RECIPIENT",
+            reason="Il manque le bon de livraison",
+        )
+        invoice_apply_action(
+            invoice=invoice,
+            to_status="COMPLETEE",
+            actor_user=_tech_user(supplier),
+            actor_kind="SUPPLIER",
+            reason="Le voici",
+        )
+    [completed] = buyer.call(
+        "POST", "/flows/search", body={"where": {"flowType": ["SupplierInvoiceLC"]}}
+    ).parsed["results"]
+    assert completed["flowDirection"] == "In"
+    cdar = buyer.call("GET", f"/flows/{completed['flowId']}?docType=Original").content
+    assert _status_code(cdar) == "209"  # Complétée: the seller's status, not 208, the buyer's own
+    assert_valid(cdar)
+    supplier_codes = [
+        _status_code(supplier.call("GET", f"/flows/{f['flowId']}?docType=Original").content)
+        for f in supplier.call(
+            "POST", "/flows/search", body={"where": {"flowType": ["CustomerInvoiceLC"]}}
+        ).parsed["results"]
+    ]
+    assert supplier_codes == ["200", "203", "208", "209"]

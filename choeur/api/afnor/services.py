@@ -44,7 +44,7 @@ from choeur.invoices.services.deposit import (
     flux_deposit,
 )
 from choeur.lifecycle.cdar import cdar_filename, lifecycle_apply_cdar
-from choeur.lifecycle.reform_codes import reform_status_for
+from choeur.lifecycle.reform_codes import SELLER_CODES, reform_status_for
 from choeur.notifications import webhooks as platform_webhooks
 from choeur.notifications.webhook_models import (
     WebhookDelivery,
@@ -315,44 +315,50 @@ def afnor_invoice_status_changed(*, invoice: Invoice, received: bool) -> None:
 
 
 def _lifecycle_flows(invoices: list[Invoice]) -> list[Flow]:
-    """The supplier's CustomerInvoiceLC flow of each history row that has a reform code and
-    no flow yet (the row's CDAR is written from the row itself when downloaded)."""
+    """The lifecycle flow of each history row that has a reform code and no flow yet: for the
+    supplier (CustomerInvoiceLC) every one; for the buyer (SupplierInvoiceLC) those the seller
+    sets (209 Complétée...), addressed to him. A row's CDAR is written from the row itself
+    when downloaded."""
     by_pk = {invoice.pk: invoice for invoice in invoices}
     if not by_pk:
         return []
     done = set(
         Flow.objects.filter(
-            change__invoice_id__in=by_pk, flow_type=FlowType.CUSTOMER_INVOICE_LC
-        ).values_list("change_id", flat=True)
+            change__invoice_id__in=by_pk,
+            flow_type__in=(FlowType.CUSTOMER_INVOICE_LC, FlowType.SUPPLIER_INVOICE_LC),
+        ).values_list("change_id", "flow_type")
     )
-    changes = (
-        InvoiceStatusChange.objects.filter(invoice_id__in=by_pk)
-        .exclude(pk__in=done)
-        .order_by("created_at", "pk")
-    )
+    changes = InvoiceStatusChange.objects.filter(invoice_id__in=by_pk).order_by("created_at", "pk")
     made = []
     for change in changes:
-        if reform_status_for(change.to_status) is None:
+        reform = reform_status_for(change.to_status)
+        if reform is None:
             continue
         invoice = by_pk[change.invoice_id]
         change.invoice = invoice
-        made.append(
-            Flow(
-                structure=invoice.supplier,
-                direction=FlowDirection.IN,
-                flow_type=FlowType.CUSTOMER_INVOICE_LC,
-                syntax=FlowSyntax.CDAR,
-                profile=FlowProfile.UNDEFINED,
-                processing_rule=ProcessingRule.B2G,
-                name=cdar_filename(change),
-                ack_status=AckStatus.OK,
-                change=change,
-                invoice=invoice,
-                # Each its own instant, so that `updatedAfter` polling splits them apart.
-                submitted_at=(now := _now()),
-                updated_at=now,
+        sides = [(invoice.supplier, FlowType.CUSTOMER_INVOICE_LC)]
+        if reform.code in SELLER_CODES:
+            sides.append((invoice.recipient, FlowType.SUPPLIER_INVOICE_LC))
+        for structure, flow_type in sides:
+            if (change.pk, flow_type) in done:
+                continue
+            made.append(
+                Flow(
+                    structure=structure,
+                    direction=FlowDirection.IN,
+                    flow_type=flow_type,
+                    syntax=FlowSyntax.CDAR,
+                    profile=FlowProfile.UNDEFINED,
+                    processing_rule=ProcessingRule.B2G,
+                    name=cdar_filename(change),
+                    ack_status=AckStatus.OK,
+                    change=change,
+                    invoice=invoice,
+                    # Each its own instant, so that `updatedAfter` polling splits them apart.
+                    submitted_at=(now := _now()),
+                    updated_at=now,
+                )
             )
-        )
     return _insert_new(made)
 
 
