@@ -284,3 +284,43 @@ def test_refusal_with_an_attachment_and_a_bad_one(
     client.force_login(world.user)
     page = client.get(reverse("validation:supplier", args=[invoice.pk])).content.decode()
     assert "constat.pdf" in page and "Le PV de réception manque." in page
+
+
+def test_pdf_deposit_of_a_subcontractor_goes_to_the_validator(
+    client, world, prime, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from choeur.invoices.enums import ModeDepot
+    from tests.invoices.test_saisie_views import text_pdf
+
+    client.force_login(world.user)
+    pdf = text_pdf("Facture n° ST-PDF-1 du 05/11/2026<br>Total HT : 1 000,00 €")
+    response = client.post(
+        reverse("invoices:upload_pdf"),
+        {"supplier": world.supplier.pk, "file": SimpleUploadedFile("st.pdf", pdf)},
+    )
+    data = form_data(
+        world,
+        action="submit",
+        number="ST-PDF-1",
+        issue_date="2026-11-05",
+        cadre="A9_FACTURE_SOUSTRAITANT",
+        valideur_1=PRIME_SIRET,
+    )
+    data.update(
+        {
+            "lines-TOTAL_FORMS": "1",
+            "lines-0-designation": "Selon facture jointe",
+            "lines-0-quantity": "1",
+            "lines-0-unit_price": "1000.00",
+            "lines-0-discount": "",
+            "lines-0-vat_rate": "20.00",
+        }
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], data)
+    invoice = Invoice.objects.get()
+    assert invoice.mode_depot == ModeDepot.DEPOT_PDF_PORTAIL
+    assert invoice.status == InvoiceStatus.A_VALIDER_1
+    assert invoice.validation.validator_1 == prime[0]
