@@ -270,6 +270,12 @@ def platform(
         yield running
     finally:
         running.stop()
+        # The test's queue goes with it (the broker is shared).
+        with contextlib.suppress(Exception):
+            from kombu import Connection
+
+            with Connection(os.environ.get("CELERY_BROKER_URL_FOR_TESTS", broker_url)) as conn:
+                conn.default_channel.queue_delete(running.queue)
 
 
 @dataclass
