@@ -57,6 +57,18 @@ PROFILED = [
     ("fichiers stockés", "core/files.py", "stored_file_create"),
     ("notifications et webhooks", "services/integration.py", "_notify"),
 ]
+PROFILED_SINGLE = [
+    ("dépôt (fichier, ligne du flux, audit)", "services/deposit.py", "flux_deposit"),
+    ("validation EN 16931", "einvoice/__init__.py", "validate"),
+    ("lecture du modèle pivot", "einvoice/__init__.py", "read"),
+    ("contrôles d'acheminement", "services/checks.py", "check_routing"),
+    ("écriture en base (factures, lignes, historique, audit)", "", "_write_chunk"),
+    ("fin du flux (statut, compte rendu)", "services/integration.py", "_finish"),
+    ("notification et courriels mis en file", "services/integration.py", "_notify"),
+    ("envoi des courriels", "notifications/services.py", "outbox_send_one"),
+    ("webhooks", "notifications/webhooks.py", "webhooks_flux_finished"),
+    ("flux de la réforme (api/afnor)", "afnor/services.py", "afnor_flux_finished"),
+]
 
 
 def _row(measure: str, value: str) -> dict[str, str]:
@@ -116,6 +128,10 @@ def measure_in_process(label: str, database_url: str) -> list[dict[str, str]]:
         _row(
             f"{label}, où va le temps (archive de {f['profiled']})",
             ", ".join(f"{name} {share:.0f} %" for name, share in f["where"]),
+        ),
+        _row(
+            f"{label}, où va le temps (20 flux unitaires, en processus)",
+            ", ".join(f"{name} {share:.0f} %" for name, share in f.get("where_single", [])),
         ),
     ]
 
@@ -257,12 +273,14 @@ def _zip(xml: Any, prefix: str, count: int) -> bytes:
     return buffer.getvalue()
 
 
-def _where(profile: Any, total: float) -> list[tuple[str, float]]:
+def _where(
+    profile: Any, total: float, profiled: list[tuple[str, str, str]] = PROFILED
+) -> list[tuple[str, float]]:
     import pstats
 
     stats = pstats.Stats(profile)
     found: list[tuple[str, float]] = []
-    for label, path, name in PROFILED:
+    for label, path, name in profiled:
         cumulative = sum(
             value[3]
             for (filename, _line, function), value in stats.stats.items()  # type: ignore[attr-defined]
@@ -301,6 +319,13 @@ def _in_process_main() -> None:
     single_cpu = time.process_time() - cpu
     with CaptureQueriesContext(connection) as single_queries:
         flux_deposit(user=user, supplier=supplier, upload=Upload("q.xml", xml("Q-00001")))
+    single_profile = cProfile.Profile()
+    t0 = time.perf_counter()
+    single_profile.enable()
+    for i in range(20):
+        flux_deposit(user=user, supplier=supplier, upload=Upload("p.xml", xml(f"PU-{i:03d}")))
+    single_profile.disable()
+    single_where = _where(single_profile, time.perf_counter() - t0, PROFILED_SINGLE)
     archive = _zip(xml, "A", ARCHIVE)
     started = time.perf_counter()
     cpu = time.process_time()
@@ -346,6 +371,7 @@ def _in_process_main() -> None:
                 "queries_archive": len(archive_queries) / profiled,
                 "profiled": profiled,
                 "where": _where(profile, total),
+                "where_single": single_where,
             }
         )
     )
