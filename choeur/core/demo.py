@@ -19,6 +19,7 @@ DEMO_MODULES = [
     "choeur.invoices.demo",
     "choeur.lifecycle.demo",
     "choeur.invoices.validation_demo",
+    "choeur.works.demo",
     "choeur.sollicitations.demo",
 ]
 
