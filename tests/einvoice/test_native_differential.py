@@ -468,12 +468,22 @@ LINE_SUM = "//ram:SpecifiedTradeSettlementLineMonetarySummation"
 
 
 def _one_category(category: VatCategory, lines: int = 2) -> Invoice:
-    """A sample invoice whose lines are all of one VAT category, totals recomputed."""
+    """A sample invoice whose lines are all of one VAT category, with a document allowance of
+    that category, totals recomputed."""
     invoice = sample_invoice(lines)
     rate = CATEGORY_RATES[category]
+    allowance = AllowanceCharge(
+        is_charge=False,
+        amount=D("5.00"),
+        vat_category=category,
+        vat_rate=rate,
+        reason="Remise",
+        reason_code=None,
+    )
     invoice = replace(
         invoice,
         lines=[replace(line, vat_category=category, vat_rate=rate) for line in invoice.lines],
+        allowances_charges=[allowance],
     )
     invoice = compute_totals(invoice)
     rows = [
@@ -607,6 +617,38 @@ REPEATED = [
         f"{HEADER_TAX}/ram:CategoryCode",
         "Z",
         "before",
+    ),
+    (
+        "cii-Z-line-rate-repeated",
+        "cii",
+        VatCategory.ZERO_RATED,
+        "//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:RateApplicablePercent",
+        "1",
+        "after",
+    ),
+    (
+        "cii-AE-line-rate-repeated",
+        "cii",
+        VatCategory.REVERSE_CHARGE,
+        "//ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:RateApplicablePercent",
+        "-1.00",
+        "before",
+    ),
+    (
+        "ubl-M-classified-category-twice",
+        "ubl",
+        VatCategory.CEUTA_MELILLA,
+        "//cac:ClassifiedTaxCategory",
+        None,
+        "after",
+    ),
+    (
+        "ubl-allowance-indicator-repeated-true",
+        "ubl",
+        VatCategory.STANDARD,
+        "/*/cac:AllowanceCharge/cbc:ChargeIndicator",
+        "1",
+        "after",
     ),
     (
         "ubl-O-tax-amount-twice",

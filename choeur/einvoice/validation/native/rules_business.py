@@ -54,6 +54,8 @@ def _indicator_is(ac: AllowanceCharge, value: bool) -> bool:
     """[ChargeIndicator = true()/false()]: the indicator cast to xs:boolean."""
     if ac.indicator is None:
         return False
+    if ac.all_indicators is not None:  # UBL, repeated: a general comparison, any of them
+        return any(to_bool(indicator) is value for indicator in ac.all_indicators)
     return to_bool(ac.indicator) is value
 
 
@@ -924,11 +926,7 @@ def _doc_total_rule(doc: Doc, charges: bool) -> Iterator[_El]:
     for totals in doc.totals:
         if doc.syntax == "ubl":
             stated = totals.charge_total if charges else totals.allowance_total
-            acs = [
-                ac
-                for ac in doc.charges
-                if ac.indicator is not None and to_bool(ac.indicator) is charges
-            ]
+            acs = [ac for ac in doc.charges if _indicator_is(ac, charges)]
             if stated is None:
                 if acs:
                     yield totals.el

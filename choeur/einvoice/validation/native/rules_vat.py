@@ -87,7 +87,12 @@ def _charge_cats(doc: Doc) -> list[TaxCat]:
 
 
 def _is(ac: AllowanceCharge, charge: bool) -> bool:
-    return ac.indicator is not None and to_bool(ac.indicator) is charge
+    """[cbc:ChargeIndicator = true()/false()]: any of the indicators (UBL may repeat it)."""
+    if ac.indicator is None:
+        return False
+    if ac.all_indicators is not None:
+        return any(to_bool(indicator) is charge for indicator in ac.all_indicators)
+    return to_bool(ac.indicator) is charge
 
 
 def _ac_cats(doc: Doc, charge: bool, *, root_only: bool = False) -> list[TaxCat]:
@@ -259,11 +264,17 @@ def _rate_ok(doc: Doc, tax: TaxCat, test: str) -> bool:
         return tax.rate is None
     if tax.rate is None:
         return False
-    if test == "zero":
-        # UBL casts to decimal (xs:decimal(cbc:Percent) = 0); CII compares in doubles
-        return dec(tax.rate) == 0 if doc.syntax == "ubl" else ucmp(tax.rate, 0) == 0
-    order = ucmp(tax.rate, 0)
-    return order > 0 if test == "positive" else order >= 0
+    if doc.syntax == "ubl":
+        if test == "zero":  # xs:decimal(cbc:Percent) = 0
+            return dec(tax.rate) == 0
+        order = ucmp(tax.rate, 0)
+        return order > 0 if test == "positive" else order >= 0
+    # CII: ram:RateApplicablePercent = 0 / > 0 / >= 0, in doubles, true if any rate is
+    for rate in tax.all_rates or (tax.rate,):
+        order = ucmp(rate, 0)
+        if order == 0 if test == "zero" else (order > 0 if test == "positive" else order >= 0):
+            return True
+    return False
 
 
 def _rule_05(cat: Category) -> Callable[[Doc], Iterator[_El]]:
@@ -367,6 +378,8 @@ class _LineSums:
             except Uncastable:
                 amount = None
                 self.bad_amounts.update(codes)
+            if rates:  # a category repeated with its rate counts the line once
+                rates = list(dict.fromkeys(rates))
             for code in codes:
                 if rates is None:
                     self.bad_rates.add(code)

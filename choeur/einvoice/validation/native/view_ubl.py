@@ -137,6 +137,10 @@ class _Builder:
         for child in el:
             tag = child.tag
             if tag == _CHARGE_INDICATOR:
+                if ac.indicator is not None:
+                    if ac.all_indicators is None:
+                        ac.all_indicators = [str(ac.indicator)]
+                    ac.all_indicators.append(text(child))
                 ac.indicator = one(ac.indicator, child)
             elif tag == AMOUNT:
                 ac.amounts.append(text(child))
