@@ -49,7 +49,7 @@ class DocumentForm(BaseForm):
 
     def __init__(self, *args: Any, cadres: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cadre"].choices = [(c, cadre_label(c)) for c in cadres]  # type: ignore[attr-defined]
+        self.fields["cadre"].choices = [(c, cadre_label(c)) for c in cadres]
 
 
 class ContractForm(BaseForm):
@@ -74,4 +74,4 @@ class ContractForm(BaseForm):
 
     def __init__(self, *args: Any, engagements: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["engagement"].choices = engagements  # type: ignore[attr-defined]
+        self.fields["engagement"].choices = engagements
