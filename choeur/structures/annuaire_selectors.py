@@ -4,12 +4,14 @@ The one read place of the public pages, the /cpro search and the XP Z12-013 Dire
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import CharField, F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 
 from choeur.directory.identifiers import compact
 from choeur.directory.text import search_key
@@ -142,9 +144,11 @@ def routing_code_filter(
     address: tuple[str, str] | None = None,
     postal_code: tuple[str, str] | None = None,
     locality: tuple[str, str] | None = None,
+    day: dt.date | None = None,
 ) -> QuerySet[Service]:
     """The routing codes (services of the public structures) matching every criterion.
-    `status` A: the service and its structure are active; C: otherwise. The address is the
+    `status` A: the service and its structure are active and `day` (today) is within the
+    service's validity dates; C: otherwise. The address is the
     structure's."""
     services = Service.objects.filter(
         structure__is_public=True,
@@ -162,10 +166,14 @@ def routing_code_filter(
         services = services.filter(structure__identifier=siret)
     if name is not None:
         services = services.filter(_text("name", name))
-    if status == "A":
-        services = services.filter(is_active=True, structure__is_active=True)
-    elif status == "C":
-        services = services.filter(Q(is_active=False) | Q(structure__is_active=False))
+    if status is not None:
+        day = day or timezone.localdate()
+        active = (
+            Q(is_active=True, structure__is_active=True)
+            & (Q(start_date__isnull=True) | Q(start_date__lte=day))
+            & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+        )
+        services = services.filter(active if status == "A" else ~active)
     if address is not None:
         services = services.filter(
             _text("structure__adresse", address) | _text("structure__complement_adresse_1", address)
@@ -181,19 +189,36 @@ def routing_code_get(*, siret: str, code: str) -> Service | None:
     return routing_code_filter(siret=siret, routing_identifier=("strict", code)).first()
 
 
+def routing_code_active(service: Service, day: dt.date) -> bool:
+    """A service receives invoices on `day`: it and its structure are active, within its
+    validity dates (as the deposit checks it)."""
+    if not (service.is_active and service.structure.is_active):
+        return False
+    if service.start_date and day < service.start_date:
+        return False
+    return not (service.end_date and day > service.end_date)
+
+
 @dataclass(frozen=True)
 class DirectoryLine:
     """A line of the directory: a public structure (SIRET level) or one of its services
-    (routing code level). `enabled`: the line receives invoices (structure, service active)."""
+    (routing code level)."""
 
     addressing_identifier: str
     structure: Structure
     service: Service | None
 
-    @property
-    def enabled(self) -> bool:
-        active = self.structure.is_active
-        return active and (self.service is None or self.service.is_active)
+    def status(self, day: dt.date) -> str:
+        """Enabled (receives invoices on `day`), Upcoming (a service whose validity starts
+        later) or Disabled (structure or service inactive, or its validity ended)."""
+        if self.service is None:
+            return "Enabled" if self.structure.is_active else "Disabled"
+        if routing_code_active(self.service, day):
+            return "Enabled"
+        start = self.service.start_date
+        if start and day < start and self.service.is_active and self.structure.is_active:
+            return "Upcoming"
+        return "Disabled"
 
 
 def directory_line_rows(

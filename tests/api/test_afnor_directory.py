@@ -3,10 +3,12 @@ document (tests/api/afnor_directory_client.py), which checks each answer against
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -287,6 +289,49 @@ def test_directory_lines_of_a_public_structure(directory: DirectoryClient) -> No
         )
     )
     assert suffix["results"] == [] and suffix["totalNumberOfResults"] == 0
+
+
+def test_a_service_not_yet_or_no_longer_valid(directory: DirectoryClient) -> None:
+    """A service's validity dates: Upcoming before it starts, Disabled (status C) after it ends."""
+    today = timezone.localdate()
+    beaumont = Structure.objects.get(identifier=BEAUMONT)
+    Service.objects.create(
+        structure=beaumont, code="FUTUR", name="Futur", start_date=today + dt.timedelta(days=30)
+    )
+    Service.objects.create(
+        structure=beaumont, code="FINI", name="Fini", end_date=today - dt.timedelta(days=1)
+    )
+    body = ok(
+        directory.call(
+            "searchDirectoryLine",
+            body={"filters": {"siret": {"op": "strict", "value": BEAUMONT}}},
+        )
+    )
+    status = {
+        line.get("routingIdentifier"): line["directoryLineStatus"] for line in body["results"]
+    }
+    assert status["FUTUR"] == "Upcoming" and status["FINI"] == "Disabled"
+    assert status["TRAVAUX"] == "Enabled"
+    # Consulted, a line answers its status now: Enabled or Disabled (the document's enum).
+    futur = ok(
+        directory.call(
+            "getDirectoryLineById",
+            path={"addressing-identifier": f"{BEAUMONT[:9]}_{BEAUMONT}_FUTUR"},
+        )
+    )
+    assert futur["directoryLineStatus"] == "Disabled"
+    closed = ok(
+        directory.call(
+            "searchRoutingCode",
+            body={
+                "filters": {
+                    "siret": {"op": "strict", "value": BEAUMONT},
+                    "administrativeStatus": {"op": "strict", "value": "C"},
+                }
+            },
+        )
+    )
+    assert [r["routingIdentifier"] for r in closed["results"]] == ["FINI", "FUTUR"]
 
 
 def test_directory_line_consult(directory: DirectoryClient) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 
 from choeur.api.afnor.auth import authenticate
 from choeur.api.afnor.directory_request import (
@@ -175,7 +176,9 @@ def routing_code(service: Service, *, embedded: bool = False) -> dict[str, Any]:
         ("managesLegalCommitment" if embedded else "managesLegalCommitmentCode"): (
             service.engagement_required
         ),
-        "administrativeStatus": "A" if service.is_active and structure.is_active else "C",
+        "administrativeStatus": (
+            "A" if annuaire.routing_code_active(service, timezone.localdate()) else "C"
+        ),
         "address": _structure_address(structure),
     }
 
@@ -380,6 +383,7 @@ def _search_routing_code(search: Search) -> JsonResponse:
         address=c.get("addressLines"),
         postal_code=c.get("postalCode"),
         locality=c.get("locality"),
+        day=timezone.localdate(),
     )
     columns = {
         "siret": "structure__identifier",
@@ -396,13 +400,21 @@ def _search_routing_code(search: Search) -> JsonResponse:
 
 
 def line_payload(
-    line: annuaire.DirectoryLine, relations: _Relations | None, include: list[str]
+    line: annuaire.DirectoryLine,
+    relations: _Relations | None,
+    include: list[str],
+    *,
+    consulted: bool = False,
 ) -> dict[str, Any]:
     structure = line.structure
+    status = line.status(timezone.localdate())
+    if consulted and status == "Upcoming":
+        # A consultation answers its current status, Enabled or Disabled (the document).
+        status = "Disabled"
     body: dict[str, Any] = {
         "addressingIdentifier": line.addressing_identifier,
         "platformType": PLATFORM_TYPE,
-        "directoryLineStatus": "Enabled" if line.enabled else "Disabled",
+        "directoryLineStatus": status,
         "siren": structure.identifier[:9],
         "siret": structure.identifier,
     }
@@ -526,7 +538,7 @@ def get_directory_line(request: HttpRequest, addressing_identifier: str) -> Http
         raise NOT_FOUND
     siret = line.structure.identifier
     relations = _Relations([siret[:9]], [siret]) if include else None
-    return _json(select_fields(line_payload(line, relations, include), fields))
+    return _json(select_fields(line_payload(line, relations, include, consulted=True), fields))
 
 
 @afnor_view(("GET",))
