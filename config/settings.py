@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -110,6 +111,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_email",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "captcha",
     "csp",
     "choeur.core",
@@ -196,6 +198,8 @@ LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # « Se connecter avec une clé d'accès »: a passkey names its user (issue 16).
+    "django_otp_webauthn.backends.WebAuthnBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -233,6 +237,19 @@ OTP_EMAIL_THROTTLE_FACTOR = 0
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 OTP_TOTP_ISSUER = SITE_NAME
+# Passkeys and security keys (WebAuthn, django-otp-webauthn): for the second step, or instead of
+# the password. The relying party is the site's host name: a domain or localhost, never an IP
+# address (browsers refuse those), so `make run` users open http://localhost:8000.
+OTP_WEBAUTHN_RP_NAME = SITE_NAME
+_SITE = urlsplit(SITE_URL)
+_PASSKEY_ORIGIN = (
+    f"{_SITE.scheme}://{_SITE.netloc}"
+    if _SITE.scheme == "https" or _SITE.hostname == "localhost"
+    else f"http://localhost:{_SITE.port or 80}"
+)
+OTP_WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID") or urlsplit(_PASSKEY_ORIGIN).hostname or "localhost"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ALLOWED_ORIGINS", [_PASSKEY_ORIGIN])
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = True
 # « S'identifier avec ProConnect » (OpenID Connect), off unless the three are set (issue 16).
 PROCONNECT_ISSUER = env_str("PROCONNECT_ISSUER")
 PROCONNECT_CLIENT_ID = env_str("PROCONNECT_CLIENT_ID")

@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from choeur.accounts import passkeys
+
 urlpatterns = [
     path("", include("choeur.core.urls")),
     path("compte/", include("choeur.accounts.urls")),
+    # Passkeys (WebAuthn): the ceremonies' JSON endpoints of django-otp-webauthn (issue 16).
+    path("compte/cle-d-acces/", include((passkeys.urlpatterns(), "otp_webauthn"))),
     path("annuaire/", include("choeur.structures.annuaire_urls")),
     path("structures/", include("choeur.structures.urls")),
     path("", include("choeur.invoices.validation_urls")),  # « Factures à valider » (A9, A12)

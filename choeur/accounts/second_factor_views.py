@@ -24,13 +24,13 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from choeur.accounts import second_factor
+from choeur.accounts import passkeys, second_factor
 from choeur.accounts.second_factor import Method
 from choeur.core import ratelimit
 from choeur.core.forms import BaseForm
 
 PENDING_KEY = "second_factor_pending"
-REAUTH_KEY = "second_factor_reauth_at"
+REAUTH_KEY = passkeys.REAUTH_KEY
 ENROL_KEY = "second_factor_enrolment"
 
 METHOD_LABELS = {
@@ -223,6 +223,8 @@ def security(request: HttpRequest) -> HttpResponse:
             "title": _("Sécurité de connexion"),
             "required": second_factor.required(),
             "apps": second_factor.apps_of(user),
+            "passkeys": passkeys.passkeys_of(user),
+            "reauthenticated": _reauthenticated(request),
             "recovery_left": second_factor.recovery_left(user),
             "last_logins": second_factor.last_logins(user),
             "minutes": second_factor.email_code_minutes(),
@@ -336,6 +338,34 @@ def security_app_remove(request: HttpRequest, device_id: int) -> HttpResponse:
         messages.success(request, _("L'application d'authentification est retirée."))
     else:
         messages.error(request, _("Cette application n'existe pas ou a déjà été retirée."))
+    return redirect("accounts:security")
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET"])
+def security_passkey_add(request: HttpRequest) -> HttpResponse:
+    """The page whose button registers a passkey (the library's script and endpoints)."""
+    refused = _needs_reauth(request)
+    if refused is not None:
+        return refused
+    return render(
+        request,
+        "accounts/security_passkey.html",
+        {"title": _("Ajouter une clé d'accès"), "passkeys": passkeys.passkeys_of(request.user)},
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["POST"])
+def security_passkey_remove(request: HttpRequest, passkey_id: int) -> HttpResponse:
+    if not _reauthenticated(request):
+        return redirect(f"{_url('accounts:security_reauth')}?suivant={_url('accounts:security')}")
+    if passkeys.passkey_remove(user=request.user, passkey_id=passkey_id):
+        messages.success(request, _("La clé d'accès est retirée."))
+    else:
+        messages.error(request, _("Cette clé d'accès n'existe pas ou a déjà été retirée."))
     return redirect("accounts:security")
 
 

@@ -51,6 +51,16 @@ urlpatterns = [
         name="security_app_remove",
     ),
     path(
+        "securite/cle-d-acces/",
+        second_factor_views.security_passkey_add,
+        name="security_passkey_add",
+    ),
+    path(
+        "securite/cle-d-acces/<int:passkey_id>/retirer/",
+        second_factor_views.security_passkey_remove,
+        name="security_passkey_remove",
+    ),
+    path(
         "securite/codes-de-secours/",
         second_factor_views.security_recovery,
         name="security_recovery",
