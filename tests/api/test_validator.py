@@ -59,6 +59,13 @@ def test_submitted_a9_is_validated_through_the_api_then_received(
     assert answer.json()["statutFacture"] == "A_VALIDER_1"
     invoice_id = answer.json()["identifiantFactureCPP"]
 
+    # the supplier sees its validator and where the invoice stands
+    own = api_account.post(F + "consulter/fournisseur", {"identifiantFactureCPP": invoice_id})
+    facture = own.json()["facture"]
+    assert facture["statutFacture"] == "A_VALIDER_1"
+    assert facture["cadreDeFacturation"]["codeValideur1"] == PRIME_SIRET
+    assert facture["cadreDeFacturation"]["raisonSocialeValideur1"] == "BTP Titulaire SA"
+
     # the buyer does not see it yet
     hidden = recipient_account.post(
         F + "consulter/recipiendaire", {"identifiantFactureCPP": invoice_id}

@@ -14,6 +14,19 @@ CONSULTED_INVOICE: Shape = {
         "commentaire": "string",
         "cadreDeFacturation": {
             "codeCadreFacturation": "string",
+            # A9/A12: the validators (choeur/api/views/validator.validator_fields).
+            **{
+                f"{name}{level}?": kind
+                for level in (1, 2)
+                for name, kind in (
+                    ("idValideur", "integer"),
+                    ("codeValideur", "string"),
+                    ("typeIdentifiantValideur", "string"),
+                    ("raisonSocialeValideur", "string"),
+                    ("codeServiceValideur", "string"),
+                    ("dateValidation", "date"),
+                )
+            },
         },
         "destinataire": {
             "idDestinataire": "integer",
@@ -701,24 +714,7 @@ OPERATIONS: dict[str, Operation] = {
 
 # --- validator circuit (cadres A9, A12; choeur/api/views/validator.py) ---------------------
 
-_VALIDATORS: Shape = {
-    f"{name}{level}?": kind
-    for level in (1, 2)
-    for name, kind in (
-        ("idValideur", "integer"),
-        ("codeValideur", "string"),
-        ("typeIdentifiantValideur", "string"),
-        ("raisonSocialeValideur", "string"),
-        ("codeServiceValideur", "string"),
-        ("dateValidation", "date"),
-    )
-}
-_VALIDATED_INVOICE: Shape = {
-    "facture": {
-        **CONSULTED_INVOICE["facture"],
-        "cadreDeFacturation": {"codeCadreFacturation": "string", **_VALIDATORS},
-    }
-}
+_VALIDATED_INVOICE: Shape = CONSULTED_INVOICE  # its cadreDeFacturation carries the validators
 _PAGING: Shape = {
     "nbResultatsParPage?": "integer",
     "pageResultatDemandee?": "integer",

@@ -93,6 +93,14 @@ def _address(structure: Structure, prefix: str) -> dict[str, Any]:
     }
 
 
+def _validators(invoice: Invoice) -> dict[str, Any]:
+    """An A9/A12 invoice's validators (`codeValideur1`, `dateValidation1`...), for every
+    consultation (wire contract D10: one response type)."""
+    from choeur.api.views.validator import validator_fields
+
+    return validator_fields(getattr(invoice, "validation", None))
+
+
 def _extension(name: str) -> str:
     return name.rsplit(".", 1)[1].upper() if "." in name else ""
 
@@ -166,7 +174,7 @@ def invoice_document(
         "statutFacture": invoice.status,
         "modeDepot": invoice.mode_depot,
         "commentaire": invoice.comment,
-        "cadreDeFacturation": {"codeCadreFacturation": invoice.cadre},
+        "cadreDeFacturation": {"codeCadreFacturation": invoice.cadre, **_validators(invoice)},
         "destinataire": {
             "idDestinataire": recipient.pk,
             "codeDestinataire": recipient.identifier,

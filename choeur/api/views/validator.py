@@ -195,7 +195,6 @@ class ConsulterValideur(CproView):
             pj_paging=value(data, "recherchePj"),
             tva_paging=value(data, "rechercheligneTvaRecap"),
         )
-        facture["cadreDeFacturation"].update(validator_fields(invoice.validation))
         return ok(LIBELLE_OK, facture=facture)
 
 
