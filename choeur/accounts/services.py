@@ -214,6 +214,66 @@ def activation_link_resend(*, email: str) -> None:
         _activation_email(registration=registration)
 
 
+def registration_complete_proconnect(
+    *,
+    email: str,
+    sub: str,
+    identifier_type: str,
+    identifier: str,
+    personal: dict[str, Any],
+    structure: dict[str, Any] | None,
+    espaces: list[str],
+) -> User:
+    """End of step 3 for someone ProConnect identified (issue 16): the address is verified by
+    ProConnect and the login is ProConnect's, so there is no activation link and no password
+    (« Mot de passe oublié ? » can set one later). Same account, structure and rattachement as
+    an activation, in one transaction."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists() or (
+            User.objects.filter(proconnect_sub=sub).exists()
+        ):
+            raise AccountError(
+                _("Un compte existe déjà avec cette adresse électronique : connectez-vous.")
+            )
+        now = timezone.now()
+        PendingRegistration.objects.filter(
+            email__iexact=email, completed_at=None, replaced_at=None
+        ).update(replaced_at=now)
+        registration = PendingRegistration.objects.create(
+            email=email,
+            identifier_type=identifier_type,
+            identifier=identifier,
+            data={
+                "personal": personal,
+                "structure": structure,
+                "espaces": [str(code) for code in espaces],
+            },
+        )
+        user = User.objects.create_user(
+            email=email,
+            password=None,
+            first_name=personal.get("first_name", ""),
+            last_name=personal.get("last_name", ""),
+            phone=personal.get("phone", ""),
+            contact_email=personal.get("contact_email", ""),
+            activated_at=now,
+            is_active=True,
+            proconnect_sub=sub,
+        )
+        registration.completed_at = now
+        registration.user = user
+        registration.save(update_fields=["completed_at", "user"])
+        audit_log_write(
+            actor=user,
+            action="account.activated",
+            obj=user,
+            after={"email": email, "registration": registration.pk, "proconnect": True},
+        )
+        _registration_attach(user=user, registration=registration)
+    return user
+
+
 def registration_activate(
     *, token: AccountToken, password: str, security_question: str, security_answer: str
 ) -> User:

@@ -371,6 +371,9 @@ def register_espaces(request: HttpRequest) -> HttpResponse:
         # Counted where the activation email leaves: per address and per login email.
         if not ratelimit.allowed(request, "register", target=state["email"]):
             return ratelimit.too_many_requests(request)
+        identity = request.session.get(proconnect_views.IDENTITY_KEY)
+        if isinstance(identity, dict) and identity.get("email") == state["email"].lower():
+            return _register_with_proconnect(request, state, identity, form.chosen())
         services.registration_submit(
             email=state["email"],
             identifier_type=state["identifier_type"],
@@ -392,6 +395,37 @@ def register_espaces(request: HttpRequest) -> HttpResponse:
             "stepper": _stepper(3),
         },
     )
+
+
+def _register_with_proconnect(
+    request: HttpRequest, state: dict[str, Any], identity: dict[str, Any], espaces: list[str]
+) -> HttpResponse:
+    """Step 4 minus the password: ProConnect verified the address and logs the person in."""
+    try:
+        user = services.registration_complete_proconnect(
+            email=state["email"],
+            sub=str(identity.get("sub", "")),
+            identifier_type=state["identifier_type"],
+            identifier=state["identifier"],
+            personal=state["personal"],
+            structure=state.get("structure"),
+            espaces=espaces,
+        )
+    except services.AccountError as error:
+        messages.error(request, error.message)
+        return redirect("accounts:login")
+    request.session.pop(SESSION_KEY, None)
+    request.session.pop(proconnect_views.IDENTITY_KEY, None)
+    request.second_factor_method = "proconnect"  # type: ignore[attr-defined]
+    login(request, user, backend=BACKEND)
+    messages.success(
+        request,
+        _(
+            "Votre compte est activé : vous vous connecterez avec ProConnect. Pour vous connecter "
+            "aussi avec un mot de passe, choisissez-en un par « Mot de passe oublié ? »."
+        ),
+    )
+    return redirect(settings.LOGIN_REDIRECT_URL)
 
 
 @never_cache

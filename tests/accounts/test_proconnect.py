@@ -142,3 +142,34 @@ def test_an_account_linked_to_another_sub_is_not_taken_over(
     response = through_provider(client)
     assert response["Location"] == "/compte/inscription/"
     assert not logged_in(client)
+
+
+def test_a_newcomer_from_proconnect_registers_without_password_nor_activation_link(
+    client: Client, provider: oidc_provider.Provider
+) -> None:
+    from tests.accounts.factories import (
+        ESPACES_DEFAULT,
+        SIRET,
+        details_data,
+        emails_to,
+        etablissement_create,
+    )
+
+    etablissement_create(SIRET)
+    provider.claims["siret"] = SIRET
+    assert through_provider(client)["Location"] == "/compte/inscription/"
+    # Steps 1 to 3 as anyone, with ProConnect's email and SIRET already in step 1.
+    assert client.post("/compte/inscription/", {"email": EMAIL, "siret": SIRET}).status_code == 302
+    details = details_data(client, email_confirmation=EMAIL)
+    assert client.post("/compte/inscription/informations/", details).status_code == 302
+    done = client.post("/compte/inscription/espaces/", ESPACES_DEFAULT)
+    assert done.status_code == 302 and done["Location"] == "/mon-espace/"
+    assert logged_in(client)
+    user = User.objects.get(email=EMAIL)
+    assert user.proconnect_sub == "pc-sub-0001"
+    assert not user.has_usable_password()
+    assert user.rattachements.filter(structure__identifier=SIRET).exists()
+    assert not [e for e in emails_to(EMAIL) if "Activez" in e.subject]
+    # Next time, ProConnect logs in at once.
+    client.post("/compte/deconnexion/")
+    assert through_provider(client)["Location"] == "/mon-espace/"
