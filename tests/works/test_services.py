@@ -346,3 +346,19 @@ def test_fiche_identite_rules(works) -> None:  # type: ignore[no-untyped-def]
             moa=works.moa,
         )
     assert refused.value.code == "PAYER_MOA_ONLY"
+
+
+def test_the_periodic_task_moves_a_monthly_projet_past_the_moe_delay(works) -> None:  # type: ignore[no-untyped-def]
+    from choeur.works.tasks import tacit_procedures as task
+
+    invoice = works.invoice(cadre="A4")
+    assert task.apply().get() == 0  # within the 7 days: nothing moves
+    WorksInvoice.objects.filter(invoice=invoice).update(
+        stage_started_at=timezone.now() - dt.timedelta(days=7, minutes=1)
+    )
+    assert task.apply().get() == 1
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.MISE_A_DISPOSITION_MOA
+    # a monthly projet records no tacit projet de décompte général
+    assert not WorksDocument.objects.exists()
+    assert "Facture de travaux à traiter : PDM-2026-01" in _titles(works.moa_user)
