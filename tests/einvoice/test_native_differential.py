@@ -467,10 +467,10 @@ HEADER_TAX = "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax"
 LINE_SUM = "//ram:SpecifiedTradeSettlementLineMonetarySummation"
 
 
-def _one_category(category: VatCategory, lines: int = 2) -> Invoice:
+def _one_category(category: VatCategory, lines: int = 2, *, credit_note: bool = False) -> Invoice:
     """A sample invoice whose lines are all of one VAT category, with a document allowance of
     that category, totals recomputed."""
-    invoice = sample_invoice(lines)
+    invoice = sample_invoice(lines, credit_note=credit_note)
     rate = CATEGORY_RATES[category]
     allowance = AllowanceCharge(
         is_charge=False,
@@ -694,6 +694,20 @@ def test_native_agrees_on_repeated_elements(
     document = load(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
     assert not isinstance(document, Refusal)
     assert_same(document, name)
+
+
+@pytest.mark.parametrize("credit_note", [False, True], ids=["invoice", "credit-note"])
+def test_native_agrees_on_the_other_line_kind_branch_of_br_s_08(credit_note: bool) -> None:
+    """UBL BR-S-08 has a branch per kind of line, each also opened by an allowance of the
+    rate: with a taxable amount equal to the allowances alone, the branch of the line kind
+    the document does not have holds (the sum of its lines is 0)."""
+    invoice = _one_category(VatCategory.STANDARD, credit_note=credit_note)
+    root = etree.fromstring(write_ubl(invoice))
+    (taxable,) = root.xpath("/*/cac:TaxTotal/cac:TaxSubtotal/cbc:TaxableAmount", namespaces=NS)
+    taxable.text = "-5.00"
+    document = load(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    assert not isinstance(document, Refusal)
+    assert_same(document, "BR-S-08, taxable amount of the allowance alone")
 
 
 # --- a larger randomized exploration (not in CI) ---------------------------------------------
