@@ -461,6 +461,7 @@ def test_native_agrees_with_the_official_xslt_on_generated_invoices(
 NS = {
     **UBL_NS,
     "ram": CII_RAM,
+    "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
 }
 HEADER_TAX = "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax"
@@ -649,6 +650,15 @@ REPEATED = [
         "/*/cac:AllowanceCharge/cbc:ChargeIndicator",
         "1",
         "after",
+    ),
+    (
+        "cii-period-end-date-other-first",
+        "cii",
+        VatCategory.STANDARD,
+        "//ram:ApplicableHeaderTradeSettlement/ram:BillingSpecifiedPeriod/ram:EndDateTime"
+        "/udt:DateTimeString",
+        "1",
+        "before",
     ),
     (
         "ubl-O-tax-amount-twice",

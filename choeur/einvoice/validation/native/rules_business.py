@@ -425,9 +425,8 @@ def _period_order_broken(doc: Doc, period: Period) -> bool:
     # strings, or no End, or no Start.
     if not period.has_start or not period.has_end:
         return False
-    if period.start_102 is None or period.end_102 is None:
-        return True
-    return not (period.end_102 >= period.start_102)
+    # a general comparison: true if any end is >= any start
+    return not any(end >= start for end in period.ends_102 for start in period.starts_102)
 
 
 @rule("BR-29", when="periods")

@@ -103,6 +103,10 @@ class Period:
     start_102: str | None = None  # CII: the DateTimeString whose @format is 102
     end_102: str | None = None
     description_code: str | None = None  # UBL cbc:DescriptionCode (BT-8)
+    # CII: every DateTimeString of format 102 of every StartDateTime / EndDateTime (BR-29/30
+    # compare them as a general comparison: any pair)
+    starts_102: list[str] = field(default_factory=list)
+    ends_102: list[str] = field(default_factory=list)
     has_child: bool = False  # UBL: the period has any child element
 
 

@@ -107,12 +107,15 @@ class _Builder:
             if tag in (_START_DATE_TIME, _END_DATE_TIME):
                 start = tag == _START_DATE_TIME
                 any_value = value_102 = None
+                every_102 = period.starts_102 if start else period.ends_102
                 for dts in child.iterchildren(DATE_TIME_STRING):
                     value = text(dts)
                     if any_value is None:
                         any_value = value
-                    if value_102 is None and dts.get("format") == "102":
-                        value_102 = value
+                    if dts.get("format") == "102":
+                        every_102.append(value)
+                        if value_102 is None:
+                            value_102 = value
                 if start and not period.has_start:
                     period.has_start, period.start, period.start_102 = True, any_value, value_102
                 elif not start and not period.has_end:
