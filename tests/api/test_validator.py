@@ -66,6 +66,14 @@ def test_submitted_a9_is_validated_through_the_api_then_received(
     assert facture["cadreDeFacturation"]["codeValideur1"] == PRIME_SIRET
     assert facture["cadreDeFacturation"]["raisonSocialeValideur1"] == "BTP Titulaire SA"
 
+    # ...also in its search rows (ListeFactures: codeValideur1...)
+    rows = api_account.post(F + "rechercher/fournisseur", {"numeroFacture": "ST-2026-001"})
+    [listed] = rows.json()["listeFactures"]
+    assert listed["codeValideur1"] == PRIME_SIRET
+    assert listed["raisonSocialeValideur1"] == "BTP Titulaire SA"
+    assert listed["typeIdentifiantValideur1"] == "SIRET"
+    assert listed["codeValideur2"] == ""
+
     # the buyer does not see it yet
     hidden = recipient_account.post(
         F + "consulter/recipiendaire", {"identifiantFactureCPP": invoice_id}

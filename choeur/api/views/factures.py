@@ -234,7 +234,9 @@ def with_list_fields(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
     reason = InvoiceStatusChange.objects.filter(invoice=OuterRef("pk")).order_by(
         "-created_at", "-pk"
     )
-    return invoices.select_related("deposited_by").annotate(
+    return invoices.select_related(
+        "deposited_by", "validation__validator_1", "validation__validator_2"
+    ).annotate(
         list_size=Coalesce("main_document__size", "xml__size", Value(0))
         + Coalesce(Subquery(extras, output_field=IntegerField()), Value(0)),
         list_comment=Subquery(reason.values("reason")[:1]),
@@ -286,9 +288,20 @@ def _creator_name(invoice: Invoice) -> str:
 
 def supplier_row(invoice: Invoice) -> dict[str, Any]:
     """A row of `rechercher/fournisseur`: the `ListeFactures` of the reference (E.4) and GO's
-    `RechercherFactureParFournisseurResponse`. Chœur has no factor (affactureur) nor validator
-    circuit: those fields are empty strings, and their dates (`dateValidation1/2`) are left out,
-    as GO reads a date only in the form AAAA-MM-JJ."""
+    `RechercherFactureParFournisseurResponse`. Chœur has no factor (affactureur): those fields
+    are empty strings. The validators of an A9/A12 invoice (its validation circuit) fill
+    `codeValideur1/2`...; a person's name does not apply (a validator is a structure), and the
+    dates (`dateValidation1/2`) are left out, as GO reads a date only in the form AAAA-MM-JJ."""
+    validation = getattr(invoice, "validation", None)
+    validators: dict[str, str] = {}
+    for rank, structure in (
+        (1, validation.validator_1 if validation else None),
+        (2, validation.validator_2 if validation else None),
+    ):
+        if structure is not None:
+            validators[f"codeValideur{rank}"] = structure.identifier
+            validators[f"raisonSocialeValideur{rank}"] = structure.raison_sociale
+            validators[f"typeIdentifiantValideur{rank}"] = structure.identifier_type
     return {
         **invoice_row(invoice),
         "nomPrenomUtilisateurCreateur": _creator_name(invoice),
@@ -315,6 +328,7 @@ def supplier_row(invoice: Invoice) -> dict[str, Any]:
                 "typeIdentifiantValideur",
             )
         },
+        **validators,
     }
 
 
