@@ -125,3 +125,31 @@ def test_the_dockerfile_installs_the_locked_dependencies_and_runs_gunicorn() -> 
         'CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "config.wsgi:application"]' in dockerfile
     )
     assert "USER choeur" in dockerfile
+
+
+def _queues_of(command: str) -> set[str]:
+    words = command.split()
+    return set(words[words.index("-Q") + 1].split(",")) if "-Q" in words else set()
+
+
+def _queues_used() -> set[str]:
+    from django.conf import settings
+
+    routes = getattr(settings, "CELERY_TASK_ROUTES", {}) or {}
+    return {settings.CELERY_TASK_DEFAULT_QUEUE} | {r["queue"] for r in routes.values()}
+
+
+def test_every_queue_the_settings_route_to_has_workers_in_compose_and_systemd() -> None:
+    """A task routed to a queue no worker consumes would wait for ever."""
+    services = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]
+    in_compose: set[str] = set().union(
+        *(_queues_of(s["command"]) for s in services.values() if " worker" in str(s.get("command")))
+    )
+    in_systemd: set[str] = set().union(
+        *(
+            _queues_of(_unit(path.name)["Service"]["ExecStart"])
+            for path in (DEPLOY / "systemd").glob("choeur-worker*.service")
+        )
+    )
+    assert _queues_used() <= in_compose, _queues_used() - in_compose
+    assert _queues_used() <= in_systemd, _queues_used() - in_systemd
