@@ -205,3 +205,22 @@ def test_a_chunk_refused_by_a_constraint_is_written_again_one_by_one(
             "DEPOSEE",
             "MISE_A_DISPOSITION",
         ]
+
+
+def test_a_flux_whose_runs_keep_being_cut_off_is_not_tried_forever(
+    world: Any, settings: Any
+) -> None:
+    """With late acknowledgement, a task that kills its worker comes back each time: after
+    the last attempt the flux is finished with the reason instead of looping."""
+    flux = deposited(world, archive(2, "COUPE"))
+    Flux.objects.filter(pk=flux.pk).update(
+        status=FluxStatus.IN_EN_COURS_TRAITEMENT_CPP,
+        attempts=settings.INVOICES_INTEGRATION_MAX_ATTEMPTS,
+    )
+    flux_integrate(flux_id=flux.pk)
+    flux.refresh_from_db()
+    assert flux.status == FluxStatus.IN_REJETE
+    [error] = flux.report["errors"]
+    assert error["rule_id"] == "CHOEUR-MOTEUR-02"
+    assert "interrompu 5 fois" in error["message"]
+    assert not Invoice.objects.filter(flux=flux).exists()

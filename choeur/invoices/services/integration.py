@@ -126,6 +126,8 @@ def flux_integrate(*, flux_id: int) -> Flux | None:
             before={"status": before},
             after={"status": flux.status, "attempt": flux.attempts},
         )
+    if flux.attempts > max_attempts():
+        return _give_up(flux)
     last_attempt = flux.attempts >= max_attempts()
     try:
         members = _documents(flux)
@@ -146,6 +148,25 @@ def flux_integrate(*, flux_id: int) -> Flux | None:
         except EngineUnavailable as exc:
             return _wait(flux, str(exc))
     return _finish(flux, items=items, errors=[])
+
+
+def _give_up(flux: Flux) -> Flux:
+    """A flux whose every run was cut off (its worker killed, out of memory: with late
+    acknowledgement the broker gives the task again each time) is not tried forever: the
+    invoices made stay, the rest is rejected with the reason."""
+    made = [
+        _item_integrated(invoice.flux_position, "", invoice)
+        for invoice in Invoice.objects.filter(flux=flux).order_by("flux_position")
+    ]
+    kept = "Les factures déjà intégrées le restent ; déposez" if made else "Déposez"
+    problem = Problem(
+        "CHOEUR-MOTEUR-02",
+        f"Le traitement du flux a été interrompu {flux.attempts - 1} fois (arrêt du processus "
+        f"qui l'intégrait) : il n'est pas repris une fois de plus. {kept} de nouveau les "
+        "factures, en plusieurs fichiers plus petits si le flux est gros.",
+        flux.filename,
+    )
+    return _finish(flux, items=made, errors=[problem])
 
 
 def chunk_size() -> int:
