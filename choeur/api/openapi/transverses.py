@@ -254,18 +254,6 @@ OPERATIONS: dict[str, Operation] = {
             },
         },
     ),
-    "transverses/v1/recuperer/cadrefacturation": Operation(
-        request={
-            "typeDemandePaiement?": "string",
-        },
-        response={
-            "listeCadreFacturation": [
-                {
-                    "codeCadreFacturation": "string",
-                }
-            ],
-        },
-    ),
     "transverses/v1/recuperer/coordbanc/valides": Operation(
         request={
             "idStructure?": "integer",
@@ -402,21 +390,6 @@ OPERATIONS: dict[str, Operation] = {
                     "idStructureCPP": "integer",
                     "identifiant": "string",
                     "designationStructure": "string",
-                }
-            ],
-        },
-    ),
-    "transverses/v1/recuperer/structures/actives/facturetravaux": Operation(
-        request={},
-        response={
-            # Always empty: Chœur has no works circuit yet (users.StructuresActivesFactureTravaux).
-            "listeStructures": [
-                {
-                    "idStructureCPP": "integer",
-                    "typeIdentifiantStructure": "string",
-                    "identifiantStructure": "string",
-                    "designationStructure": "string",
-                    "statut": "string",
                 }
             ],
         },

@@ -32,12 +32,6 @@ HEALTH_MESSAGE = "L'API CPRO est actuellement disponible et fonctionnel."
 PLATFORM_CURRENCY_LABELS = {"FR": {"EUR": "Euro européen"}, "EN": {"EUR": "European Euro"}}
 # Codes that are no currency an invoice is paid in: « no currency » and the testing code.
 NOT_CURRENCIES = {"XXX", "XTS"}
-CADRES = [
-    "A1_FACTURE_FOURNISSEUR",
-    "A2_FACTURE_FOURNISSEUR_DEJA_PAYEE",
-    "A9_FACTURE_SOUSTRAITANT",
-    "A12_FACTURE_COTRAITANT",
-]
 MODES_DEPOT = ["SAISIE_API", "DEPOT_PDF_API", "SAISIE_WEB", "DEPOT_PDF_PORTAIL", "EDI"]
 # `formatFlux` is the family of a flux, not its syntax (reference C.2, PHP's IFormatFlux, which
 # refuses any other value): structured (E1), mixed (E2), Factur-X.
@@ -88,11 +82,6 @@ class RecupererDevises(CproView):
                 {"codeDevise": code, "libelleDevise": label} for code, label in currencies(langue)
             ],
         )
-
-
-class RecupererCadreFacturation(CproView):
-    def post(self, request: Request) -> Response:
-        return ok(LIBELLE_OK, listeCadreFacturation=[{"codeCadreFacturation": c} for c in CADRES])
 
 
 def _whole_list(rows: list[Any]) -> dict[str, int]:

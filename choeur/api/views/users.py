@@ -232,13 +232,3 @@ class RecupererStructuresPourUtilisateur(CproView):
         if not rows:
             return no_result(listeStructures=[])
         return ok(LIBELLE_OK, listeStructures=rows)
-
-
-class StructuresActivesFactureTravaux(CproView):
-    """The active structures this account deposits or processes works invoices for (factures de
-    travaux, reference C.3). Chœur does not run the works circuit yet, and no structure has its
-    espace: the answer is the platform's « aucun résultat », never a 404."""
-
-    def post(self, request: Request) -> Response:
-        body(request)
-        return no_result(listeStructures=[])
