@@ -246,8 +246,10 @@ def test_search_by_siret_part_or_exact_name_only(supplier) -> None:
     from choeur.structures.selectors import structure_search_for_rattachement
 
     structure, _ = supplier
+    # Another identifier that shares all but the last digit (never the same one).
+    last = "1" if structure.identifier.endswith("0") else "0"
     StructureFactory(
-        raison_sociale="AUTRE", is_active=False, identifier=structure.identifier[:-1] + "0"
+        raison_sociale="AUTRE", is_active=False, identifier=structure.identifier[:-1] + last
     )
     assert structure_search_for_rattachement(query=structure.identifier[2:8]) == [structure]
     assert structure_search_for_rattachement(query=structure.identifier[:2]) == []
