@@ -652,6 +652,14 @@ REPEATED = [
         "after",
     ),
     (
+        "cii-M-category-code-then-S",
+        "cii",
+        VatCategory.CEUTA_MELILLA,
+        f"{HEADER_TAX}/ram:CategoryCode",
+        "S",
+        "after",
+    ),
+    (
         "cii-period-end-date-other-first",
         "cii",
         VatCategory.STANDARD,

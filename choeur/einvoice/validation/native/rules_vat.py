@@ -704,7 +704,7 @@ def _codes(doc: Doc) -> set[str]:
         codes: set[str] = set()
         for tax in _all_tax_categories(doc) + _line_cats(doc):
             if tax.code is not None:
-                codes.add(tax.code)
+                codes.update(tax.codes())  # every code of a repeated CII CategoryCode
                 codes.add(tax.code_n)
         doc.memo["vat-codes"] = found = codes
     return found  # type: ignore[return-value]
