@@ -129,6 +129,33 @@ def _token_consume(*, token: AccountToken, purpose: TokenPurpose) -> AccountToke
 # --- registration --------------------------------------------------------------------------------
 
 
+def _pending_registration_create(
+    *,
+    email: str,
+    identifier_type: str,
+    identifier: str,
+    personal: dict[str, Any],
+    structure: dict[str, Any] | None,
+    espaces: list[str],
+    now: Any,
+) -> PendingRegistration:
+    """What was typed at steps 1 to 3, kept; an earlier unfinished registration of the same
+    address is replaced (its link stops working)."""
+    PendingRegistration.objects.filter(
+        email__iexact=email, completed_at=None, replaced_at=None
+    ).update(replaced_at=now)
+    return PendingRegistration.objects.create(
+        email=email,
+        identifier_type=identifier_type,
+        identifier=identifier,
+        data={
+            "personal": personal,
+            "structure": structure,
+            "espaces": [str(code) for code in espaces],
+        },
+    )
+
+
 def registration_submit(
     *,
     email: str,
@@ -157,18 +184,14 @@ def registration_submit(
             )
             return None
         now = timezone.now()
-        PendingRegistration.objects.filter(
-            email__iexact=email, completed_at=None, replaced_at=None
-        ).update(replaced_at=now)
-        registration = PendingRegistration.objects.create(
+        registration = _pending_registration_create(
             email=email,
             identifier_type=identifier_type,
             identifier=identifier,
-            data={
-                "personal": personal,
-                "structure": structure,
-                "espaces": [str(code) for code in espaces],
-            },
+            personal=personal,
+            structure=structure,
+            espaces=espaces,
+            now=now,
         )
         audit_log_write(
             actor=None,
@@ -237,18 +260,14 @@ def registration_complete_proconnect(
                 _("Un compte existe déjà avec cette adresse électronique : connectez-vous.")
             )
         now = timezone.now()
-        PendingRegistration.objects.filter(
-            email__iexact=email, completed_at=None, replaced_at=None
-        ).update(replaced_at=now)
-        registration = PendingRegistration.objects.create(
+        registration = _pending_registration_create(
             email=email,
             identifier_type=identifier_type,
             identifier=identifier,
-            data={
-                "personal": personal,
-                "structure": structure,
-                "espaces": [str(code) for code in espaces],
-            },
+            personal=personal,
+            structure=structure,
+            espaces=espaces,
+            now=now,
         )
         user = User.objects.create_user(
             email=email,

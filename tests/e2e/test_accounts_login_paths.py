@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from tests.accounts import oidc_provider
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.e2e.test_accounts_passkeys import add_virtual_authenticator
 from tests.e2e.test_accounts_registration import code_from
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.second_factor]
@@ -82,21 +83,7 @@ def test_a_passkey_the_device_does_not_hold_is_refused_in_french(
     settings.OTP_WEBAUTHN_RP_ID = "localhost"
     settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [live_server.url]
     page = browser_page
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-                "automaticPresenceSimulation": True,
-            }
-        },
-    )
+    add_virtual_authenticator(page)
     page.goto(live_server.url + "/compte/connexion/")
     page.get_by_role("button", name="Utiliser une clé d'accès").click()
     expect(page.locator("#passkey-verification-status-message")).to_contain_text(

@@ -16,16 +16,9 @@ from tests.accounts.factories import PASSWORD, UserFactory
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.second_factor]
 
 
-def test_a_passkey_added_in_my_account_replaces_password_and_code(
-    live_server: Any, settings: Any, browser_page: Any, screenshot: Any, check_accessibility: Any
-) -> None:
-    origin = live_server.url  # http://localhost:<port>: browsers accept localhost for WebAuthn
-    assert origin.startswith("http://localhost")
-    settings.OTP_WEBAUTHN_RP_ID = "localhost"
-    settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [origin]
-    settings.SECOND_FACTOR_REQUIRED = False  # the key's login is what is tested here
-    user = UserFactory(email="lea@exemple.fr", first_name="Léa")
-    page = browser_page
+def add_virtual_authenticator(page: Any) -> None:
+    """Chromium's virtual authenticator (DevTools protocol): a device that holds passkeys, with
+    its user verification (PIN, fingerprint) always given."""
     cdp = page.context.new_cdp_session(page)
     cdp.send("WebAuthn.enable")
     cdp.send(
@@ -41,6 +34,19 @@ def test_a_passkey_added_in_my_account_replaces_password_and_code(
             }
         },
     )
+
+
+def test_a_passkey_added_in_my_account_replaces_password_and_code(
+    live_server: Any, settings: Any, browser_page: Any, screenshot: Any, check_accessibility: Any
+) -> None:
+    origin = live_server.url  # http://localhost:<port>: browsers accept localhost for WebAuthn
+    assert origin.startswith("http://localhost")
+    settings.OTP_WEBAUTHN_RP_ID = "localhost"
+    settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [origin]
+    settings.SECOND_FACTOR_REQUIRED = False  # the key's login is what is tested here
+    user = UserFactory(email="lea@exemple.fr", first_name="Léa")
+    page = browser_page
+    add_virtual_authenticator(page)
     page.goto(origin + "/compte/connexion/")
     page.get_by_label("Adresse électronique").fill("lea@exemple.fr")
     page.get_by_label("Mot de passe").fill(PASSWORD)
