@@ -335,19 +335,11 @@ def supplier_addresses(invoice: Invoice) -> list[str]:
 
 def recipient_users(invoice: Invoice) -> list[Any]:
     """The recipient's users who read this invoice (espace « Factures reçues », its service)."""
-    from choeur.structures.enums import Espace, RattachementStatus
-    from choeur.structures.models import EspaceSubscription
+    from choeur.structures.enums import Espace
+    from choeur.structures.selectors import espace_users
 
-    subscriptions = EspaceSubscription.objects.filter(
-        structure=invoice.recipient,
-        espace=Espace.FACTURES_RECUES,
-        user__is_active=True,
-        user__is_technical=False,
-        user__rattachements__structure=invoice.recipient,
-        user__rattachements__status=RattachementStatus.VALIDEE,
-    ).select_related("user")
-    users = {s.user.pk: s.user for s in subscriptions if perms.can_view_received(s.user, invoice)}
-    return [users[pk] for pk in sorted(users)]
+    users = espace_users(invoice.recipient, Espace.FACTURES_RECUES)
+    return [user for user in users if perms.can_view_received(user, invoice)]
 
 
 def recipient_addresses(invoice: Invoice) -> list[str]:

@@ -123,6 +123,21 @@ def managers_of(structure: Structure) -> list[Any]:
     ]
 
 
+def espace_users(structure: Structure, espace: str) -> list[Any]:
+    """The active people of `structure` subscribed to its `espace` (a validated rattachement,
+    not a technical account), in a stable order: whom an event of that espace is told to."""
+    subscriptions = EspaceSubscription.objects.filter(
+        structure=structure,
+        espace=espace,
+        user__is_active=True,
+        user__is_technical=False,
+        user__rattachements__structure=structure,
+        user__rattachements__status=RattachementStatus.VALIDEE,
+    ).select_related("user")
+    users = {s.user.pk: s.user for s in subscriptions}
+    return [users[pk] for pk in sorted(users)]
+
+
 def open_espaces_of(structure: Structure) -> list[str]:
     return list(
         StructureEspace.objects.filter(structure=structure, is_open=True).values_list(

@@ -39,7 +39,7 @@ from choeur.lifecycle.transitions import (
     TransitionRefused,
     check,
 )
-from choeur.structures.enums import Espace, RattachementStatus
+from choeur.structures.enums import Espace
 from choeur.structures.models import EngagementJuridique, Service, Structure
 from choeur.works import perms
 from choeur.works.delays import moa_delay, moe_delay
@@ -310,18 +310,9 @@ def _party_users(structure: Structure | None) -> list[Any]:
     """The users of a party who work in its « Factures de travaux »."""
     if structure is None:
         return []
-    from choeur.structures.models import EspaceSubscription
+    from choeur.structures.selectors import espace_users
 
-    rows = EspaceSubscription.objects.filter(
-        structure=structure,
-        espace=Espace.FACTURES_TRAVAUX,
-        user__is_active=True,
-        user__is_technical=False,
-        user__rattachements__structure=structure,
-        user__rattachements__status=RattachementStatus.VALIDEE,
-    ).select_related("user")
-    users = {row.user.pk: row.user for row in rows}
-    return [users[pk] for pk in sorted(users)]
+    return espace_users(structure, Espace.FACTURES_TRAVAUX)
 
 
 def _notify(*, works: WorksInvoice, invoice: Invoice, rule: Rule, before: str, reason: str) -> None:

@@ -47,7 +47,7 @@ from choeur.lifecycle.transitions import (
     check,
 )
 from choeur.structures import perms as structure_perms
-from choeur.structures.enums import AccessMode, Espace, RattachementStatus
+from choeur.structures.enums import AccessMode, Espace
 from choeur.structures.models import Service, Structure, StructureEspace
 
 CADRES_A_VALIDER = frozenset(
@@ -328,18 +328,9 @@ def can_validate(user: Any, invoice: Invoice) -> bool:
 
 
 def _validator_users(structure: Structure) -> list[Any]:
-    from choeur.structures.models import EspaceSubscription
+    from choeur.structures.selectors import espace_users
 
-    subscriptions = EspaceSubscription.objects.filter(
-        structure=structure,
-        espace=Espace.FACTURES_A_VALIDER,
-        user__is_active=True,
-        user__is_technical=False,
-        user__rattachements__structure=structure,
-        user__rattachements__status=RattachementStatus.VALIDEE,
-    ).select_related("user")
-    users = {s.user.pk: s.user for s in subscriptions}
-    return [users[pk] for pk in sorted(users)]
+    return espace_users(structure, Espace.FACTURES_A_VALIDER)
 
 
 # --- moves ----------------------------------------------------------------------------------
