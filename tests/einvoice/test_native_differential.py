@@ -660,6 +660,14 @@ REPEATED = [
         "after",
     ),
     (
+        "cii-O-category-code-other-first",
+        "cii",
+        VatCategory.NOT_SUBJECT,
+        f"{HEADER_TAX}/ram:CategoryCode",
+        "true",
+        "before",
+    ),
+    (
         "cii-period-end-date-other-first",
         "cii",
         VatCategory.STANDARD,

@@ -626,7 +626,7 @@ def _judged_breakdowns(doc: Doc) -> Iterator[Breakdown]:
             doc.syntax == "cii"
             and category is not None
             and category.vat_strict
-            and category.code in ("L", "M", "O")
+            and any(code in ("L", "M", "O") for code in category.codes())
         ):
             continue
         yield breakdown
