@@ -5,6 +5,7 @@ from choeur.api.views import (
     annuaire,
     attachments,
     consult,
+    demande_paiement,
     deposit_pdf,
     engagements,
     factures,
@@ -147,6 +148,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         engagements.RechercherEngagementsJuridiques.as_view(),
     ),
     path(F + "deposer/pdf", deposit_pdf.DeposerPdf.as_view()),
+    path(F + "rechercher/demandePaiement", demande_paiement.RechercherDemandePaiement.as_view()),
     path("cpro/facturesTravaux/v1/rechercher", works.RechercherFacturesTravaux.as_view()),
     path("cpro/facturesTravaux/v1/consulter", works.ConsulterFactureTravaux.as_view()),
     # The newer REST « Référentiel des organisations » (its own vocabulary and errors).

@@ -74,6 +74,14 @@ def test_submitted_a9_is_validated_through_the_api_then_received(
     assert listed["typeIdentifiantValideur1"] == "SIRET"
     assert listed["codeValideur2"] == ""
 
+    # the prime contractor finds it among its payment requests, as validator
+    requests = prime_account.post(
+        F + "rechercher/demandePaiement", {"roleUtilisateur": "VALIDATEUR"}
+    ).json()["listeDemandePaiement"]
+    assert [(r["idDemandePaiement"], r["cadreFacturation"]) for r in requests] == [
+        (invoice_id, "A9_FACTURE_SOUSTRAITANT")
+    ]
+
     # the buyer does not see it yet
     hidden = recipient_account.post(
         F + "consulter/recipiendaire", {"identifiantFactureCPP": invoice_id}
