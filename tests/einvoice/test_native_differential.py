@@ -668,6 +668,15 @@ REPEATED = [
         "before",
     ),
     (
+        "cii-allowance-indicator-repeated-true",
+        "cii",
+        VatCategory.STANDARD,
+        "//ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeAllowanceCharge"
+        "/ram:ChargeIndicator/udt:Indicator",
+        "true",
+        "after",
+    ),
+    (
         "cii-period-end-date-other-first",
         "cii",
         VatCategory.STANDARD,

@@ -940,11 +940,7 @@ def _doc_total_rule(doc: Doc, charges: bool) -> Iterator[_El]:
                 yield totals.el
         else:
             stated_all = totals.charge_totals if charges else totals.allowance_totals
-            acs = [
-                ac
-                for ac in doc.charges
-                if ac.indicator is not None and to_bool(ac.indicator) is charges
-            ]
+            acs = [ac for ac in doc.charges if _indicator_is(ac, charges)]
             if not acs and not stated_all:
                 continue
             expected = _round2_dbl(_dbl_sum(ac.amount for ac in acs))

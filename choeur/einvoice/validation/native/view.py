@@ -126,7 +126,8 @@ class AllowanceCharge:
     tax: TaxCat | None = None  # the first VAT-scheme category (BT-95/96, BT-102/103)
     taxes: list[TaxCat] = field(default_factory=list)  # every category
     indicator_el: _El | None = None  # CII: ram:ChargeIndicator (its contexts are on it)
-    all_indicators: list[str] | None = None  # UBL: every cbc:ChargeIndicator, once repeated
+    all_indicators: list[str] | None = None  # every indicator, once repeated (UBL
+    # cbc:ChargeIndicator, CII udt:Indicator of the first ram:ChargeIndicator)
 
     @property
     def amount(self) -> str | None:

@@ -130,6 +130,8 @@ class _Builder:
                 if ac.indicator_el is None:
                     ac.indicator_el = child
                     ac.indicator = _first_text(child, INDICATOR)
+                    if type(ac.indicator) is Several:  # [udt:Indicator = true()]: any of them
+                        ac.all_indicators = [text(i) for i in child.iterchildren(INDICATOR)]
             elif tag == _ACTUAL_AMOUNT:
                 ac.amounts.append(text(child))
             elif tag == _BASIS_AMOUNT:
