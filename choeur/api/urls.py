@@ -160,6 +160,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
         ORG + "structures/<str:identifier>/pieces_jointes", organisations.StructurePieces.as_view()
     ),
     path(
+        ORG + "structures/<str:identifier>/pieces_jointes/<str:piece>",
+        organisations.StructurePiece.as_view(),
+    ),
+    path(
         ORG + "structures/<str:identifier>/parametres-edi",
         organisations.StructureEdiSettings.as_view(),
     ),

@@ -226,6 +226,10 @@ def test_pieces_of_the_accounts_structure(api_account: ApiAccount) -> None:
     assert [(p["nom"], p["extension"], p["taille"]) for p in pieces] == [
         ("livraison.txt", "TXT", len(b"bon de livraison"))
     ]
+    one = call(api_account, "GET", ORG + f"structures/{own}/pieces_jointes/{pieces[0]['uuid']}")
+    assert base64.b64decode(one.json()["fichier"]) == b"bon de livraison"
+    unknown = call(api_account, "GET", ORG + f"structures/{own}/pieces_jointes/{'0' * 32}")
+    assert unknown.status_code == 400 and unknown.json()[0]["error"] == "NotFoundReference"
 
 
 def test_an_unknown_path_is_json(client: Client) -> None:

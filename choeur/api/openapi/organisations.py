@@ -101,6 +101,9 @@ OPERATIONS: dict[str, Operation] = {
     "organisations/v1/structures/{identifier}": _op(None, STRUCTURE),
     "organisations/v1/structures/{identifier}/services": _op(None, [SERVICE]),
     "organisations/v1/structures/{identifier}/pieces_jointes": _op(None, [PIECE]),
+    "organisations/v1/structures/{identifier}/pieces_jointes/{piece}": _op(
+        None, {**PIECE, "fichier": "string"}
+    ),
     "organisations/v1/structures/{identifier}/parametres-edi": _op(
         {"reception_edi?": "boolean", "connexion_edi?": "boolean"}, STRUCTURE
     ),

@@ -382,6 +382,30 @@ class StructurePieces(OrganisationView):
         return Response([_piece_row(p, structure) for p in pieces])
 
 
+class StructurePiece(OrganisationView):
+    """One of those pieces, with its content in base 64 (`fichier`)."""
+
+    @extend_schema(operation_id="organisations_structure_piece")
+    def get(self, request: Request, identifier: str, piece: str) -> Response:
+        import base64
+
+        structure = self.structure(request, identifier)
+        pk = _pk(PIECE_TAG, piece)
+        found = None
+        if structure.pk == _mine(request).pk and pk is not None:
+            found = pieces_of(request.user).select_related("file").filter(pk=pk).first()
+        if found is None:
+            raise OrganisationError(
+                "NotFoundReference",
+                "Aucune PiecesJointes trouvée",
+                f"Aucune donnée de type PiecesJointes n'a pu être trouvée avec la référence "
+                f"{piece[:40]}",
+            )
+        with found.file.file.open("rb") as handle:
+            content = base64.b64encode(handle.read()).decode()
+        return Response({**_piece_row(found, structure), "fichier": content})
+
+
 class StructureEdiSettings(OrganisationView):
     """`PATCH parametres-edi {reception_edi, connexion_edi}`: the account's own structure only
     (HTTP 403 otherwise, as seen live); answers the structure as it now is."""
