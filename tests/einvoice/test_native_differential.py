@@ -677,6 +677,15 @@ REPEATED = [
         "after",
     ),
     (
+        "cii-G-allowance-indicator-repeated-true",
+        "cii",
+        VatCategory.EXPORT,
+        "//ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeAllowanceCharge"
+        "/ram:ChargeIndicator/udt:Indicator",
+        "true",
+        "after",
+    ),
+    (
         "cii-period-end-date-other-first",
         "cii",
         VatCategory.STANDARD,

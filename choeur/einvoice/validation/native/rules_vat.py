@@ -443,9 +443,10 @@ def _cii_category_sum(doc: Doc, code: str, rate: Decimal | None) -> Decimal:
             continue
         if ac.amount is None:
             continue
+        # two sums, each with its own predicate: repeated indicators can put one in both
         if _is(ac, True):
             charges += dec(ac.amount)
-        elif _is(ac, False):
+        if _is(ac, False):
             allowances += dec(ac.amount)
     return _round2(lines) + _round2(charges) - _round2(allowances)
 
