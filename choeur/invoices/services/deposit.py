@@ -4,12 +4,13 @@ after commit (DESIGN.md "Deposit")."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from choeur.core.audit import audit_log_write
@@ -90,6 +91,13 @@ def flux_deposit(
         )
     try:
         with transaction.atomic():
+            if key:
+                # The key is won before any file is written: a concurrent request with the same
+                # key waits here, then finds the winner's flux (no file left by the loser).
+                _key_lock(user, key)
+                existing = Flux.objects.filter(depositor=user, idempotency_key=key).first()
+                if existing is not None:
+                    return existing
             original = stored_file_create(
                 data=upload.data, name=upload.name, content_type=upload.content_type, user=user
             )
@@ -145,6 +153,18 @@ def flux_deposit(
                 return existing
         raise
     return flux
+
+
+def _key_lock(user: Any, key: str) -> None:
+    """Hold, until the transaction ends, a lock named by (depositor, key). PostgreSQL: an
+    advisory lock; SQLite runs one writing transaction at a time already."""
+    if connection.vendor != "postgresql":
+        return
+    name = hashlib.sha256(f"flux-key:{getattr(user, 'pk', '')}:{key}".encode()).digest()[:8]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(name, "big", signed=True)]
+        )
 
 
 def flux_for_retry(*, user: Any, key: str) -> Flux | None:
