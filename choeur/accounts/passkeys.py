@@ -27,8 +27,8 @@ from django_otp_webauthn.views import (
 
 from choeur.core.audit import audit_log_write
 
-# The session key of the password confirmation (« Sécurité de connexion »), shared with
-# accounts.second_factor_views.
+# The password confirmation before adding or removing a factor (« Sécurité de connexion »):
+# its session key and how long it lasts, for the passkeys here and accounts.second_factor_views.
 REAUTH_KEY = "second_factor_reauth_at"
 REAUTH_MINUTES = 10
 

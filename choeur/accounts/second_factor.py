@@ -37,8 +37,6 @@ RECOVERY_DEVICE_NAME = "Codes de secours"
 RECOVERY_CODES = 10
 # How long the pending second step lasts after the password, before starting again.
 PENDING_MINUTES = 15
-# Re-authentication (password) before adding or removing a factor lasts this long.
-REAUTH_MINUTES = 10
 LAST_LOGINS = 10
 
 

@@ -196,8 +196,7 @@ def second_step(request: HttpRequest) -> HttpResponse:
 
 
 def _reauthenticated(request: HttpRequest) -> bool:
-    at = request.session.get(REAUTH_KEY)
-    return isinstance(at, int | float) and time.time() - at < second_factor.REAUTH_MINUTES * 60
+    return passkeys.reauthenticated(request)
 
 
 def _needs_reauth(request: HttpRequest) -> HttpResponse | None:
