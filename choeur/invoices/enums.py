@@ -142,8 +142,9 @@ FLUX_FINAL_STATUSES = frozenset(
 
 
 class CadreFacturation(models.TextChoices):
-    """`codeCadreFacturation` (reference C.3): simple invoices, the validator circuit (A9, A12)
-    and the works circuit (A4-A8, A14-A20, A22-A25, choeur/works/)."""
+    """`codeCadreFacturation` (reference C.3): simple invoices, the other payment requests
+    (A3 mémoires de frais de justice, A21 remboursements TIC), the validator circuit (A9, A12)
+    and the works circuit (A4-A8, A10, A11, A13-A20, A22-A25, choeur/works/)."""
 
     A1_FACTURE_FOURNISSEUR = (
         "A1_FACTURE_FOURNISSEUR",
@@ -152,6 +153,14 @@ class CadreFacturation(models.TextChoices):
     A2_FACTURE_FOURNISSEUR_DEJA_PAYEE = (
         "A2_FACTURE_FOURNISSEUR_DEJA_PAYEE",
         _("A2 — Dépôt par un fournisseur d'une facture déjà payée"),
+    )
+    A3_MEMOIRE_JUSTICE = (
+        "A3_MEMOIRE_JUSTICE",
+        _("A3 — Dépôt d'un mémoire de frais de justice"),
+    )
+    A21_DEMANDE_REMBOURSEMENT_TIC = (
+        "A21_DEMANDE_REMBOURSEMENT_TIC",
+        _("A21 — Dépôt d'une demande de remboursement de la TIC"),
     )
     A9_FACTURE_SOUSTRAITANT = (
         "A9_FACTURE_SOUSTRAITANT",
@@ -181,6 +190,18 @@ class CadreFacturation(models.TextChoices):
     A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR = (
         "A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR",
         _("A8 — Dépôt par un fournisseur d'un décompte général et définitif"),
+    )
+    A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT = (
+        "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT",
+        _("A10 — Dépôt par un sous-traitant d'un projet de décompte mensuel"),
+    )
+    A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT = (
+        "A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT",
+        _("A11 — Dépôt par un sous-traitant d'un projet de décompte final"),
+    )
+    A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT = (
+        "A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT",
+        _("A13 — Dépôt par un cotraitant d'un projet de décompte mensuel"),
     )
     A14_PROJET_DECOMPTE_FINAL_COTRAITANT = (
         "A14_PROJET_DECOMPTE_FINAL_COTRAITANT",

@@ -167,14 +167,9 @@ def _count() -> tuple[int, int, int]:
             "donnent 458.40.",
         ),
         (
-            {
-                "cadreDeFacturation": {
-                    "codeCadreFacturation": "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT"
-                }
-            },
-            # works cadres are accepted (tests/works/test_api.py); not this one
-            "Le cadre de facturation « A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT » n'est pas "
-            "accepté",
+            {"cadreDeFacturation": {"codeCadreFacturation": "A26_CADRE_INCONNU"}},
+            # works cadres are accepted (tests/works/test_api.py); an unknown one is not
+            "Le cadre de facturation « A26_CADRE_INCONNU » n'est pas accepté",
         ),
         ({"modeDepot": "EDI"}, "Valeur « EDI » inconnue pour modeDepot"),
         (
