@@ -68,6 +68,11 @@ class Flux(models.Model):
     status_changed_at = models.DateTimeField(_("date de l'état"), auto_now_add=True)
     idempotency_key = models.CharField(_("clé d'idempotence"), max_length=255, blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentatives d'intégration"), default=0)
+    # When the integration task was last handed to the broker (None: never, or the broker refused
+    # it). The sweeper sends another only for a flux never queued, one whose run stalled after its
+    # last message, or one whose message is older than INVOICES_QUEUED_LOST_AFTER_SECONDS (lost):
+    # a message merely waiting in a backlog is not duplicated (docs/operator-guide.md).
+    queued_at = models.DateTimeField(_("date de mise en file"), null=True, blank=True)
     # The compte rendu: {"errors": [...], "items": [{"file", "number", "outcome", "invoice_id", "errors"}]}.
     report = models.JSONField(_("compte rendu"), default=dict, blank=True)
     comment = models.TextField(_("commentaire"), blank=True)
