@@ -100,6 +100,42 @@ _DOCTYPE_WIDE = tuple(
 )
 
 
+def has_declaration(data: bytes) -> bool:
+    """True when `data` holds a DOCTYPE or ENTITY declaration in one of the forms above.
+
+    Every such form holds a "!" right after "<" (ASCII), "<\\0" (UTF-16) or "<\\0\\0\\0"
+    (UTF-32), and an invoice has few "!" if any: the bytes are scanned once for "!" (memchr,
+    about 20 µs per MB) and each one is looked at in place, instead of a case-blind search and
+    twelve wide ones over the whole document (2 to 3 ms per MB). Same answer on every input.
+    """
+    find, match = data.find, _DOCTYPE_ANYCASE.match
+    wide_searched = False
+    position = find(b"!")
+    while position >= 0:
+        before = data[max(0, position - 4) : position]
+        if before.endswith(b"<"):
+            if match(data, position - 1):
+                return True
+        elif not wide_searched and (before.endswith(b"<\x00") or before == b"<\x00\x00\x00"):
+            if any(marker in data for marker in _DOCTYPE_WIDE):
+                return True
+            wide_searched = True
+        position = find(b"!", position + 1)
+    return False
+
+
+def _too_deep_test(max_depth: int) -> etree.XPath:
+    """An element at depth max_depth + 1 exists (evaluated by libxml2, one tree walk); the
+    expression compiled once per limit and thread, like the parser."""
+    tests: dict[int, etree.XPath] | None = getattr(_local, "depth_tests", None)
+    if tests is None:
+        tests = _local.depth_tests = {}
+    test = tests.get(max_depth)
+    if test is None:
+        test = tests[max_depth] = etree.XPath("boolean(" + "/*" * (max_depth + 1) + ")")
+    return test
+
+
 def _as_bytes(data: object) -> bytes:
     if isinstance(data, bytes):
         return data
@@ -123,9 +159,9 @@ def parse_xml(data: bytes, *, limits: Limits | None = None) -> etree._Element:
             f"Le fichier XML est trop volumineux ({_size(len(data))}, maximum {_size(limits.max_xml_bytes)}).",
             f"The XML file is too large ({_size_en(len(data))}, at most {_size_en(limits.max_xml_bytes)}).",
         )
-    if not data.strip():
+    if not data or data.isspace():  # (no copy of the document, unlike strip())
         raise ReadError("Le fichier est vide.", "The file is empty.")
-    if _DOCTYPE_ANYCASE.search(data) or any(marker in data for marker in _DOCTYPE_WIDE):
+    if has_declaration(data):
         raise UnsafeInput(
             "Le fichier XML contient une déclaration DOCTYPE ou ENTITY, refusée pour des raisons de "
             "sécurité : une facture électronique n'en a jamais besoin.",
@@ -157,8 +193,7 @@ def parse_xml(data: bytes, *, limits: Limits | None = None) -> etree._Element:
             "Le fichier XML contient une DTD, refusée pour des raisons de sécurité.",
             "The XML file contains a DTD, refused for security reasons.",
         )
-    # An element at depth max_depth + 1 exists: too deep (evaluated by libxml2, one tree walk).
-    if root.xpath("boolean(" + "/*" * (limits.max_depth + 1) + ")"):
+    if _too_deep_test(limits.max_depth)(root):
         raise _too_deep(limits)
     return root
 

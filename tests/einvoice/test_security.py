@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 import zlib
 
 import pikepdf
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from choeur.einvoice import detect, read
 from choeur.einvoice.errors import ReadError, UnsafeInput
@@ -14,6 +17,7 @@ from choeur.einvoice.facturx import write_facturx
 from choeur.einvoice.samples import sample_invoice
 from choeur.einvoice.security import (
     Limits,
+    has_declaration,
     parse_xml,
     pdf_embedded_files,
     reserialise,
@@ -64,6 +68,61 @@ def assert_clear_error(data: bytes, kind: type[ReadError] = ReadError) -> ReadEr
 def test_doctype_and_entities_are_refused(data: bytes) -> None:
     error = assert_clear_error(data, UnsafeInput)
     assert "passwd" not in str(error) and "root:" not in str(error)
+
+
+# The declaration search as it was written before it scanned for "!" (a case-blind search and
+# twelve wide ones over the whole document): the new one must answer the same on every input.
+_OLD_ANYCASE = re.compile(rb"<!\s*(?:doctype|entity)", re.IGNORECASE)
+_OLD_WIDE = tuple(
+    word.encode(encoding)
+    for word in ("<!DOCTYPE", "<!ENTITY", "<!doctype")
+    for encoding in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+)
+
+
+def _old_has_declaration(data: bytes) -> bool:
+    return bool(_OLD_ANYCASE.search(data)) or any(marker in data for marker in _OLD_WIDE)
+
+
+# Pieces a hostile or odd document is made of: the markers in every encoding, near misses,
+# NULs (UTF-16 / UTF-32 text), "!" in text.
+_PIECES = st.sampled_from(
+    [
+        b"<",
+        b"!",
+        b"<!",
+        b"<! ",
+        b"\x00",
+        b"<\x00!",
+        b"<\x00\x00\x00!",
+        b"<!--",
+        b"DOCTYPE",
+        b"doctype",
+        b"DocType",
+        b"ENTITY",
+        b"entity",
+        b" \n\t",
+        b"<a>Merci !</a>",
+        b"<![CDATA[",
+        *_OLD_WIDE,
+        *(marker[:-1] for marker in _OLD_WIDE),
+        *(marker[1:] for marker in _OLD_WIDE),
+    ]
+)
+
+
+@settings(max_examples=400, derandomize=True)
+@given(st.lists(st.one_of(_PIECES, st.binary(max_size=4)), max_size=12).map(b"".join))
+def test_declaration_search_answers_as_the_full_scans(data: bytes) -> None:
+    assert has_declaration(data) is _old_has_declaration(data)
+
+
+def test_declaration_search_finds_each_form() -> None:
+    for data in (BILLION_LAUGHS, XXE, EXTERNAL_DTD, PARAMETER_ENTITY, UTF16_DOCTYPE):
+        assert has_declaration(data)
+    assert has_declaration("<x>!</x><!DOCTYPE x>".encode("utf-32-be"))
+    assert has_declaration(b"<x>Merci !</x><\x00!x<!  EnTiTy")  # a wide near miss first
+    assert not has_declaration(b"<x>Merci ! <!-- ! --><![CDATA[!]]></x>")
 
 
 def test_oversize_xml_is_refused_before_parsing() -> None:
