@@ -7,13 +7,26 @@ For the generated invoices also the median CPU milliseconds (the machine is shar
 grows with its load, CPU time much less) and the CPU microseconds per line, which must stay flat
 from 10 to 10,000 lines (linear cost). The Factur-X PDF (WeasyPrint rendering + embedding) is
 measured on small invoices only.
+
+Before and after in one run: the same measures are taken on the code of commit
+`BENCH_RW_BEFORE` (27fbdcd by default, the code issue 13 set its target against; empty to
+skip), in a child process whose `choeur` package is that commit's, taken out of git into a
+temporary directory (`git archive`, nothing written in the checkout); each side uses its own
+`sample_invoice` (unchanged since then) and its own writers. Rows "before <commit>: ..." are
+that child's, then "speed-up" rows give before / after for the median CPU and wall times of each
+generated size. The load average is printed at the start and the end (the machine is shared).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,7 +41,8 @@ T = TypeVar("T")
 Row = dict[str, str]
 SOURCES = ("en16931-cen", "peppol-bis-billing3", "zugferd-corpus", "akretion-factur-x")
 # Repetitions per generated size: enough for a p95 while the whole run stays well under a minute.
-SIZES = {10: 40, 100: 20, 1000: 7, 10000: 3}
+SIZES = {10: 40, 100: 20, 1000: 15, 10000: 3}
+BEFORE = os.environ.get("BENCH_RW_BEFORE", "27fbdcd")
 
 
 def _corpus() -> list[bytes]:
@@ -80,7 +94,73 @@ def _rows(name: str, samples_ms: list[float]) -> list[Row]:
     ]
 
 
+def _load() -> Row:
+    one, five, fifteen = os.getloadavg()
+    return {
+        "benchmark": "load average",
+        "measure": "1 / 5 / 15 min",
+        "value": f"{one:.1f} / {five:.1f} / {fifteen:.1f}",
+    }
+
+
+def _before() -> list[Row]:
+    """The measures of this module on the code of commit BEFORE (see the module's text)."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", BEFORE, "choeur"], capture_output=True, check=True
+    ).stdout
+    with tempfile.TemporaryDirectory() as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        env = {**os.environ, "PYTHONPATH": tmp, "CHOEUR_CORPUS": str(CORPUS)}
+        child = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--json", "--no-pdf"],
+            cwd=tmp,
+            env=env,
+            capture_output=True,
+            check=True,
+            text=True,
+        )
+    rows: list[Row] = json.loads(child.stdout)
+    return [{**row, "benchmark": f"before {BEFORE}: {row['benchmark']}"} for row in rows]
+
+
+def _speed_ups(before: list[Row], after: list[Row]) -> list[Row]:
+    """before / after of the median CPU and wall times, per generated size."""
+
+    def medians(rows: list[Row], prefix: str = "") -> dict[tuple[str, str], float]:
+        found = {}
+        for row in rows:
+            name = row["benchmark"].removeprefix(prefix)
+            if " lines" in name and row["measure"] in ("median CPU ms", "median ms / invoice"):
+                found[(name.split(" (")[0], row["measure"])] = float(row["value"])
+        return found
+
+    old, new = medians(before, f"before {BEFORE}: "), medians(after)
+    rows: list[Row] = []
+    for (name, measure), value in new.items():
+        if (name, measure) in old and value:
+            kind = "CPU" if "CPU" in measure else "wall"
+            ratio = old[(name, measure)] / value
+            rows.append(
+                {
+                    "benchmark": f"speed-up, {name}",
+                    "measure": f"before / after, {kind}",
+                    "value": f"{ratio:.1f}",
+                }
+            )
+    return rows
+
+
 def run() -> list[Row]:
+    rows = [_load(), *_measure(pdf=True)]
+    if BEFORE:
+        before = _before()
+        rows += before + _speed_ups(before, rows)
+    rows.append(_load())
+    return rows
+
+
+def _measure(*, pdf: bool) -> list[Row]:
     rows: list[Row] = []
     documents = _corpus()
     if documents:
@@ -105,7 +185,7 @@ def run() -> list[Row]:
         )
         rows += _sized_rows(f"einvoice write_ubl, {label}", write_ubl, [invoice] * repeat, lines)
         rows += _sized_rows(f"einvoice write_cii, {label}", write_cii, [invoice] * repeat, lines)
-    for lines, repeat in ((10, 4), (100, 2)):
+    for lines, repeat in ((10, 4), (100, 2)) if pdf else ():
         invoice = sample_invoice(lines)
         write_facturx(invoice)  # warm-up: fonts
         rows += _rows(
@@ -116,6 +196,9 @@ def run() -> list[Row]:
 
 
 if __name__ == "__main__":
+    if "--json" in sys.argv:  # the child of `_before`: this module's rows on another commit
+        print(json.dumps(_measure(pdf="--no-pdf" not in sys.argv)))
+        raise SystemExit(0)
     started = time.perf_counter()
     for row in run():
         print(f"{row['benchmark']:<52} {row['measure']:<22} {row['value']}")
