@@ -431,13 +431,21 @@ def encode_document(document: str) -> bytes:
         data = document.encode("utf-8")
     except UnicodeEncodeError:
         raise ValueError(NOT_XML_MESSAGE) from None
-    if (
-        len(data.translate(None, _CONTROL_BYTES)) != len(data)
-        or b"\xef\xbf\xbe" in data
-        or b"\xef\xbf\xbf" in data
-    ):
+    if len(data.translate(None, _CONTROL_BYTES)) != len(data) or _has_noncharacter(data):
         raise ValueError(NOT_XML_MESSAGE)
     return data
+
+
+def _has_noncharacter(data: bytes) -> bool:
+    """U+FFFE or U+FFFF (EF BF BE / EF BF BF in UTF-8) in `data`: the rare EF lead bytes found
+    by memchr and looked at in place (two searches of the 3-byte sequences cost 1 ms a MB)."""
+    find = data.find
+    position = find(b"\xef")
+    while position >= 0:
+        if data[position + 1 : position + 3] in (b"\xbf\xbe", b"\xbf\xbf"):
+            return True
+        position = find(b"\xef", position + 1)
+    return False
 
 
 # What a table's writer wrote: nothing, only constants of the syntax, or at least one value.

@@ -239,16 +239,31 @@ def compile_writer(table: Table) -> Callable[[Any, dict[Any, Any], list[str], in
 
     nodes = table.writer()
     src = _Source()
+    # The constant pieces (an indentation and a tag) joined once per depth, not per element:
+    # `q[n]` is the n-th piece at the call's depth (`_pieces`).
+    pieces: list[tuple[int, str]] = []
+    cache: dict[int, tuple[str, ...]] = {}
     src.names.update(
         _esc=escape_text,
         _attributes=attributes,
         _IND=INDENTS,
         _context_attributes=_context_attributes,
         _esc_attr=escape_attribute,
+        _Dec=Decimal,
+        _QC=cache,
+        _QB=lambda depth: _pieces(cache, pieces, depth),
     )
     src.emit(0, "def write(obj, ctx, out, depth):")
     src.emit(1, "w0 = 0")
+    src.emit(1, "q = _QC.get(depth)")
+    src.emit(1, "if q is None:")
+    src.emit(2, "q = _QB(depth)")
     counter = [0]
+
+    def piece(indent: str, text: str) -> str:
+        """`q[n]`: the indentation `indent` (a local i<k>) followed by `text`."""
+        pieces.append((int(indent[1:]), text))
+        return f"q[{len(pieces) - 1}]"
 
     def depth_of(nodes_: list[_WNode], here: int = 0) -> int:
         deepest = here
@@ -323,7 +338,12 @@ def compile_writer(table: Table) -> Callable[[Any, dict[Any, Any], list[str], in
             src.emit(level, f"t = {value} if {value}.__class__ is str else str({value})")
             return "t", ""
         if codec is DECIMAL:
-            src.emit(level, f"t = format({value}, 'f')")
+            # str() is format(, 'f') for a Decimal unless it uses an exponent (1E+2, 1E-7).
+            src.emit(
+                level, f"t = str({value}) if {value}.__class__ is _Dec else format({value}, 'f')"
+            )
+            src.emit(level, "if 'E' in t:")
+            src.emit(level + 1, f"t = format({value}, 'f')")
             return "t", ""
         if codec is ISO_DATE:
             src.emit(level, f"t = {value}.isoformat()")
@@ -392,12 +412,12 @@ def compile_writer(table: Table) -> Callable[[Any, dict[Any, Any], list[str], in
         elif context:
             src.emit(level, f"a = {fixed!r}{suffix}")
         opening = "<" + tag + ("" if extra or context else fixed)
-        escaped = "t" if codec in (DECIMAL, ISO_DATE, DATE_102, INDICATOR) else "_esc(t)"
-        head = f"{opening!r} + a + '>'" if attrs else repr(opening + ">")
-        src.emit(
-            level,
-            f"out.append({indent} + {head} + {escaped} + {'</' + tag + '>' + chr(10)!r})",
-        )
+        if codec not in (DECIMAL, ISO_DATE, DATE_102, INDICATOR):
+            # Most texts need no escaping: tested inline, the call made only when one does.
+            src.emit(level, "if '&' in t or '<' in t or '>' in t or '\\r' in t:")
+            src.emit(level + 1, "t = _esc(t)")
+        head = f"{indent} + {opening!r} + a + '>'" if attrs else piece(indent, opening + ">")
+        src.emit(level, f"out.append({head} + t + {'</' + tag + '>' + chr(10)!r})")
         src.emit(level, f"{result} = 2")
 
     def block(nodes_: list[_WNode], level: int, here: int, result: str) -> None:
@@ -408,7 +428,7 @@ def compile_writer(table: Table) -> Callable[[Any, dict[Any, Any], list[str], in
                     from choeur.einvoice.readers._binding import escape_text
 
                     text = f"<{node.tag}>{escape_text(node.const)}</{node.tag}>\n"
-                    src.emit(level, f"out.append({indent} + {text!r})")
+                    src.emit(level, f"out.append({piece(indent, text)})")
                     src.emit(level, f"if {result} == 0:")
                     src.emit(level + 1, f"{result} = 1")
                     continue
@@ -430,18 +450,18 @@ def compile_writer(table: Table) -> Callable[[Any, dict[Any, Any], list[str], in
                     src.emit(level, f"if {guard}:")
                     level += 1
                 src.emit(level, f"{mark} = len(out)")
-                src.emit(level, f"out.append({indent} + '<{node.tag}>\\n')")
+                src.emit(level, f"out.append({piece(indent, f'<{node.tag}>' + chr(10))})")
                 src.emit(level, f"{inner} = 0")
                 block(node.children, level, here + 1, inner)
                 condition = f"{inner} == 2" if node.anchors else f"{inner}"
                 src.emit(level, f"if {condition}:")
-                src.emit(level + 1, f"out.append({indent} + '</{node.tag}>\\n')")
+                src.emit(level + 1, f"out.append({piece(indent, f'</{node.tag}>' + chr(10))})")
                 src.emit(level + 1, f"if {inner} > {result}:")
                 src.emit(level + 2, f"{result} = {inner}")
                 src.emit(level, "else:")
                 src.emit(level + 1, f"del out[{mark}:]")
                 if node.keep:
-                    src.emit(level + 1, f"out.append({indent} + '<{node.tag}/>\\n')")
+                    src.emit(level + 1, f"out.append({piece(indent, f'<{node.tag}/>' + chr(10))})")
                     src.emit(level + 1, f"if {result} == 0:")
                     src.emit(level + 2, f"{result} = 1")
                 if guard:
@@ -454,14 +474,20 @@ def compile_writer(table: Table) -> Callable[[Any, dict[Any, Any], list[str], in
                 src.emit(level + 1, "mg = len(out)")
                 inner_here = here
                 for wrapper in node.wrappers:
-                    src.emit(level + 1, f"out.append(i{inner_here} + '<{wrapper}>\\n')")
+                    opening = piece(f"i{inner_here}", f"<{wrapper}>" + chr(10))
+                    src.emit(level + 1, f"out.append({opening})")
                     inner_here += 1
-                src.emit(level + 1, f"out.append(i{inner_here} + '<{node.tag}>\\n')")
+                src.emit(
+                    level + 1, f"out.append({piece(f'i{inner_here}', f'<{node.tag}>' + chr(10))})"
+                )
                 src.emit(level + 1, f"if {writer}(g, ctx, out, depth + {inner_here + 1}) == 2:")
-                src.emit(level + 2, f"out.append(i{inner_here} + '</{node.tag}>\\n')")
+                src.emit(
+                    level + 2, f"out.append({piece(f'i{inner_here}', f'</{node.tag}>' + chr(10))})"
+                )
                 for wrapper in reversed(node.wrappers):
                     inner_here -= 1
-                    src.emit(level + 2, f"out.append(i{inner_here} + '</{wrapper}>\\n')")
+                    closing = piece(f"i{inner_here}", f"</{wrapper}>" + chr(10))
+                    src.emit(level + 2, f"out.append({closing})")
                 src.emit(level + 2, f"{result} = 2")
                 src.emit(level + 1, "else:")
                 src.emit(level + 2, "del out[mg:]")
@@ -475,7 +501,8 @@ def compile_writer(table: Table) -> Callable[[Any, dict[Any, Any], list[str], in
                 src.emit(level + 1, f"{mark} = len(out)")
                 inner_here = here
                 for wrapper in node.wrappers:
-                    src.emit(level + 1, f"out.append(i{inner_here} + '<{wrapper}>\\n')")
+                    opening = piece(f"i{inner_here}", f"<{wrapper}>" + chr(10))
+                    src.emit(level + 1, f"out.append({opening})")
                     inner_here += 1
                 flag = f"f{counter[0]}"
                 src.emit(level + 1, f"{flag} = 0")
@@ -492,7 +519,8 @@ def compile_writer(table: Table) -> Callable[[Any, dict[Any, Any], list[str], in
                 src.emit(level + 1, f"if {flag}:")
                 for wrapper in reversed(node.wrappers):
                     inner_here -= 1
-                    src.emit(level + 2, f"out.append(i{inner_here} + '</{wrapper}>\\n')")
+                    closing = piece(f"i{inner_here}", f"</{wrapper}>" + chr(10))
+                    src.emit(level + 2, f"out.append({closing})")
                 src.emit(level + 2, f"{result} = 2")
                 src.emit(level + 1, "else:")
                 src.emit(level + 2, f"del out[{mark}:]")
@@ -533,6 +561,14 @@ def _guard(element: Any) -> list[str] | None:
     if not collect(element.children) or not firsts or len(firsts) > 4:
         return None
     return firsts
+
+
+def _pieces(
+    cache: dict[int, tuple[str, ...]], pieces: list[tuple[int, str]], depth: int
+) -> tuple[str, ...]:
+    """A writer's constant pieces at `depth`, joined once (see `compile_writer`)."""
+    found = cache[depth] = tuple(INDENTS[depth + offset] + text for offset, text in pieces)
+    return found
 
 
 def _context_attributes(ctx: dict[Any, Any], pairs: tuple[tuple[str, str], ...]) -> str:
