@@ -64,7 +64,9 @@ def test_the_systemd_units_start_web_workers_and_beat_from_the_application_folde
     assert worker["KillSignal"] == "SIGTERM" and int(worker["TimeoutStopSec"]) >= 60
     beat = _unit("choeur-beat.service")["Service"]
     assert "celery -A config beat" in beat["ExecStart"]
-    for name in ("choeur-web.service", "choeur-worker.service", "choeur-beat.service"):
+    units = [path.name for path in (DEPLOY / "systemd").glob("choeur-*.service")]
+    assert {"choeur-worker-messages.service", "choeur-worker-fond.service"} <= set(units)
+    for name in units:
         service = _unit(name)["Service"]
         assert service["WorkingDirectory"] == "/srv/choeur/app"
         assert service["EnvironmentFile"] == "/srv/choeur/app/.env"
@@ -74,12 +76,13 @@ def test_the_systemd_units_start_web_workers_and_beat_from_the_application_folde
 def test_compose_starts_the_whole_platform_after_one_migration() -> None:
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     services = compose["services"]
-    assert set(services) == {"db", "broker", "migrate", "web", "worker", "beat"}
+    workers = {"worker", "worker-messages", "worker-fond"}
+    assert set(services) == {"db", "broker", "migrate", "web", "beat"} | workers
     assert services["db"]["image"].startswith("postgres:")
     assert services["broker"]["image"].startswith("rabbitmq:")
     assert "healthcheck" in services["db"] and "healthcheck" in services["broker"]
     assert "migrate --noinput" in services["migrate"]["command"]
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "beat", *sorted(workers)):
         depends = services[name]["depends_on"]
         assert depends["migrate"]["condition"] == "service_completed_successfully"
         assert depends["db"]["condition"] == "service_healthy"
@@ -92,7 +95,8 @@ def test_compose_starts_the_whole_platform_after_one_migration() -> None:
         )
         assert "media:/var/lib/choeur/media" in services[name]["volumes"]
     assert "deploy/gunicorn.conf.py" in services["web"]["command"]
-    assert services["worker"]["command"].startswith("celery -A config worker")
+    for name in workers:
+        assert services[name]["command"].startswith("celery -A config worker")
     assert services["beat"]["command"].startswith("celery -A config beat")
     assert "db" in compose["volumes"] and "media" in compose["volumes"]
 
@@ -153,3 +157,36 @@ def test_every_queue_the_settings_route_to_has_workers_in_compose_and_systemd() 
     )
     assert _queues_used() <= in_compose, _queues_used() - in_compose
     assert _queues_used() <= in_systemd, _queues_used() - in_systemd
+
+
+WORKER_KINDS = {  # the queue each kind of worker consumes, alone (docs/operator-guide.md)
+    "integration": "choeur",
+    "messages": "choeur.messages",
+    "fond": "choeur.fond",
+}
+
+
+def _kind(command: str) -> str:
+    words = command.split()
+    return words[words.index("-n") + 1].split("@")[0]
+
+
+def test_each_kind_of_worker_consumes_its_own_queue_so_validation_never_delays_emails() -> None:
+    """Emails and webhooks have workers that take nothing else: an archive being validated on
+    every integration process leaves them free."""
+    services = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]
+    commands = {
+        "compose " + name: s["command"]
+        for name, s in services.items()
+        if " worker" in str(s.get("command"))
+    }
+    commands |= {
+        "systemd " + path.name: _unit(path.name)["Service"]["ExecStart"]
+        for path in (DEPLOY / "systemd").glob("choeur-worker*.service")
+    }
+    for where in ("compose", "systemd"):
+        kinds = {_kind(c) for w, c in commands.items() if w.startswith(where)}
+        assert kinds == set(WORKER_KINDS), (where, kinds)
+    for where, command in commands.items():
+        assert _queues_of(command) == {WORKER_KINDS[_kind(command)]}, (where, command)
+    # (which task goes to which queue: tests/integration/test_delivery.py)
