@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "choeur.invoices",
     "choeur.lifecycle",
     "choeur.works",
+    "choeur.claims",
     "choeur.sollicitations",
     "choeur.notifications",
     "choeur.api",

@@ -14,6 +14,8 @@ urlpatterns = [
     path("factures/", include("choeur.invoices.urls")),
     path("factures-recues/", include("choeur.lifecycle.urls")),
     path("travaux/", include("choeur.works.urls")),  # « Factures de travaux » (CCAG Travaux)
+    # « Mémoires de frais de justice » (A3) and « Demandes de remboursement TIC » (A21).
+    path("", include("choeur.claims.urls")),
     path("sollicitations/", include("choeur.sollicitations.urls")),
     path("notifications/", include("choeur.notifications.urls")),
     path("", include("choeur.api.urls")),

@@ -20,6 +20,7 @@ DEMO_MODULES = [
     "choeur.lifecycle.demo",
     "choeur.invoices.validation_demo",
     "choeur.works.demo",
+    "choeur.claims.demo",
     "choeur.sollicitations.demo",
 ]
 

@@ -34,6 +34,8 @@ class Espace(models.TextChoices):
     FACTURES_RECUES = "FACTURES_RECUES", _("Factures reçues")
     FACTURES_A_VALIDER = "FACTURES_A_VALIDER", _("Factures à valider")
     FACTURES_TRAVAUX = "FACTURES_TRAVAUX", _("Factures de travaux")
+    MEMOIRES_JUSTICE = "MEMOIRES_JUSTICE", _("Mémoires de frais de justice")
+    DEMANDES_REMBOURSEMENT_TIC = "DEMANDES_REMBOURSEMENT_TIC", _("Demandes de remboursement TIC")
     SOLLICITATIONS_EMISES = "SOLLICITATIONS_EMISES", _("Sollicitations émises")
     SOLLICITATIONS_RECUES = "SOLLICITATIONS_RECUES", _("Sollicitations reçues")
     ENGAGEMENTS = "ENGAGEMENTS", _("Engagements")

@@ -73,6 +73,15 @@ class Structure(models.Model):
     is_moa = models.BooleanField(_("maîtrise d'ouvrage (MOA)"), default=False)
     is_moa_only = models.BooleanField(_("MOA uniquement"), default=False)
     non_diffusible = models.BooleanField(_("non diffusible (INSEE)"), default=False)
+    # The other payment requests (reference C.3, A3 and A21): the public structures that receive
+    # mémoires de frais de justice (juridictions) and demandes de remboursement TIC (the
+    # services that refund farmers), offered as recipients of those requests (choeur/claims/).
+    receives_memoires_justice = models.BooleanField(
+        _("reçoit des mémoires de frais de justice"), default=False
+    )
+    receives_tic_refunds = models.BooleanField(
+        _("reçoit des demandes de remboursement TIC"), default=False
+    )
 
     # Functionalities chosen at registration.
     deposits_payment_requests = models.BooleanField(

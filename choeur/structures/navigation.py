@@ -16,6 +16,8 @@ ESPACE_PATHS: dict[str, str] = {
     Espace.FACTURES_EMISES: "/factures/",
     Espace.FACTURES_RECUES: "/factures-recues/",
     Espace.FACTURES_TRAVAUX: "/travaux/",
+    Espace.MEMOIRES_JUSTICE: "/memoires-justice/",
+    Espace.DEMANDES_REMBOURSEMENT_TIC: "/remboursements-tic/",
     Espace.FACTURES_A_VALIDER: "/factures-a-valider/",
     Espace.SOLLICITATIONS_EMISES: "/sollicitations/emises/",
     Espace.SOLLICITATIONS_RECUES: "/sollicitations/recues/",

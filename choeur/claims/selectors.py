@@ -1,0 +1,84 @@
+"""Reads of the claims' pages, scoped to what the user may see (others' requests: 404)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from choeur.claims import perms
+from choeur.claims.enums import CADRE_OF_KIND, RECIPIENT_FLAG
+from choeur.claims.models import Claim
+from choeur.invoices.enums import FluxStatus
+from choeur.invoices.models import Invoice
+from choeur.lifecycle.selectors import received_invoices, status_label
+from choeur.structures.models import Structure
+
+
+def recipients_for(kind: str) -> QuerySet[Structure]:
+    """The public, active structures flagged as receiving `kind` (the recipient choices)."""
+    return Structure.objects.filter(
+        is_public=True, is_active=True, **{RECIPIENT_FLAG[kind]: True}
+    ).order_by("raison_sociale", "identifier")
+
+
+def claims_sent(user: Any, kind: str) -> QuerySet[Claim]:
+    ids = [s.pk for s in perms.depositor_structures(user, kind)]
+    return (
+        Claim.objects.filter(kind=kind, supplier_id__in=ids)
+        .select_related("flux", "supplier", "recipient")
+        .prefetch_related("flux__invoices")
+    )
+
+
+def claims_received(user: Any, kind: str) -> QuerySet[Claim]:
+    """The requests of `kind` integrated for the user's recipient structures, within what
+    « Factures reçues » lets him see (its services)."""
+    ids = [s.pk for s in perms.recipient_structures(user, kind)]
+    visible = received_invoices(user).filter(cadre=CADRE_OF_KIND[kind], recipient_id__in=ids)
+    return (
+        Claim.objects.filter(kind=kind, flux__invoices__in=visible.values("pk"))
+        .select_related("flux", "supplier", "recipient")
+        .prefetch_related("flux__invoices")
+        .distinct()
+    )
+
+
+def claim_get_for_supplier(*, user: Any, kind: str, claim_id: int) -> Claim:
+    claim = claims_sent(user, kind).filter(pk=claim_id).first()
+    if claim is None:
+        raise Http404
+    return claim
+
+
+def claim_get_for_recipient(*, user: Any, kind: str, claim_id: int) -> tuple[Claim, Invoice]:
+    claim = claims_received(user, kind).filter(pk=claim_id).first()
+    invoice = invoice_of(claim) if claim is not None else None
+    if claim is None or invoice is None:
+        raise Http404
+    return claim, invoice
+
+
+def invoice_of(claim: Claim) -> Invoice | None:
+    """The invoice the claim's flux integrated (none while integrating, or when rejected)."""
+    invoices = list(claim.flux.invoices.all())
+    return invoices[0] if invoices else None
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    claim: Claim
+    invoice: Invoice | None
+    status: str
+    status_label: str
+
+
+def row_of(claim: Claim) -> ClaimRow:
+    invoice = invoice_of(claim)
+    if invoice is not None:
+        return ClaimRow(claim, invoice, invoice.status, status_label(invoice.status))
+    if claim.flux.status == FluxStatus.IN_REJETE:
+        return ClaimRow(claim, None, "IN_REJETE", "Rejetée au dépôt (voir le compte rendu)")
+    return ClaimRow(claim, None, claim.flux.status, "En cours d'intégration")
