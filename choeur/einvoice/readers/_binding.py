@@ -38,8 +38,22 @@ from typing import Any
 
 from lxml import etree
 
+from choeur.einvoice.enums import PaymentMeansCode
+from choeur.einvoice.model import (
+    Address,
+    CreditTransfer,
+    DirectDebit,
+    Item,
+    PaymentCard,
+    PaymentInstructions,
+    Period,
+    Price,
+    ProcessControl,
+    TaxRepresentative,
+)
 from choeur.einvoice.readers._common import (
     attr,
+    required,
     text,
     to_cii_date,
     to_decimal,
@@ -615,3 +629,111 @@ def write_element(table: Table, tag: str, obj: Any, ctx: Context, out: Out, dept
         return True
     del out[mark:]
     return False
+
+
+# --- what both syntaxes' custom terms share -----------------------------------------------------
+# UBL and CII say these groups through different elements, but build the same pivot from what
+# they find, with the same mandatory terms and messages: one definition here for both.
+
+# The options of the invoice line's table (BG-25) in both syntaxes: its nested groups, and the
+# line named by its identifier (BT-126) in messages.
+LINE_OPTIONS: dict[str, Any] = {
+    "nested": {"item": Item, "price": Price, "period": Period},
+    "optional": frozenset({"period"}),
+    "where_from": "id",
+    "where_label": "ligne/line",
+}
+
+
+# Which missing or unreadable term a refusal names first (`Table.order`): the runs of that order
+# the two syntaxes share, as the hand-written readers before the tables checked them.
+LINE_ORDER_AMOUNTS = (
+    "allowances_charges",
+    "quantity",
+    "unit_code",
+    "net_amount",
+    "period.start",
+    "period.end",
+)
+LINE_ORDER_END = ("vat_category", "vat_rate", "item.name")
+HEADER_ORDER_PARTIES = ("preceding_invoices", "seller", "buyer", "payee", "tax_representative")
+HEADER_ORDER_END = (
+    "invoicing_period.start",
+    "invoicing_period.end",
+    "payment_instructions",
+    "allowances_charges",
+    "vat_breakdown",
+    "lines",
+)
+
+
+def optional_leaf(out: Out, depth: int, tag: str, value: str | None) -> None:
+    """`leaf` for an optional text: nothing when it is absent or blank."""
+    if value is not None and value.strip():
+        leaf(out, depth, tag, value)
+
+
+def finish_tax_representative(values: Values) -> TaxRepresentative:
+    """BG-11 from its values: BG-12 is mandatory in it, an empty address when none is given."""
+    values["address"] = values["address"] or Address()
+    return TaxRepresentative(**values)
+
+
+def finish_process_control(values: Values) -> str | None:
+    """BG-2 with BT-24 never None (empty when absent); returns BT-24 as read."""
+    spec: str | None = values["process_control"].specification_id
+    values["process_control"] = ProcessControl(
+        specification_id=spec or "",
+        business_process_type=values["process_control"].business_process_type,
+    )
+    return spec
+
+
+def credit_transfer(
+    account_id: str | None, account_name: str | None, service_provider_id: str | None
+) -> CreditTransfer:
+    """BG-17, whose BT-84 is mandatory."""
+    return CreditTransfer(
+        account_id=required(
+            account_id, "BT-84", "identifiant du compte de paiement", "payment account identifier"
+        ),
+        account_name=account_name,
+        service_provider_id=service_provider_id,
+    )
+
+
+def payment_card(number: str | None, holder_name: str | None) -> PaymentCard:
+    """BG-18 (BT-87 empty when absent)."""
+    return PaymentCard(primary_account_number=number or "", holder_name=holder_name)
+
+
+def payment_instructions(
+    *,
+    means_code: str | None,
+    means_text: str | None,
+    remittance_information: str | None,
+    credit_transfers: list[CreditTransfer],
+    card: PaymentCard | None,
+    mandate: str | None,
+    creditor_id: str | None,
+    debited_account_id: str | None,
+) -> PaymentInstructions:
+    """BG-16 from what the syntax found: BT-81 mandatory, BG-19 only when one of its terms
+    (BT-89, BT-90, BT-91) is there."""
+    direct_debit = None
+    if mandate or debited_account_id or creditor_id:
+        direct_debit = DirectDebit(
+            mandate_reference=mandate,
+            creditor_id=creditor_id,
+            debited_account_id=debited_account_id,
+        )
+    return PaymentInstructions(
+        means_code=PaymentMeansCode(
+            required(means_code, "BT-81", "code du moyen de paiement", "payment means type code")
+        ),
+        means_text=means_text,
+        remittance_information=remittance_information,
+        credit_transfers=credit_transfers,
+        card=card,
+        direct_debit=direct_debit,
+    )

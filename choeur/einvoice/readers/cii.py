@@ -20,7 +20,6 @@ from choeur.einvoice.enums import (
     VAT_POINT_CII_TO_UBL,
     VAT_POINT_UBL_TO_CII,
     InvoiceTypeCode,
-    PaymentMeansCode,
     VatCategory,
     VatPointDateCode,
 )
@@ -32,23 +31,17 @@ from choeur.einvoice.model import (
     Contact,
     CreditTransfer,
     Delivery,
-    DirectDebit,
     Identifier,
     Invoice,
     InvoiceLine,
-    Item,
     ItemAttribute,
     LineAllowanceCharge,
     Note,
     Party,
     Payee,
-    PaymentCard,
-    PaymentInstructions,
     Period,
     PrecedingInvoice,
-    Price,
     ProcessControl,
-    TaxRepresentative,
     Totals,
     VatBreakdown,
     profile_of,
@@ -56,7 +49,12 @@ from choeur.einvoice.model import (
 from choeur.einvoice.readers._binding import (
     DATE_102,
     DECIMAL,
+    HEADER_ORDER_END,
+    HEADER_ORDER_PARTIES,
     INDICATOR,
+    LINE_OPTIONS,
+    LINE_ORDER_AMOUNTS,
+    LINE_ORDER_END,
     Code,
     Context,
     Custom,
@@ -66,7 +64,13 @@ from choeur.einvoice.readers._binding import (
     Term,
     Values,
     attributes,
+    credit_transfer,
+    finish_process_control,
+    finish_tax_representative,
     leaf,
+    optional_leaf,
+    payment_card,
+    payment_instructions,
     read_group,
 )
 from choeur.einvoice.readers._common import (
@@ -77,7 +81,6 @@ from choeur.einvoice.readers._common import (
     find,
     find_all,
     missing,
-    required,
     steps,
     text,
     to_cii_date,
@@ -260,11 +263,6 @@ PAYEE = Table(
 )
 
 
-def _tax_representative(values: Values) -> TaxRepresentative:
-    values["address"] = values["address"] or Address()  # BG-12 is mandatory in BG-11
-    return TaxRepresentative(**values)
-
-
 TAX_REPRESENTATIVE = Table(
     None,
     (
@@ -287,7 +285,7 @@ TAX_REPRESENTATIVE = Table(
         ),
     ),
     NS,
-    finish=_tax_representative,
+    finish=finish_tax_representative,
 )
 
 
@@ -633,25 +631,15 @@ LINE = Table(  # BG-25
         ),  # BT-133
     ),
     NS,
-    nested={"item": Item, "price": Price, "period": Period},
-    optional=frozenset({"period"}),
-    where_from="id",
-    where_label="ligne/line",
+    **LINE_OPTIONS,
     order=(
         "id",
         "price.discount",
         "object_id",
-        "allowances_charges",
-        "quantity",
-        "unit_code",
-        "net_amount",
-        "period.start",
-        "period.end",
+        *LINE_ORDER_AMOUNTS,
         "price.net_price",
         "price.gross_price",
-        "vat_category",
-        "vat_rate",
-        "item.name",
+        *LINE_ORDER_END,
     ),
 )
 
@@ -779,45 +767,25 @@ def _read_payment(values: Values, found: Sequence[list[_El]], where: str) -> Non
         account = _f(pm, "ram:PayeePartyCreditorFinancialAccount")
         if account is not None:
             transfers.append(
-                CreditTransfer(
-                    account_id=required(
-                        _t(account, "ram:IBANID") or _t(account, "ram:ProprietaryID"),
-                        "BT-84",
-                        "identifiant du compte de paiement",
-                        "payment account identifier",
-                    ),
-                    account_name=_t(account, "ram:AccountName"),
-                    service_provider_id=_t(
-                        pm, "ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID"
-                    ),
+                credit_transfer(
+                    _t(account, "ram:IBANID") or _t(account, "ram:ProprietaryID"),
+                    _t(account, "ram:AccountName"),
+                    _t(pm, "ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID"),
                 )
             )
         card_el = _f(pm, "ram:ApplicableTradeSettlementFinancialCard")
         if card_el is not None and card is None:
-            card = PaymentCard(
-                primary_account_number=_t(card_el, "ram:ID") or "",
-                holder_name=_t(card_el, "ram:CardholderName"),
-            )
+            card = payment_card(_t(card_el, "ram:ID"), _t(card_el, "ram:CardholderName"))
         debited = debited or _t(pm, "ram:PayerPartyDebtorFinancialAccount/ram:IBANID")
-    direct_debit = None
-    if mandate or debited or creditor_id:
-        direct_debit = DirectDebit(
-            mandate_reference=mandate, creditor_id=creditor_id, debited_account_id=debited
-        )
-    values["payment_instructions"] = PaymentInstructions(
-        means_code=PaymentMeansCode(
-            required(
-                _t(first, "ram:TypeCode"),
-                "BT-81",
-                "code du moyen de paiement",
-                "payment means type code",
-            )
-        ),
+    values["payment_instructions"] = payment_instructions(
+        means_code=_t(first, "ram:TypeCode"),
         means_text=_t(first, "ram:Information"),
         remittance_information=text(remittance[0]) if remittance else None,
         credit_transfers=transfers,
         card=card,
-        direct_debit=direct_debit,
+        mandate=mandate,
+        creditor_id=creditor_id,
+        debited_account_id=debited,
     )
 
 
@@ -831,12 +799,12 @@ def _write_payment_means(invoice: Any, ctx: Context, out: Out, depth: int) -> No
     for index, account in enumerate(accounts):
         out.append(f"{i0}<ram:SpecifiedTradeSettlementPaymentMeans>\n")
         leaf(out, depth + 1, "ram:TypeCode", pi.means_code.value)
-        _opt(out, depth + 1, "ram:Information", pi.means_text)
+        optional_leaf(out, depth + 1, "ram:Information", pi.means_text)
         if index == 0 and pi.card is not None:
             mark = len(out)
             out.append(f"{i1}<ram:ApplicableTradeSettlementFinancialCard>\n")
-            _opt(out, depth + 2, "ram:ID", pi.card.primary_account_number)
-            _opt(out, depth + 2, "ram:CardholderName", pi.card.holder_name)
+            optional_leaf(out, depth + 2, "ram:ID", pi.card.primary_account_number)
+            optional_leaf(out, depth + 2, "ram:CardholderName", pi.card.holder_name)
             _close(out, mark, f"{i1}</ram:ApplicableTradeSettlementFinancialCard>\n")
         if index == 0 and dd is not None and dd.debited_account_id:
             out.append(f"{i1}<ram:PayerPartyDebtorFinancialAccount>\n")
@@ -847,21 +815,16 @@ def _write_payment_means(invoice: Any, ctx: Context, out: Out, depth: int) -> No
             out.append(f"{i1}<ram:PayeePartyCreditorFinancialAccount>\n")
             is_iban = _IBAN.match(account.account_id.replace(" ", "")) is not None
             if is_iban:
-                _opt(out, depth + 2, "ram:IBANID", account.account_id)
-            _opt(out, depth + 2, "ram:AccountName", account.account_name)
+                optional_leaf(out, depth + 2, "ram:IBANID", account.account_id)
+            optional_leaf(out, depth + 2, "ram:AccountName", account.account_name)
             if not is_iban:
-                _opt(out, depth + 2, "ram:ProprietaryID", account.account_id)
+                optional_leaf(out, depth + 2, "ram:ProprietaryID", account.account_id)
             _close(out, mark, f"{i1}</ram:PayeePartyCreditorFinancialAccount>\n")
             if account.service_provider_id:
                 out.append(f"{i1}<ram:PayeeSpecifiedCreditorFinancialInstitution>\n")
                 leaf(out, depth + 2, "ram:BICID", account.service_provider_id)
                 out.append(f"{i1}</ram:PayeeSpecifiedCreditorFinancialInstitution>\n")
         out.append(f"{i0}</ram:SpecifiedTradeSettlementPaymentMeans>\n")
-
-
-def _opt(out: Out, depth: int, tag: str, value: str | None) -> None:
-    if value is not None and value.strip():
-        leaf(out, depth, tag, value)
 
 
 def _close(out: Out, mark: int, closing: str) -> None:
@@ -873,11 +836,7 @@ def _close(out: Out, mark: int, closing: str) -> None:
 
 
 def _finish_invoice(values: Values) -> Invoice:
-    spec = values["process_control"].specification_id
-    values["process_control"] = ProcessControl(
-        specification_id=spec or "",
-        business_process_type=values["process_control"].business_process_type,
-    )
+    spec = finish_process_control(values)
     for scratch in [key for key in values if key.startswith("_")]:
         del values[scratch]
     return Invoice(**values, syntax="cii", profile=profile_of(spec))
@@ -1203,21 +1162,12 @@ def _header() -> Table:
             "number",
             "issue_date",
             "notes",
-            "preceding_invoices",
-            "seller",
-            "buyer",
-            "payee",
-            "tax_representative",
+            *HEADER_ORDER_PARTIES,
             "delivery.location_id",
             "delivery.actual_delivery_date",
             "delivery.party_name",
             "delivery.address",
-            "invoicing_period.start",
-            "invoicing_period.end",
-            "payment_instructions",
-            "allowances_charges",
-            "vat_breakdown",
-            "lines",
+            *HEADER_ORDER_END,
         ),
     )
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import etree
 
-from choeur.einvoice.enums import InvoiceTypeCode, PaymentMeansCode, VatCategory, VatPointDateCode
+from choeur.einvoice.enums import InvoiceTypeCode, VatCategory, VatPointDateCode
 from choeur.einvoice.model import (
     GUIDELINE_EN16931,
     AdditionalDocument,
@@ -24,32 +24,31 @@ from choeur.einvoice.model import (
     Contact,
     CreditTransfer,
     Delivery,
-    DirectDebit,
     Identifier,
     Invoice,
     InvoiceLine,
-    Item,
     ItemAttribute,
     ItemClassification,
     LineAllowanceCharge,
     Note,
     Party,
     Payee,
-    PaymentCard,
-    PaymentInstructions,
     Period,
     PrecedingInvoice,
-    Price,
     ProcessControl,
-    TaxRepresentative,
     Totals,
     VatBreakdown,
     profile_of,
 )
 from choeur.einvoice.readers._binding import (
     DECIMAL,
+    HEADER_ORDER_END,
+    HEADER_ORDER_PARTIES,
     INDICATOR,
     ISO_DATE,
+    LINE_OPTIONS,
+    LINE_ORDER_AMOUNTS,
+    LINE_ORDER_END,
     Code,
     Codec,
     Context,
@@ -59,7 +58,13 @@ from choeur.einvoice.readers._binding import (
     Table,
     Term,
     Values,
+    credit_transfer,
+    finish_process_control,
+    finish_tax_representative,
     leaf,
+    optional_leaf,
+    payment_card,
+    payment_instructions,
     read_group,
     write_element,
 )
@@ -71,7 +76,6 @@ from choeur.einvoice.readers._common import (
     find,
     find_all,
     missing,
-    required,
     steps,
     text,
     to_bytes_b64,
@@ -333,11 +337,6 @@ PAYEE = Table(
 )
 
 
-def _tax_representative(values: Values) -> TaxRepresentative:
-    values["address"] = values["address"] or Address()  # BG-12 is mandatory in BG-11
-    return TaxRepresentative(**values)
-
-
 TAX_REPRESENTATIVE = Table(
     None,
     (
@@ -360,7 +359,7 @@ TAX_REPRESENTATIVE = Table(
         T(None, "cac:PartyTaxScheme/cac:TaxScheme/cbc:ID", const="VAT"),
     ),
     NS,
-    finish=_tax_representative,
+    finish=finish_tax_representative,
 )
 
 DELIVERY = Table(
@@ -620,25 +619,15 @@ def _line(credit: bool) -> Table:
             ),
         ),
         NS,
-        nested={"item": Item, "price": Price, "period": Period},
-        optional=frozenset({"period"}),
-        where_from="id",
-        where_label="ligne/line",
+        **LINE_OPTIONS,
         order=(
             "id",
             "price.discount",
             "price.gross_price",
             "price.net_price",
-            "allowances_charges",
-            "quantity",
-            "unit_code",
-            "net_amount",
-            "period.start",
-            "period.end",
+            *LINE_ORDER_AMOUNTS,
             "price.base_quantity",
-            "vat_category",
-            "vat_rate",
-            "item.name",
+            *LINE_ORDER_END,
         ),
     )
 
@@ -786,41 +775,30 @@ def _read_payment(values: Values, found: Sequence[list[_El]], where: str) -> Non
         account = _f(pm, "cac:PayeeFinancialAccount")
         if account is not None:
             transfers.append(
-                CreditTransfer(
-                    account_id=required(
-                        _t(account, "cbc:ID"),
-                        "BT-84",
-                        "identifiant du compte de paiement",
-                        "payment account identifier",
-                    ),
-                    account_name=_t(account, "cbc:Name"),
-                    service_provider_id=_t(account, "cac:FinancialInstitutionBranch/cbc:ID"),
+                credit_transfer(
+                    _t(account, "cbc:ID"),
+                    _t(account, "cbc:Name"),
+                    _t(account, "cac:FinancialInstitutionBranch/cbc:ID"),
                 )
             )
         card_el = _f(pm, "cac:CardAccount")
         if card_el is not None and card is None:
-            card = PaymentCard(
-                primary_account_number=_t(card_el, "cbc:PrimaryAccountNumberID") or "",
-                holder_name=_t(card_el, "cbc:HolderName"),
+            card = payment_card(
+                _t(card_el, "cbc:PrimaryAccountNumberID"), _t(card_el, "cbc:HolderName")
             )
         mandate_el = _f(pm, "cac:PaymentMandate")
         if mandate_el is not None and mandate is None and debited is None:
             mandate = _t(mandate_el, "cbc:ID")
             debited = _t(mandate_el, "cac:PayerFinancialAccount/cbc:ID")
-    direct_debit = None
-    if mandate or debited or creditor_id:
-        direct_debit = DirectDebit(
-            mandate_reference=mandate, creditor_id=creditor_id, debited_account_id=debited
-        )
-    values["payment_instructions"] = PaymentInstructions(
-        means_code=PaymentMeansCode(
-            required(text(code_el), "BT-81", "code du moyen de paiement", "payment means type code")
-        ),
+    values["payment_instructions"] = payment_instructions(
+        means_code=text(code_el),
         means_text=attr(code_el, "name"),
         remittance_information=_t(first, "cbc:PaymentID"),
         credit_transfers=transfers,
         card=card,
-        direct_debit=direct_debit,
+        mandate=mandate,
+        creditor_id=creditor_id,
+        debited_account_id=debited,
     )
 
 
@@ -843,19 +821,21 @@ def _payment_writer(credit: bool) -> Any:
             )
             if credit and invoice.due_date is not None:
                 leaf(out, depth + 1, "cbc:PaymentDueDate", invoice.due_date.isoformat())
-            _opt(out, depth + 1, "cbc:PaymentID", pi.remittance_information)
+            optional_leaf(out, depth + 1, "cbc:PaymentID", pi.remittance_information)
             if index == 0 and pi.card is not None:
                 out.append(f"{i1}<cac:CardAccount>\n")
-                _opt(out, depth + 2, "cbc:PrimaryAccountNumberID", pi.card.primary_account_number)
+                optional_leaf(
+                    out, depth + 2, "cbc:PrimaryAccountNumberID", pi.card.primary_account_number
+                )
                 # NetworkID is mandatory in UBL but not an EN 16931 term: "NA", not given.
                 leaf(out, depth + 2, "cbc:NetworkID", "NA")
-                _opt(out, depth + 2, "cbc:HolderName", pi.card.holder_name)
+                optional_leaf(out, depth + 2, "cbc:HolderName", pi.card.holder_name)
                 out.append(f"{i1}</cac:CardAccount>\n")
             if account is not None:
                 mark = len(out)
                 out.append(f"{i1}<cac:PayeeFinancialAccount>\n")
-                _opt(out, depth + 2, "cbc:ID", account.account_id)
-                _opt(out, depth + 2, "cbc:Name", account.account_name)
+                optional_leaf(out, depth + 2, "cbc:ID", account.account_id)
+                optional_leaf(out, depth + 2, "cbc:Name", account.account_name)
                 if account.service_provider_id and account.service_provider_id.strip():
                     out.append(f"{i2}<cac:FinancialInstitutionBranch>\n")
                     leaf(out, depth + 3, "cbc:ID", account.service_provider_id)
@@ -868,7 +848,7 @@ def _payment_writer(credit: bool) -> Any:
             if index == 0 and dd is not None and (dd.mandate_reference or dd.debited_account_id):
                 mark = len(out)
                 out.append(f"{i1}<cac:PaymentMandate>\n")
-                _opt(out, depth + 2, "cbc:ID", dd.mandate_reference)
+                optional_leaf(out, depth + 2, "cbc:ID", dd.mandate_reference)
                 if dd.debited_account_id and dd.debited_account_id.strip():
                     out.append(f"{i2}<cac:PayerFinancialAccount>\n")
                     leaf(out, depth + 3, "cbc:ID", dd.debited_account_id)
@@ -882,18 +862,9 @@ def _payment_writer(credit: bool) -> Any:
     return write
 
 
-def _opt(out: Out, depth: int, tag: str, value: str | None) -> None:
-    if value is not None and value.strip():
-        leaf(out, depth, tag, value)
-
-
 def _finish_invoice(credit: bool) -> Any:
     def finish(values: Values) -> Invoice:
-        spec = values["process_control"].specification_id
-        values["process_control"] = ProcessControl(
-            specification_id=spec or "",
-            business_process_type=values["process_control"].business_process_type,
-        )
+        spec = finish_process_control(values)
         if values["type_code"] is None:
             if not credit:
                 raise missing("BT-3", "code de type de facture", "invoice type code")
@@ -1108,18 +1079,9 @@ def _header(credit: bool) -> Table:
             "type_code",
             "tax_point_date",
             "tax_point_date_code",
-            "preceding_invoices",
-            "seller",
-            "buyer",
-            "payee",
-            "tax_representative",
+            *HEADER_ORDER_PARTIES,
             "delivery",
-            "invoicing_period.start",
-            "invoicing_period.end",
-            "payment_instructions",
-            "allowances_charges",
-            "vat_breakdown",
-            "lines",
+            *HEADER_ORDER_END,
         ),
     )
 
