@@ -346,6 +346,41 @@ def recipient_addresses(invoice: Invoice) -> list[str]:
     return sorted({user.notification_email for user in recipient_users(invoice)})
 
 
+def notify_supplier(
+    invoice: Invoice,
+    *,
+    title: str,
+    body: str,
+    template: str,
+    context: dict[str, Any],
+    path: str,
+) -> None:
+    """Tell the supplier of its invoice: the person who deposited it (his « Notifications »
+    list, and by email as he chose); nobody to show it to in the application (an API deposit,
+    an account closed since), the structure's contact address by email."""
+    from choeur.notifications.enums import NotificationKind
+    from choeur.notifications.services import email_queue, notify
+
+    users = supplier_users(invoice)
+    if users:
+        notify(
+            users=users,
+            kind=NotificationKind.INVOICE_STATUS,
+            title=title,
+            body=body,
+            template=template,
+            context=context,
+            url=path,
+        )
+    elif invoice.supplier.email:
+        email_queue(
+            to=invoice.supplier.email,
+            subject=title,
+            template=template,
+            context={**context, "url": settings.SITE_URL + path},
+        )
+
+
 def _notify(*, invoice: Invoice, rule: Rule, before: str, reason: str) -> None:
     """Tell the supplier about a status change and the recipient's users about an invoice to
     process, through `notify`: in their « Notifications » list, and by email as each chose."""
@@ -364,30 +399,17 @@ def _notify(*, invoice: Invoice, rule: Rule, before: str, reason: str) -> None:
     }
     amount = f"{format_amount(invoice.total_ttc)} TTC"
     if Effect.NOTIFY_SUPPLIER in rule.effects:
-        title = f"Votre facture {invoice.number} : {_status_label(invoice.status)}"
-        path = f"/factures/{invoice.pk}/"
         body = f"Adressée à {invoice.recipient.raison_sociale}, {amount}."
         if reason:
             body += f"\nMotif : {reason}"
-        users = supplier_users(invoice)
-        if users:
-            notify(
-                users=users,
-                kind=NotificationKind.INVOICE_STATUS,
-                title=title,
-                body=body,
-                template="lifecycle/emails/status_changed",
-                context=context,
-                url=path,
-            )
-        elif invoice.supplier.email:
-            # Nobody to show it to in the application: the structure's contact address.
-            email_queue(
-                to=invoice.supplier.email,
-                subject=title,
-                template="lifecycle/emails/status_changed",
-                context={**context, "url": settings.SITE_URL + path},
-            )
+        notify_supplier(
+            invoice,
+            title=f"Votre facture {invoice.number} : {_status_label(invoice.status)}",
+            body=body,
+            template="lifecycle/emails/status_changed",
+            context=context,
+            path=f"/factures/{invoice.pk}/",
+        )
     if Effect.NOTIFY_RECIPIENT in rule.effects:
         users = recipient_users(invoice)
         if users:

@@ -408,8 +408,39 @@ def _works_circuit_rules() -> dict[tuple[Status, Status], Rule]:
         rules[(source, Status.REFUSEE_MOA)] = Rule(
             actors=moa, reason_required=True, effects=refused, notes="définitif"
         )
+    # A subcontractor's (A10, A11) or a co-contractor's (A13, A14) projet de décompte is first
+    # accepted by the titulaire, resp. the mandataire (the validator circuit above, one or two
+    # levels), explicitly or tacitly; then it enters the works circuit like the titulaire's.
+    for level, (_waiting, validated, _refused, tacit, _wrong) in VALIDATION_LEVELS.items():
+        for done in (validated, tacit):
+            rules[(done, Status.MISE_A_DISPOSITION_MOE)] = Rule(
+                actors=system,
+                effects=to_moe,
+                notes=f"projet validé (niveau {level}) : à la MOE du marché",
+            )
+            rules[(done, Status.MISE_A_DISPOSITION_MOA)] = Rule(
+                actors=system,
+                effects=to_moa,
+                notes=f"projet validé (niveau {level}), marché sans MOE : à la MOA",
+            )
     return rules
 
+
+# Statuses of an invoice held in the validator or the works circuit: its recipient (the paying
+# service) does not see it yet, and is told of it only when it reaches MISE_A_DISPOSITION.
+WORKS_STATUSES: frozenset[Status] = frozenset(
+    {
+        *WORKS_MOE_OPEN,
+        *WORKS_MOA_OPEN,
+        Status.A_COMPLETER,
+        Status.REFUSEE_MOE,
+        Status.ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE,
+        Status.REFUSEE_MOA,
+    }
+)
+HELD_FROM_RECIPIENT: frozenset[Status] = WORKS_STATUSES | frozenset(
+    status for statuses in VALIDATION_LEVELS.values() for status in statuses
+)
 
 # --- end of the works circuit ----------------------------------------------------------------
 

@@ -223,7 +223,13 @@ def webhooks_flux_finished(*, flux: Any) -> None:
     )
     # One query for the recipients that listen, not one per invoice of a large archive.
     listening = WebhookEndpoint.objects.filter(active=True).values("structure_id")
-    received = Invoice.objects.filter(flux=flux, recipient_id__in=listening)
+    # An invoice held in a validator or works circuit reaches its recipient later (its own
+    # status change then says « received »).
+    from choeur.lifecycle.transitions import HELD_FROM_RECIPIENT
+
+    received = Invoice.objects.filter(flux=flux, recipient_id__in=listening).exclude(
+        status__in=[s.value for s in HELD_FROM_RECIPIENT]
+    )
     for invoice in received.select_related("recipient", "supplier"):
         webhooks_invoice_received(invoice=invoice)
     # The same events as flows of the reform's Flow Service (its subscriptions, its CDARs).

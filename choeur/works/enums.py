@@ -16,6 +16,13 @@ class WorksRole(models.TextChoices):
     MOA = "MOA", _("Maîtrise d'ouvrage")
 
 
+class MemberKind(models.TextChoices):
+    """The other firms of a works contract, on its fiche identité du marché."""
+
+    SOUSTRAITANT = "SOUSTRAITANT", _("Sous-traitant de premier rang (paiement direct)")
+    COTRAITANT = "COTRAITANT", _("Cotraitant (groupement, le titulaire en est le mandataire)")
+
+
 class TypeFactureTravaux(models.TextChoices):
     """`typeFactureTravaux` (reference C.3, PHP ITypeFactureTravaux)."""
 
@@ -52,6 +59,9 @@ TYPE_BY_CADRE: dict[str, str] = {
     C.A6_ETAT_ACOMPTE_VALIDE_FOURNISSEUR: T.ETAT_ACOMPTE_VALIDE,
     C.A7_PROJET_DECOMPTE_FINAL_FOURNISSEUR: T.PROJET_DECOMPTE_FINAL,
     C.A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR: T.DECOMPTE_GENERAL_SIGNE,
+    C.A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT: T.PROJET_DECOMPTE_MENSUEL,
+    C.A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT: T.PROJET_DECOMPTE_FINAL,
+    C.A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT: T.PROJET_DECOMPTE_MENSUEL,
     C.A14_PROJET_DECOMPTE_FINAL_COTRAITANT: T.PROJET_DECOMPTE_FINAL,
     C.A15_ETAT_ACOMPTE_MOE: T.ETAT_ACOMPTE,
     C.A16_ETAT_ACOMPTE_VALIDE_MOE: T.ETAT_ACOMPTE_VALIDE,
@@ -73,11 +83,27 @@ WORKS_CADRES = frozenset(TYPE_BY_CADRE)
 # Who deposits which cadre (the « fiche identité du marché » formalises it, reference C.3).
 # The supplier's deposits are invoices (EN 16931, mandatory recipient data, duplicates); the
 # MOE's and the MOA's are the documents of their answer, attached to the supplier's invoice.
+# A subcontractor's (A10, A11) and a co-contractor's (A13, A14) projets are first accepted by
+# the titulaire, resp. the mandataire (the validator circuit, recorded on the fiche identité du
+# marché), then go to the MOE like the titulaire's own.
+SUBCONTRACTOR_CADRES = frozenset(
+    {
+        C.A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT,
+        C.A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT,
+    }
+)
+COCONTRACTOR_CADRES = frozenset(
+    {
+        C.A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT,
+        C.A14_PROJET_DECOMPTE_FINAL_COTRAITANT,
+    }
+)
+VALIDATED_CADRES = SUBCONTRACTOR_CADRES | COCONTRACTOR_CADRES
 SUPPLIER_TO_MOE = frozenset(
     {
         C.A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR,
         C.A7_PROJET_DECOMPTE_FINAL_FOURNISSEUR,
-        C.A14_PROJET_DECOMPTE_FINAL_COTRAITANT,
+        *VALIDATED_CADRES,
     }
 )
 SUPPLIER_TO_MOA = frozenset(
@@ -111,6 +137,8 @@ MONTHLY_CADRES = frozenset(
         C.A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR,
         C.A5_ETAT_ACOMPTE_FOURNISSEUR,
         C.A6_ETAT_ACOMPTE_VALIDE_FOURNISSEUR,
+        C.A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT,
+        C.A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT,
     }
 )
 MOE_CADRES_FOR_MONTHLY = frozenset({C.A15_ETAT_ACOMPTE_MOE, C.A16_ETAT_ACOMPTE_VALIDE_MOE})

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from choeur.invoices.enums import CadreFacturation
-from choeur.works.enums import WORKS_CADRES, TypeFactureTravaux, WorksRole
+from choeur.works.enums import WORKS_CADRES, MemberKind, TypeFactureTravaux, WorksRole
 
 WORKS_CADRE_CHOICES = [(c.value, c.label) for c in CadreFacturation if c.value in WORKS_CADRES]
 
@@ -95,6 +95,49 @@ class WorksContract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.engagement.number})"
+
+
+class WorksContractMember(models.Model):
+    """A subcontractor (first rank, direct payment) or a co-contractor of a works contract, on
+    its fiche identité du marché: its projets de décompte (A10/A11, A13/A14) are routed to their
+    validator without re-typing. A subcontractor of a co-contractor (`under`) is validated by
+    that co-contractor, then by the titulaire as mandataire (two levels)."""
+
+    contract = models.ForeignKey(
+        WorksContract,
+        verbose_name=_("fiche identité du marché"),
+        on_delete=models.CASCADE,
+        related_name="members",
+    )
+    structure = models.ForeignKey(
+        "structures.Structure",
+        verbose_name=_("entreprise"),
+        on_delete=models.PROTECT,
+        related_name="works_memberships",
+    )
+    kind = models.CharField(_("qualité"), max_length=20, choices=MemberKind.choices)
+    under = models.ForeignKey(
+        "self",
+        verbose_name=_("sous-traitant du cotraitant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subcontractors",
+    )
+    created_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sous-traitant ou cotraitant du marché")
+        verbose_name_plural = _("sous-traitants et cotraitants du marché")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "structure"], name="works_member_once_per_contract"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.structure_id} ({self.kind}) — {self.contract_id}"
 
 
 class WorksInvoice(models.Model):

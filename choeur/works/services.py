@@ -51,15 +51,18 @@ from choeur.works.enums import (
     MOE_CADRES_FOR_FINAL,
     MOE_CADRES_FOR_MONTHLY,
     MONTHLY_CADRES,
+    SUBCONTRACTOR_CADRES,
     SUPPLIER_CADRES,
     SUPPLIER_TO_MOA,
     SUPPLIER_TO_MOE,
     TYPE_BY_CADRE,
+    VALIDATED_CADRES,
     WORKS_CADRES,
+    MemberKind,
     WorksRole,
     cadre_label,
 )
-from choeur.works.models import WorksContract, WorksDocument, WorksInvoice
+from choeur.works.models import WorksContract, WorksContractMember, WorksDocument, WorksInvoice
 
 REASON_MAX = 2000
 AMOUNT_MAX = Decimal("99999999999.99")
@@ -184,6 +187,89 @@ def contract_create(
     return contract
 
 
+def contract_member_add(
+    *,
+    user: Any,
+    contract: WorksContract,
+    structure: Structure,
+    kind: str,
+    under: Structure | None = None,
+) -> WorksContractMember:
+    """Record a subcontractor of first rank (direct payment) or a co-contractor on the fiche
+    identité du marché, so its projets de décompte (A10/A11, A13/A14) reach their validator
+    without re-typing: the titulaire (mandataire) validates, after the co-contractor when the
+    subcontractor is a co-contractor's (`under`)."""
+    payer = contract.engagement.structure
+    if not (
+        perms.can_manage_contracts(user, payer) or perms.can_manage_contracts(user, contract.moa)
+    ):
+        raise WorksRefused(
+            "La fiche identité du marché se complète par la structure payeuse ou la maîtrise "
+            "d'ouvrage, avec l'espace « Factures de travaux » en modification.",
+            code="FORBIDDEN",
+        )
+    try:
+        member_kind = MemberKind(kind)
+    except ValueError as exc:
+        raise WorksRefused(
+            f"Qualité inconnue : « {kind} » (SOUSTRAITANT ou COTRAITANT).", code="KIND"
+        ) from exc
+    if not structure.is_active:
+        raise WorksRefused(
+            f"La structure {structure.identifier} ({structure.raison_sociale}) est inactive.",
+            code="INACTIVE",
+        )
+    if structure.pk in (contract.supplier_id, contract.moe_id, contract.moa_id, payer.pk):
+        raise WorksRefused(
+            f"{structure.raison_sociale} est déjà partie au marché (titulaire, MOE, MOA ou "
+            "payeur) : elle ne peut pas en être sous-traitant ou cotraitant.",
+            code="ALREADY_PARTY",
+        )
+    if contract.members.filter(structure=structure).exists():
+        raise WorksRefused(
+            f"{structure.raison_sociale} figure déjà sur la fiche identité du marché.",
+            code="EXISTS",
+        )
+    parent: WorksContractMember | None = None
+    if under is not None and under.pk != contract.supplier_id:
+        if member_kind is not MemberKind.SOUSTRAITANT:
+            raise WorksRefused("Seul un sous-traitant se rattache à un cotraitant.", code="UNDER")
+        parent = contract.members.filter(structure=under, kind=MemberKind.COTRAITANT).first()
+        if parent is None:
+            raise WorksRefused(
+                f"{under.raison_sociale} n'est pas cotraitant de ce marché : enregistrez-le "
+                "d'abord comme cotraitant.",
+                code="UNDER",
+            )
+    with transaction.atomic():
+        member = WorksContractMember.objects.create(
+            contract=contract, structure=structure, kind=member_kind, under=parent
+        )
+        audit_log_write(
+            actor=user,
+            action="works.contract_member_add",
+            obj=contract,
+            after={
+                "structure": structure.identifier,
+                "kind": member_kind.value,
+                "under": under.identifier if parent is not None and under else None,
+            },
+        )
+    return member
+
+
+def validators_of(contract: WorksContract, supplier: Structure) -> tuple[Structure, ...]:
+    """Who validates a subcontractor's or co-contractor's projet under this contract, in order:
+    the titulaire (as prime contractor or mandataire); for a co-contractor's subcontractor, that
+    co-contractor first. Empty when the supplier is not on the fiche."""
+    member = contract.members.filter(structure=supplier).select_related("under__structure").first()
+    if member is None:
+        return ()
+    if member.under is not None:
+        return (member.under.structure, contract.supplier)
+    return (contract.supplier,)
+
+
 def contract_for(*, recipient: Structure, engagement_number: str) -> WorksContract | None:
     number = (engagement_number or "").strip()
     if not number:
@@ -245,6 +331,22 @@ def deposit_problems(*, routing: Routing, pivot: Pivot | None = None) -> list[Pr
                 ej_bt,
             )
         ]
+    if cadre in VALIDATED_CADRES:
+        kind = MemberKind.SOUSTRAITANT if cadre in SUBCONTRACTOR_CADRES else MemberKind.COTRAITANT
+        if not contract.members.filter(structure=routing.supplier, kind=kind).exists():
+            return [
+                Problem(
+                    "CHOEUR-TRAVAUX-05",
+                    f"La structure {routing.supplier.identifier} n'est pas "
+                    f"{'sous-traitant' if kind is MemberKind.SOUSTRAITANT else 'cotraitant'} "
+                    f"du marché « {contract.label} » (engagement {routing.engagement_number}) "
+                    "sur sa fiche identité : demandez à la maîtrise d'ouvrage de l'y ajouter, "
+                    f"ou déposez avec le cadre qui convient.",
+                    "Vendeur",
+                    "BT-30",
+                )
+            ]
+        return []
     if contract.supplier_id != routing.supplier.pk:
         return [
             Problem(
@@ -270,12 +372,6 @@ def route_after_deposit(*, invoice: Invoice) -> bool:
     )
     if contract is None:
         return False
-    if invoice.cadre in SUPPLIER_TO_MOE and contract.moe_id is not None:
-        target = Status.MISE_A_DISPOSITION_MOE
-    elif invoice.cadre in SUPPLIER_TO_MOE or invoice.cadre in SUPPLIER_TO_MOA:
-        target = Status.MISE_A_DISPOSITION_MOA
-    else:
-        target = Status.MISE_A_DISPOSITION
     with transaction.atomic():
         works = WorksInvoice.objects.create(
             invoice=invoice,
@@ -292,7 +388,41 @@ def route_after_deposit(*, invoice: Invoice) -> bool:
             obj=works,
             after={"invoice": invoice.pk, "cadre": invoice.cadre, "contract": contract.pk},
         )
-        _move(works=works, invoice=invoice, to=target, actor=Actor.SYSTEM, user=None)
+        if invoice.cadre in VALIDATED_CADRES:
+            # A subcontractor's or co-contractor's projet: first to its validators.
+            from choeur.invoices.services.validation_circuit import validation_start
+
+            validation_start(invoice=invoice, validators=validators_of(contract, invoice.supplier))
+            return True
+        _move(works=works, invoice=invoice, to=_entry_status(works), actor=Actor.SYSTEM, user=None)
+    return True
+
+
+def _entry_status(works: WorksInvoice) -> Status:
+    """Where a deposit enters the circuit: the MOE of its contract (projets de décompte), the MOA
+    (A5, A22, or a contract without MOE), or the paying service (A6, A8, A23)."""
+    if works.cadre in SUPPLIER_TO_MOE and works.moe_id is not None:
+        return Status.MISE_A_DISPOSITION_MOE
+    if works.cadre in SUPPLIER_TO_MOE or works.cadre in SUPPLIER_TO_MOA:
+        return Status.MISE_A_DISPOSITION_MOA
+    return Status.MISE_A_DISPOSITION
+
+
+def enter_after_validation(*, invoice: Invoice) -> bool:
+    """A subcontractor's or co-contractor's projet its validators accepted (or let pass): into
+    the works circuit, to the MOE (or the MOA). False when the invoice is no works projet (the
+    validator circuit then hands it to its recipient). In the caller's transaction."""
+    if invoice.cadre not in VALIDATED_CADRES:
+        return False
+    works = (
+        WorksInvoice.objects.select_for_update(of=("self",))
+        .select_related("contract", "moe", "moa")
+        .filter(invoice_id=invoice.pk)
+        .first()
+    )
+    if works is None:
+        return False
+    _move(works=works, invoice=invoice, to=_entry_status(works), actor=Actor.SYSTEM, user=None)
     return True
 
 
@@ -316,9 +446,9 @@ def _party_users(structure: Structure | None) -> list[Any]:
 
 
 def _notify(*, works: WorksInvoice, invoice: Invoice, rule: Rule, before: str, reason: str) -> None:
-    from choeur.lifecycle.services import recipient_users, supplier_users
+    from choeur.lifecycle.services import notify_supplier, recipient_users
     from choeur.notifications.enums import NotificationKind
-    from choeur.notifications.services import email_queue, notify
+    from choeur.notifications.services import notify
 
     path = reverse("works:detail", args=[invoice.pk])
     amount = f"{format_amount(invoice.total_ttc)} TTC"
@@ -333,30 +463,17 @@ def _notify(*, works: WorksInvoice, invoice: Invoice, rule: Rule, before: str, r
         "total_ttc": invoice.total_ttc,
     }
     if Effect.NOTIFY_SUPPLIER in rule.effects:
-        title = f"Votre facture de travaux {invoice.number} : {_label(invoice.status)}"
         body = f"Marché « {works.contract.label} », {amount}."
         if reason:
             body += f"\nMotif : {reason}"
-        users = supplier_users(invoice)
-        if users:
-            notify(
-                users=users,
-                kind=NotificationKind.INVOICE_STATUS,
-                title=title,
-                body=body,
-                template="works/emails/status_changed",
-                context=context,
-                url=path,
-            )
-        elif invoice.supplier.email:
-            from django.conf import settings
-
-            email_queue(
-                to=invoice.supplier.email,
-                subject=title,
-                template="works/emails/status_changed",
-                context={**context, "url": settings.SITE_URL + path},
-            )
+        notify_supplier(
+            invoice,
+            title=f"Votre facture de travaux {invoice.number} : {_label(invoice.status)}",
+            body=body,
+            template="works/emails/status_changed",
+            context=context,
+            path=path,
+        )
     parties: list[tuple[str, list[Any], str]] = []
     if Effect.NOTIFY_MOE in rule.effects:
         parties.append(("la maîtrise d'œuvre", _party_users(works.moe), path))
@@ -466,11 +583,29 @@ def works_act(
     to_status: str,
     reason: str = "",
     expected_status: str | None = None,
+    uploads: list[tuple[str, bytes]] | None = None,
 ) -> Invoice:
-    """A move by the supplier (compléter), the MOE (prendre en compte, à compléter, refuser) or
-    the MOA (prendre en compte, refuser). The transmissions, which come with a document, go
-    through `works_document_issue`."""
+    """A move by the supplier (compléter, with the documents the MOE asked for), the MOE
+    (prendre en compte, à compléter, refuser) or the MOA (prendre en compte, refuser). The
+    transmissions, which come with a document, go through `works_document_issue`."""
     reason = _check_reason(reason)
+    uploads = [u for u in (uploads or []) if u[0] or u[1]]
+    if uploads:
+        if to_status != Status.A_VALIDER_MOE:
+            raise WorksRefused(
+                "Des pièces jointes ne s'ajoutent qu'en complétant un projet « À compléter ».",
+                code="FILE",
+                field="files",
+            )
+        problems = attachment_problems([(name, len(data)) for name, data in uploads])
+        if problems:
+            raise WorksRefused(
+                " ".join(
+                    f"{p.location[:1].upper()}{p.location[1:]} : {p.message}" for p in problems
+                ),
+                code="FILE",
+                field="files",
+            )
     try:
         target = Status(to_status)
     except ValueError as exc:
@@ -490,8 +625,45 @@ def works_act(
                 f"« {_label(invoice.status)} ». Rechargez la page avant d'agir.",
                 code="STALE",
             )
+        names = _attach(invoice=invoice, user=user, uploads=uploads)
+        if names:
+            reason = (f"{reason}\n" if reason else "") + "Pièces jointes : " + ", ".join(names)
         _move(works=locked, invoice=invoice, to=target, actor=actor, user=user, reason=reason)
     return invoice
+
+
+def _attach(*, invoice: Invoice, user: Any, uploads: list[tuple[str, bytes]]) -> list[str]:
+    """The titulaire's documents completing its projet: stored (sha256, deduplicated) as
+    complementary attachments of the invoice, seen by the MOE, the MOA and the paying service."""
+    from choeur.invoices.enums import AttachmentKind
+    from choeur.invoices.models import Attachment
+
+    names = []
+    for name, data in uploads:
+        stored = stored_file_create(
+            data=data,
+            name=name,
+            content_type="application/pdf"
+            if name.lower().endswith(".pdf")
+            else "application/octet-stream",
+            user=user,
+        )
+        created = Attachment.objects.create(
+            invoice=invoice,
+            kind=AttachmentKind.COMPLEMENTAIRE,
+            name=name[:255],
+            file=stored,
+            added_by=user if getattr(user, "is_authenticated", False) else None,
+            added_on_status=invoice.status,
+        )
+        audit_log_write(
+            actor=user,
+            action="works.attachment",
+            obj=created,
+            after={"invoice": invoice.pk, "name": name, "sha256": stored.sha256},
+        )
+        names.append(name)
+    return names
 
 
 @dataclass

@@ -15,4 +15,9 @@ urlpatterns = [
         views.document_download,
         name="document_download",
     ),
+    path(
+        "<int:invoice_id>/pieces/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
 ]

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from choeur.core.paging import CappedPaginator
-from choeur.invoices.models import InvoiceStatusChange
+from choeur.invoices.models import Attachment, InvoiceStatusChange, ValidationDecision
 from choeur.lifecycle.transitions import LABELS, Actor, Status, targets_for
 from choeur.structures.enums import AccessMode, IdentifierType
 from choeur.structures.models import EngagementJuridique, Structure
@@ -75,6 +75,15 @@ BADGES = {
     Status.REFUSEE_MOA: "fr-badge--error",
     Status.MISE_EN_PAIEMENT: "fr-badge--success",
 }
+
+
+def _decision_label(action: str) -> str:
+    from choeur.invoices.services.validation_circuit import ValidationAction
+
+    try:
+        return str(ValidationAction(action).label)
+    except ValueError:
+        return action
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -199,6 +208,14 @@ def works_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
                 for d in works.documents.select_related("structure")
             ],
             "history": history,
+            "attachments": Attachment.objects.filter(invoice=invoice).order_by("created_at", "pk"),
+            "validators": [
+                {"decision": d, "action": _decision_label(d.action)}
+                for d in ValidationDecision.objects.filter(invoice=invoice).select_related(
+                    "validator"
+                )
+            ],
+            "members": works.contract.members.select_related("structure", "under__structure"),
         },
     )
 
@@ -211,7 +228,11 @@ def works_action(request: HttpRequest, invoice_id: int, action: str) -> HttpResp
         raise Http404("Action inconnue.")
     role, target, label, reason_required = ACTIONS[action]
     form = ReasonForm(_posted(request), reason_required=reason_required)
+    with_files = target is Status.A_VALIDER_MOE
     if request.method == "POST" and form.is_valid():
+        uploads = (
+            [(f.name or "", f.read()) for f in request.FILES.getlist("files")] if with_files else []
+        )
         try:
             works_act(
                 works=works,
@@ -220,6 +241,7 @@ def works_action(request: HttpRequest, invoice_id: int, action: str) -> HttpResp
                 to_status=target.value,
                 reason=form.cleaned_data["reason"],
                 expected_status=request.POST.get("expected_status") or None,
+                uploads=uploads,
             )
         except WorksRefused as refused:
             form.add_error(None, refused.message)
@@ -236,9 +258,26 @@ def works_action(request: HttpRequest, invoice_id: int, action: str) -> HttpResp
             "invoice": works.invoice,
             "status_label": _label(works.invoice.status),
             "form": form,
+            "with_files": with_files,
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, invoice_id: int, attachment_id: int) -> HttpResponse:
+    works = selectors.works_get(user=request.user, invoice_id=invoice_id)
+    attachment = Attachment.objects.filter(pk=attachment_id, invoice_id=works.invoice_id).first()
+    if attachment is None:
+        raise Http404("Pièce jointe introuvable.")
+    response = HttpResponse(
+        attachment.file.read(), content_type=attachment.file.content_type or "application/pdf"
+    )
+    safe = attachment.name.replace('"', "").replace("\n", " ")
+    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

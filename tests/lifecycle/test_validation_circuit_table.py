@@ -47,6 +47,18 @@ VALIDATOR_EXPECTED: dict[tuple[str, str], set[Actor]] = {
     ("ERREUR_COTRAITANT_SUR_VALIDEUR", "A_VALIDER_2"): {S},
     ("VALIDEE_2", MAD): {P},
     ("ABSENCE_VALIDATION_2_HORS_DELAI", MAD): {P},
+    # a works projet of a subcontractor (A10, A11) or co-contractor (A13, A14), once validated
+    # at its last level, enters the works circuit (tests/works/test_works_table.py)
+    **{
+        (done, works): {P}
+        for done in (
+            "VALIDEE_1",
+            "ABSENCE_VALIDATION_1_HORS_DELAI",
+            "VALIDEE_2",
+            "ABSENCE_VALIDATION_2_HORS_DELAI",
+        )
+        for works in ("MISE_A_DISPOSITION_MOE", "MISE_A_DISPOSITION_MOA")
+    },
 }
 # The moves after which the recipient is told of a new invoice to process.
 VALIDATOR_NOTIFIES_RECIPIENT = {

@@ -131,3 +131,88 @@ def build_works_world() -> WorksWorld:
         engagement,
         contract,
     )
+
+
+SUB_SIRET = "51234567800019"
+CO_SIRET = "52234567800018"
+SUB_OF_CO_SIRET = "53234567800017"
+
+
+@dataclass
+class Subcontracting:
+    """A first-rank subcontractor of the titulaire, a co-contractor (the titulaire is the
+    mandataire) and the co-contractor's own subcontractor, on the contract's fiche identité;
+    the titulaire and the co-contractor validate in « Factures à valider »."""
+
+    sub: Structure
+    sub_user: User
+    co: Structure
+    co_user: User  # deposits (« Factures émises ») and validates (« Factures à valider »)
+    sub_of_co: Structure
+    sub_of_co_user: User
+    prime_validator: User  # the titulaire's « Factures à valider »
+
+    def invoice(self, world: WorksWorld, who: str, *, cadre: str, number: str) -> Invoice:
+        structure, user = {
+            "sub": (self.sub, self.sub_user),
+            "co": (self.co, self.co_user),
+            "sub_of_co": (self.sub_of_co, self.sub_of_co_user),
+        }[who]
+        data = Sample(
+            structure.identifier,
+            PAYER_SIRET,
+            number=number,
+            engagement=EJ,
+            cadre=cadre,
+            seller_name=structure.raison_sociale,
+            buyer_name="COMMUNE DE VILLEBOIS",
+        ).cii()
+        flux = flux_deposit(user=user, supplier=structure, upload=Upload(f"{number}.xml", data))
+        flux_integrate(flux_id=flux.pk)
+        flux.refresh_from_db()
+        return Invoice.objects.get(flux=flux)
+
+
+def _depositor(email: str, where: Structure) -> User:
+    user = f.attach(f.user(email), where, espace=Espace.FACTURES_EMISES)
+    return f.attach(user, where, espace=Espace.FACTURES_TRAVAUX)
+
+
+def add_subcontracting(world: WorksWorld) -> Subcontracting:
+    from choeur.works.services import contract_member_add
+
+    sub = f.structure(SUB_SIRET, "ÉLECTRICITÉ PETIT")
+    co = f.structure(CO_SIRET, "PLOMBERIE ROUX")
+    sub_of_co = f.structure(SUB_OF_CO_SIRET, "CARRELAGES NOEL")
+    prime_validator = f.attach(
+        f.user("validation@martin.test"), world.supplier, espace=Espace.FACTURES_A_VALIDER
+    )
+    co_user = _depositor("compta@roux.test", co)
+    f.attach(co_user, co, espace=Espace.FACTURES_A_VALIDER)
+    contract_member_add(
+        user=world.payer_user, contract=world.contract, structure=sub, kind="SOUSTRAITANT"
+    )
+    contract_member_add(
+        user=world.payer_user, contract=world.contract, structure=co, kind="COTRAITANT"
+    )
+    contract_member_add(
+        user=world.payer_user,
+        contract=world.contract,
+        structure=sub_of_co,
+        kind="SOUSTRAITANT",
+        under=co,
+    )
+    return Subcontracting(
+        sub,
+        _depositor("chef@petit.test", sub),
+        co,
+        co_user,
+        sub_of_co,
+        _depositor("chef@noel.test", sub_of_co),
+        prime_validator,
+    )
+
+
+@pytest.fixture
+def subcontracting(works: WorksWorld) -> Subcontracting:
+    return add_subcontracting(works)

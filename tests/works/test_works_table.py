@@ -63,6 +63,16 @@ WORKS_EXPECTED: dict[tuple[str, str], set[Actor]] = {
     # the MOA's regulatory delay: tacit décompte, to the paying service
     (TR_MOA, MAD): {P},
     (MAD_MOA, MAD): {P},
+    # a subcontractor's (A10, A11) or co-contractor's (A13, A14) projet accepted by the titulaire
+    # (the mandataire), explicitly or tacitly, at its last level: to the MOE, or the MOA
+    ("VALIDEE_1", MAD_MOE): {P},
+    ("ABSENCE_VALIDATION_1_HORS_DELAI", MAD_MOE): {P},
+    ("VALIDEE_2", MAD_MOE): {P},
+    ("ABSENCE_VALIDATION_2_HORS_DELAI", MAD_MOE): {P},
+    ("VALIDEE_1", MAD_MOA): {P},
+    ("ABSENCE_VALIDATION_1_HORS_DELAI", MAD_MOA): {P},
+    ("VALIDEE_2", MAD_MOA): {P},
+    ("ABSENCE_VALIDATION_2_HORS_DELAI", MAD_MOA): {P},
 }
 WORKS_NOTIFIES_RECIPIENT = {(PEC_MOA, MAD), (TR_MOA, MAD), (MAD_MOA, MAD)}
 WORKS_REASON_REQUIRED = {AC, REF_MOE, REF_MOA}
@@ -147,6 +157,10 @@ def test_effects_tell_the_next_party():
     assert Effect.NOTIFY_MOA in rule_for(PEC_MOE, TR_MOA).effects
     assert Effect.NOTIFY_MOA in rule_for(TACIT_MOE, MAD_MOA).effects
     assert Effect.NOTIFY_MOA in rule_for("DEPOSEE", MAD_MOA).effects
+    assert Effect.NOTIFY_MOE in rule_for("VALIDEE_1", MAD_MOE).effects
+    assert Effect.NOTIFY_MOE in rule_for("ABSENCE_VALIDATION_2_HORS_DELAI", MAD_MOE).effects
+    assert Effect.NOTIFY_MOA in rule_for("VALIDEE_2", MAD_MOA).effects
+    assert Effect.NOTIFY_RECIPIENT not in rule_for("VALIDEE_1", MAD_MOE).effects
     assert Effect.SUPPLIER_ACKNOWLEDGES in rule_for(PEC_MOA, REF_MOA).effects
     notified = {
         (s.value, t.value)
@@ -155,6 +169,15 @@ def test_effects_tell_the_next_party():
         and (s.value in WORKS_STATUSES or t.value in WORKS_STATUSES)
     }
     assert notified == WORKS_NOTIFIES_RECIPIENT
+
+
+def test_held_statuses_are_every_circuit_status_before_the_payer():
+    from choeur.lifecycle.transitions import HELD_FROM_RECIPIENT
+
+    held = {s.value for s in HELD_FROM_RECIPIENT}
+    assert held >= WORKS_STATUSES
+    assert {"A_VALIDER_1", "VALIDEE_2", "ERREUR_COTRAITANT_SUR_VALIDEUR"} <= held
+    assert not held & {"DEPOSEE", MAD, "SUSPENDUE", "COMPLETEE", "MISE_EN_PAIEMENT"}
 
 
 def test_refusals_are_final_and_the_rest_goes_on():

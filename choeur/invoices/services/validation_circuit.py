@@ -39,6 +39,7 @@ from choeur.lifecycle.transitions import (
     LABELS,
     VALIDATION_DELAY_DAYS,
     VALIDATION_LEVELS,
+    WORKS_STATUSES,
     Actor,
     Effect,
     Rule,
@@ -52,6 +53,16 @@ from choeur.structures.models import Service, Structure, StructureEspace
 
 CADRES_A_VALIDER = frozenset(
     {CadreFacturation.A9_FACTURE_SOUSTRAITANT.value, CadreFacturation.A12_FACTURE_COTRAITANT.value}
+)
+# The works projets of a subcontractor (A10, A11) or a co-contractor (A13, A14) go through the
+# same circuit, their validators named by the fiche identité du marché (choeur/works/).
+WORKS_VALIDATED_CADRES = frozenset(
+    {
+        CadreFacturation.A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT.value,
+        CadreFacturation.A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT.value,
+        CadreFacturation.A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT.value,
+        CadreFacturation.A14_PROJET_DECOMPTE_FINAL_COTRAITANT.value,
+    }
 )
 # Statuses of an invoice still in its validation circuit (the recipient does not see it yet).
 CIRCUIT_STATUSES = frozenset(
@@ -72,6 +83,8 @@ VISIBLE_TO_VALIDATOR: tuple[str, ...] = (
     Status.MISE_A_DISPOSITION_COMPTABLE.value,
     Status.COMPTABILISEE.value,
     Status.MISE_EN_PAIEMENT.value,
+    # a works projet the validator accepted goes on through the MOE and the MOA
+    *(s.value for s in WORKS_STATUSES),
 )
 COMMENT_MAX = 2000
 
@@ -202,6 +215,16 @@ def validators_check(
     """The validators of a deposit: required for A9 and A12, refused for other cadres; a second
     level only for a subcontractor under co-contracting (A9), and distinct from the first."""
     named = any(v.strip() for v in (identifier_1, service_1, identifier_2, service_2))
+    if cadre in WORKS_VALIDATED_CADRES:
+        if named:
+            raise ValidationRefused(
+                "Le valideur d'un projet de décompte de sous-traitant (A10, A11) ou de "
+                "cotraitant (A13, A14) vient de la fiche identité du marché (le titulaire, et "
+                "le cotraitant pour son sous-traitant) : ne le renseignez pas.",
+                code="VALIDATOR_FROM_CONTRACT",
+                field="valideur_1",
+            )
+        return None
     if cadre not in CADRES_A_VALIDER:
         if named:
             raise ValidationRefused(
@@ -421,6 +444,10 @@ def _advance(*, invoice: Invoice, validation: InvoiceValidation) -> None:
         invoice.validation = validation
         _move(invoice=invoice, to=Status.A_VALIDER_2, actor=Actor.SYSTEM, user=None)
         return
+    from choeur.works.services import enter_after_validation
+
+    if enter_after_validation(invoice=invoice):  # A10/A11, A13/A14: on to the MOE (or MOA)
+        return
     _move(invoice=invoice, to=Status.MISE_A_DISPOSITION, actor=Actor.SYSTEM, user=None)
 
 
@@ -484,21 +511,54 @@ def route_after_deposit(*, invoice: Invoice) -> None:
                 problem = refused.message
         if validation is None:
             validation = InvoiceValidation(invoice=invoice)
-        validation.invoice = invoice
-        validation.level = 1
-        validation.started_at = timezone.now()
-        validation.save()
-        invoice.validation = validation
-        if problem:
-            _move(
-                invoice=invoice,
-                to=Status.ERREUR_FOURNISSEUR_SUR_VALIDEUR,
-                actor=Actor.SYSTEM,
-                user=None,
-                reason=problem,
+        _start(invoice=invoice, validation=validation, problem=problem)
+
+
+def _start(*, invoice: Invoice, validation: InvoiceValidation, problem: str) -> None:
+    validation.invoice = invoice
+    validation.level = 1
+    validation.started_at = timezone.now()
+    validation.save()
+    invoice.validation = validation
+    if problem:
+        _move(
+            invoice=invoice,
+            to=Status.ERREUR_FOURNISSEUR_SUR_VALIDEUR,
+            actor=Actor.SYSTEM,
+            user=None,
+            reason=problem,
+        )
+        return
+    _move(invoice=invoice, to=Status.A_VALIDER_1, actor=Actor.SYSTEM, user=None)
+
+
+def validation_start(*, invoice: Invoice, validators: tuple[Structure, ...]) -> None:
+    """A works projet of a subcontractor (A10, A11) or a co-contractor (A13, A14): its
+    validators come from the fiche identité du marché (the titulaire; first the co-contractor
+    for a co-contractor's subcontractor). One that cannot validate (its « Factures à valider »
+    closed, inactive) sends the invoice back to the supplier, who names the right one. In the
+    caller's transaction."""
+    problem = ""
+    if not validators:
+        problem = "Le fournisseur ne figure pas sur la fiche identité du marché : aucun valideur."
+    for level, validator in enumerate(validators, start=1):
+        try:
+            validator_check(
+                identifier=validator.identifier,
+                service_code="",
+                supplier=invoice.supplier,
+                level=level,
             )
-            return
-        _move(invoice=invoice, to=Status.A_VALIDER_1, actor=Actor.SYSTEM, user=None)
+        except ValidationRefused as refused:
+            problem = problem or refused.message
+    validation, _created = InvoiceValidation.objects.select_for_update().get_or_create(
+        invoice=invoice,
+        defaults={
+            "validator_1": validators[0] if validators else None,
+            "validator_2": validators[1] if len(validators) > 1 else None,
+        },
+    )
+    _start(invoice=invoice, validation=validation, problem=problem)
 
 
 def _attachment(
