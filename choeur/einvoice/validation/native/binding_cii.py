@@ -26,6 +26,7 @@ from choeur.einvoice.validation.native.patterns import (
     parse_table,
     walk,
 )
+from choeur.einvoice.validation.native.tree import children
 from choeur.einvoice.validation.native.values import Uncastable, norm, to_bool
 
 _El = etree._Element
@@ -60,7 +61,7 @@ def _child_tags(el: _El) -> set[object]:
     last = state.get("child-tags")
     if last is not None and last[0] is el:  # type: ignore[index]
         return last[1]  # type: ignore[index, no-any-return]
-    tags: set[object] = {child.tag for child in el}
+    tags: set[object] = {child.tag for child in children(el)}
     state["child-tags"] = (el, tags)
     return tags
 

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from choeur.einvoice.validation.native.tree import children
+
 _El = etree._Element
 Holds = Callable[[_El], bool]
 
@@ -111,11 +113,11 @@ def _trie_hits(el: _El, trie: _Trie, found: list[str], tally: dict[int, int] | N
                     found.extend(leaf.ids)
                 if leaf.counts and tally is not None:
                     tally[id(leaf)] = tally.get(id(leaf), 0) + 1
-    children = trie.children
-    if not children:
+    steps = trie.children
+    if not steps:
         return
-    for child in el:
-        node = children.get(child.tag)
+    for child in children(el):
+        node = steps.get(child.tag)
         if node is not None:
             if node.ids:
                 found.extend(node.ids)
@@ -606,7 +608,7 @@ class _Walker:
             tallies[depth] = mine
         if len(el):
             visit = self.visit
-            for child in el:
+            for child in children(el):
                 if type(child.tag) is str:
                     visit(child, path)
         if counted:

@@ -205,11 +205,11 @@ def _ubl_01(doc: Doc, cat: Category) -> bool:
             listed_any = sum(1 for c in top if c.code == "M" and c.vat)
         listed = sum(1 for c in top if c.code_n == code and c.vat)
         return (used > 0 and listed_any > 0) or (used == 0 and listed == 0)
-    used = any(c.vat and c.code_n == code for c in _all_tax_categories(doc)) or any(
+    in_use = any(c.vat and c.code_n == code for c in _all_tax_categories(doc)) or any(
         c.vat and c.code_n == code for c in _line_cats(doc)
     )
     listed = sum(1 for c in top if c.vat and c.code_n == code)
-    return (used and listed == 1) or not used
+    return (in_use and listed == 1) or not in_use
 
 
 # --- -02 .. -04: the identifiers a category needs ---------------------------------------------

@@ -23,7 +23,11 @@ from __future__ import annotations
 import math
 import re
 import struct
+from collections.abc import Callable
 from decimal import ROUND_FLOOR, Decimal
+from typing import TypeVar
+
+T = TypeVar("T")
 
 __all__ = [
     "Several",
@@ -44,6 +48,16 @@ class Uncastable(ValueError):
     """A value the stylesheet would fail to cast (its rule then raises a dynamic error)."""
 
 
+try:
+    from mypy_extensions import mypyc_attr
+except ImportError:  # pure Python: the decorator only tells mypyc (`make compile`) something
+
+    def mypyc_attr(*attrs: str, **kwattrs: object) -> Callable[[type[T]], type[T]]:  # type: ignore[misc]
+        return lambda cls: cls
+
+
+# mypyc cannot compile a subclass of str: it stays a Python class there.
+@mypyc_attr(native_class=False)
 class Several(str):
     """The first of several values where the stylesheet expects one (normalize-space,
     substring-after, xs:decimal... of two nodes are type errors there, XPTY0004): taken as a

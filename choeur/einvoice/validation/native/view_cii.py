@@ -9,6 +9,7 @@ from __future__ import annotations
 from lxml import etree
 
 from choeur.einvoice.readers._common import RAM, RSM, UDT
+from choeur.einvoice.validation.native.tree import children
 from choeur.einvoice.validation.native.values import Several
 from choeur.einvoice.validation.native.view import (
     AllowanceCharge,
@@ -71,7 +72,7 @@ class _Builder:
         """ram:ApplicableTradeTax or ram:CategoryTradeTax."""
         tax = TaxCat(el=el, code=None, scheme=None, rate=None)
         doc = self.doc
-        for child in el:
+        for child in children(el):
             tag = child.tag
             if tag == CATEGORY_CODE:
                 if tax.code is None:
@@ -102,7 +103,7 @@ class _Builder:
 
     def period(self, el: _El) -> Period:
         period = Period(el=el, start=None, end=None)
-        for child in el:
+        for child in children(el):
             tag = child.tag
             if tag in (_START_DATE_TIME, _END_DATE_TIME):
                 start = tag == _START_DATE_TIME
@@ -124,7 +125,7 @@ class _Builder:
 
     def allowance_charge(self, el: _El, level: str) -> AllowanceCharge:
         ac = AllowanceCharge(el=el, level=level, indicator=None)  # type: ignore[arg-type]
-        for child in el:
+        for child in children(el):
             tag = child.tag
             if tag == _CHARGE_INDICATOR:
                 if ac.indicator_el is None:
@@ -151,7 +152,7 @@ class _Builder:
     def party(self, el: _El) -> Party:
         party = Party(el=el)
         doc = self.doc
-        for child in el:
+        for child in children(el):
             tag = child.tag
             if tag == ID:
                 party.ids.append((text(child), child.get("schemeID")))
@@ -196,7 +197,7 @@ class _Builder:
 
     def agreement(self, el: _El) -> None:
         doc = self.doc
-        for child in el:
+        for child in children(el):
             tag = child.tag
             if tag == _SELLER:
                 if doc.seller is None:
@@ -216,7 +217,7 @@ class _Builder:
         doc = self.doc
         doc.has_delivery = True
         doc.delivery_el = el
-        for child in el:
+        for child in children(el):
             tag = child.tag
             if tag == _SHIP_TO:
                 for address in child.iterchildren(_POSTAL_TRADE_ADDRESS):
@@ -228,7 +229,7 @@ class _Builder:
 
     def settlement(self, el: _El) -> None:
         doc = self.doc
-        for child in el:
+        for child in children(el):
             tag = child.tag
             if tag == _INVOICE_CURRENCY_CODE:
                 doc.currencies.append(text(child))
@@ -266,7 +267,7 @@ class _Builder:
 
     def payment_means(self, el: _El) -> None:
         means = PaymentMeans(el=el)
-        for child in el:
+        for child in children(el):
             tag = child.tag
             if tag == TYPE_CODE:
                 means.codes.append(text(child))
@@ -280,7 +281,7 @@ class _Builder:
 
     def totals(self, el: _El) -> Totals:
         totals = Totals(el=el)
-        for child in el:
+        for child in children(el):
             tag = child.tag
             if tag == _TAX_TOTAL_AMOUNT:
                 totals.tax_totals.append((text(child), child.get("currencyID"), child))
@@ -301,14 +302,14 @@ class _Builder:
     def line(self, el: _El) -> None:
         line = Line(el=el)
         doc = self.doc
-        for child in el:
+        for child in children(el):
             tag = child.tag
             if tag == _LINE_DOCUMENT:
                 line.id = _first_text(child, _LINE_ID) if line.id is None else Several(line.id)
             elif tag == _PRODUCT:
                 self.product(child, line)
             elif tag == _LINE_AGREEMENT:
-                for sub in child:
+                for sub in children(child):
                     sub_tag = sub.tag
                     if sub_tag == _NET_PRICE:
                         line.prices.extend(text(a) for a in sub.iterchildren(CHARGE_AMOUNT))
@@ -324,7 +325,7 @@ class _Builder:
                         line.unit_code = quantity.get("unitCode")
                     line.quantity = one(line.quantity, quantity)
             elif tag == _LINE_SETTLEMENT:
-                for sub in child:
+                for sub in children(child):
                     sub_tag = sub.tag
                     if sub_tag == _APPLICABLE_TRADE_TAX:
                         line.taxes.append(self.tax(sub))
@@ -349,7 +350,7 @@ class _Builder:
 
     def product(self, el: _El, line: Line) -> None:
         doc = self.doc
-        for child in el:
+        for child in children(el):
             tag = child.tag
             if tag == NAME:
                 line.item_name = one(line.item_name, child)
@@ -365,7 +366,7 @@ class _Builder:
                 doc.classifications.append((child, has_code, list_id))
             elif tag == _CHARACTERISTIC:
                 has_name = has_value = False
-                for sub in child:
+                for sub in children(child):
                     if sub.tag == _DESCRIPTION:
                         has_name = True
                     elif sub.tag == _VALUE:
@@ -376,14 +377,14 @@ class _Builder:
 
     def root(self, root: _El) -> Doc:
         doc = self.doc
-        for child in root:
+        for child in children(root):
             tag = child.tag
             if tag == _CONTEXT:
                 for guideline in child.iterchildren(_GUIDELINE):
                     value = _first_text(guideline, ID)
                     doc.spec_id = value if doc.spec_id is None else Several(doc.spec_id)
             elif tag == _DOCUMENT:
-                for sub in child:
+                for sub in children(child):
                     sub_tag = sub.tag
                     if sub_tag == ID:
                         doc.number = one(doc.number, sub)
@@ -394,7 +395,7 @@ class _Builder:
                             if dts.get("format") == "102":
                                 doc.issue_date = one(doc.issue_date, dts)
             elif tag == _TRANSACTION:
-                for sub in child:
+                for sub in children(child):
                     sub_tag = sub.tag
                     if sub_tag == _LINE_ITEM:
                         self.line(sub)

@@ -12,6 +12,7 @@ from typing import cast
 from lxml import etree
 
 from choeur.einvoice.readers._common import CAC, CBC, UBL_CREDITNOTE
+from choeur.einvoice.validation.native.tree import children
 from choeur.einvoice.validation.native.values import Several, norm
 from choeur.einvoice.validation.native.view import (
     AllowanceCharge,
@@ -88,7 +89,7 @@ class _Builder:
         code = scheme = rate = reason = reason_code = None
         rates = 0
         code_el = None
-        for child in el:
+        for child in children(el):
             tag = child.tag
             if tag == ID:
                 if code is None:
@@ -117,7 +118,7 @@ class _Builder:
 
     def period(self, el: _El) -> Period:
         period = Period(el=el, start=None, end=None)
-        for child in el:
+        for child in children(el):
             tag = child.tag
             if not isinstance(tag, str):
                 continue
@@ -134,7 +135,7 @@ class _Builder:
 
     def allowance_charge(self, el: _El, level: str) -> AllowanceCharge:
         ac = AllowanceCharge(el=el, level=level, indicator=None)  # type: ignore[arg-type]
-        for child in el:
+        for child in children(el):
             tag = child.tag
             if tag == _CHARGE_INDICATOR:
                 if ac.indicator is not None:
@@ -166,7 +167,7 @@ class _Builder:
 
     def party(self, el: _El) -> Party:
         party = Party(el=el)
-        for child in el:
+        for child in children(el):
             tag = child.tag
             if tag == _ENDPOINT_ID:
                 if not party.has_endpoint:
@@ -199,7 +200,7 @@ class _Builder:
                 if vat:
                     self.doc.vat_id_els.append((child, company or ""))
             elif tag == _PARTY_LEGAL_ENTITY:
-                for sub in child:
+                for sub in children(child):
                     if sub.tag == _REGISTRATION_NAME:
                         party.legal_name = one(party.legal_name, sub)
                     elif sub.tag == COMPANY_ID:
@@ -210,7 +211,7 @@ class _Builder:
 
     def tax_total(self, el: _El, top: bool) -> TaxTotal:
         total = TaxTotal(el=el, amount=None, currency=None)
-        for child in el:
+        for child in children(el):
             tag = child.tag
             if tag == TAX_AMOUNT:
                 value = text(child)
@@ -219,7 +220,7 @@ class _Builder:
                     total.amount, total.currency = value, child.get("currencyID")
             elif tag == _TAX_SUBTOTAL:
                 breakdown = Breakdown(el=child, taxable=None, tax=None, category=None, top=top)
-                for sub in child:
+                for sub in children(child):
                     sub_tag = sub.tag
                     if sub_tag == _TAXABLE_AMOUNT:
                         breakdown.taxable = one(breakdown.taxable, sub)
@@ -237,7 +238,7 @@ class _Builder:
 
     def totals(self, el: _El) -> Totals:
         totals = Totals(el=el)
-        for child in el:
+        for child in children(el):
             attribute = _TOTALS.get(child.tag)
             if attribute is not None and getattr(totals, attribute) is None:
                 setattr(totals, attribute, text(child))
@@ -246,7 +247,7 @@ class _Builder:
     def delivery(self, el: _El) -> None:
         doc = self.doc
         doc.has_delivery = True
-        for child in el:
+        for child in children(el):
             tag = child.tag
             if tag == _ACTUAL_DELIVERY_DATE:
                 doc.delivery_dates.append(text(child))
@@ -260,7 +261,7 @@ class _Builder:
 
     def payment_means(self, el: _El) -> None:
         means = PaymentMeans(el=el)
-        for child in el:
+        for child in children(el):
             tag = child.tag
             if tag == _PAYMENT_MEANS_CODE:
                 means.codes.append(text(child))
@@ -274,7 +275,7 @@ class _Builder:
     def line(self, el: _El) -> Line:
         line = Line(el=el)
         doc = self.doc
-        for child in el:
+        for child in children(el):
             tag = child.tag
             if tag == ID:
                 line.id = one(line.id, child)
@@ -294,7 +295,7 @@ class _Builder:
             elif tag == _ITEM:
                 self.item(child, line)
             elif tag == _PRICE:
-                for sub in child:
+                for sub in children(child):
                     if sub.tag == _PRICE_AMOUNT:
                         line.prices.append(text(sub))
                     elif sub.tag == ALLOWANCE_CHARGE:
@@ -308,7 +309,7 @@ class _Builder:
 
     def item(self, el: _El, line: Line) -> None:
         doc = self.doc
-        for child in el:
+        for child in children(el):
             tag = child.tag
             if tag == NAME:
                 line.item_name = one(line.item_name, child)
@@ -322,7 +323,7 @@ class _Builder:
                     doc.classifications.append((code, True, code.get("listID")))
             elif tag == _ADDITIONAL_ITEM_PROPERTY:
                 has_name = has_value = False
-                for sub in child:
+                for sub in children(child):
                     if sub.tag == NAME:
                         has_name = True
                     elif sub.tag == _VALUE:
@@ -331,7 +332,7 @@ class _Builder:
 
     def root(self, root: _El) -> Doc:
         doc = self.doc
-        for child in root:
+        for child in children(root):
             tag = child.tag
             handler = _ROOT.get(tag)
             if handler is not None:
