@@ -81,6 +81,25 @@ def test_corpus_document_is_detected_and_read(doc: Document) -> None:
         assert all(isinstance(line.net_amount, Decimal) for line in invoice.lines)
 
 
+@pytest.mark.parametrize("doc", DOCUMENTS, ids=lambda d: f"{d.source}/{d.path}")
+def test_the_tree_validation_judged_reads_to_the_same_pivot(doc: Document) -> None:
+    """A deposit parses once: the pivot read from the report's tree is the one `read` gives."""
+    from choeur.einvoice import validate
+    from choeur.einvoice.readers import read_tree
+
+    data = doc.data()
+    report = validate(data, xsd=False)
+    assert report.tree is not None
+    pivot = read_tree(report.tree, pdf=data if doc.syntax == "facturx" else None)
+    assert pivot == read(data)
+
+
+def test_a_refused_document_has_no_tree() -> None:
+    from choeur.einvoice import validate
+
+    assert validate(b"<!DOCTYPE x><x/>").tree is None
+
+
 def _doc(path: str) -> bytes:
     return next(d for d in DOCUMENTS if d.path == path).data()
 

@@ -172,8 +172,24 @@ def detect(data: bytes) -> Detected:
     return load(data).detected
 
 
-def read_tree(root: etree._Element, *, syntax: Literal["ubl", "cii"] | None = None) -> Invoice:
-    """The pivot from an already hardened-parsed tree."""
+def read_tree(
+    root: etree._Element,
+    *,
+    syntax: Literal["ubl", "cii"] | None = None,
+    pdf: bytes | None = None,
+) -> Invoice:
+    """The pivot from a tree that `security.parse_xml` made (the one validation judged: a
+    deposit is parsed once). `pdf`: the Factur-X the tree was taken from, for its syntax and,
+    when BT-24 names no profile, the profile its XMP metadata declares (as `read` does)."""
+    invoice = _read_tree(root, syntax)
+    if pdf is not None:
+        invoice.syntax = "facturx"
+        if invoice.profile is None:
+            invoice.profile = _xmp_profile(pdf_embedded_files(pdf)[1], None)
+    return invoice
+
+
+def _read_tree(root: etree._Element, syntax: Literal["ubl", "cii"] | None) -> Invoice:
     from choeur.einvoice.readers.cii import read_cii
     from choeur.einvoice.readers.ubl import read_ubl
 
@@ -211,7 +227,7 @@ def read(data: bytes) -> Invoice:
             "Le document n'est pas une facture UBL 2.1, CII D16B ou Factur-X.",
             "The document is not a UBL 2.1, CII D16B or Factur-X invoice.",
         )
-    invoice = read_tree(loaded.root)
+    invoice = _read_tree(loaded.root, None)
     if loaded.detected.syntax == "facturx":
         invoice.syntax = "facturx"
         invoice.profile = loaded.detected.profile

@@ -463,7 +463,9 @@ def validate(data: bytes, *, profile: str | None = None, **options: Any) -> Repo
     if options.get("rules", chosen_profile == BR_FR):
         from choeur.einvoice.validation.rules import run_rules
 
-        findings += run_rules(loaded.xml, xml_syntax="cii" if is_cii else "ubl")
+        findings += run_rules(
+            loaded.xml, xml_syntax="cii" if is_cii else "ubl", tree=loaded.tree.getroot()
+        )
         run.append("choeur")
     return Report(
         syntax=loaded.syntax,
@@ -473,6 +475,7 @@ def validate(data: bytes, *, profile: str | None = None, **options: Any) -> Repo
         document_profile=level,
         embedded_syntax=("cii" if is_cii else "ubl") if loaded.syntax == "facturx" else None,
         rules_engine=rules_engine,
+        tree=loaded.tree.getroot(),
     )
 
 

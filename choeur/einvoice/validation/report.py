@@ -67,6 +67,9 @@ class Report:
     document_profile: str | None = None  # declared Factur-X level: MINIMUM, BASIC WL, ...
     embedded_syntax: str | None = field(default=None)  # for a PDF: "cii" or "ubl"
     rules_engine: str = "reference"  # what judged the CEN rules: "native" or "reference" (XSLT)
+    # The hardened tree that was judged (None when the bytes were refused): the deposit reads
+    # the pivot from it (`readers.read_tree`) instead of parsing the bytes again.
+    tree: Any = field(default=None, compare=False, repr=False)
 
     @property
     def is_valid(self) -> bool:

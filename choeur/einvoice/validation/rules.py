@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from choeur.einvoice.validation.report import Finding, Severity
 
 if TYPE_CHECKING:
+    from lxml import etree
+
     from choeur.einvoice.model import Invoice, Party
 
 
@@ -81,13 +83,17 @@ def check(invoice: Invoice, *, xml_syntax: str | None = None) -> list[Finding]:
     return findings
 
 
-def run_rules(xml: bytes, *, xml_syntax: str | None = None) -> list[Finding]:
-    """Read the (already validated) XML into the pivot and run the rules over it."""
+def run_rules(
+    xml: bytes, *, xml_syntax: str | None = None, tree: etree._Element | None = None
+) -> list[Finding]:
+    """Read the (already validated) XML into the pivot and run the rules over it; `tree`: its
+    hardened tree, read as it is rather than parsed again."""
     from choeur.einvoice import read
     from choeur.einvoice.errors import ReadError
+    from choeur.einvoice.readers import read_tree
 
     try:
-        invoice = read(xml)
+        invoice = read(xml) if tree is None else read_tree(tree)
     except ReadError as exc:
         return [
             Finding(
