@@ -11,6 +11,7 @@ after the work, before the ack), and a second run finds the work done and does n
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from celery import Task, current_app, shared_task
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 
 
-def send(name: str, *args: Any) -> None:
+def send(name: str, *args: Any, on_unsent: Callable[[], None] | None = None) -> None:
     """Queue the task called `name` once the current transaction commits (at once when none
     is open), routed to its queue by CELERY_TASK_ROUTES (config/settings.py).
 
@@ -34,9 +35,10 @@ def send(name: str, *args: Any) -> None:
     Every queued task has a durable row behind it and a sweeper in beat (`flux_sweep`,
     `outbox_flush`, `webhook_sweep`): when the broker is down, the task is logged as not queued
     and the answer stands (the deposit is accepted, its row waits for the sweeper), instead of
-    an error after the commit.
+    an error after the commit. `on_unsent` then runs (in autocommit, after that commit): the
+    row records it was not queued, so its sweeper sends it at its next pass (`Flux.queued_at`).
     """
-    transaction.on_commit(lambda: _publish(name, args, {}))
+    transaction.on_commit(lambda: _publish(name, args, {}, on_unsent))
 
 
 def dispatch(
@@ -48,7 +50,12 @@ def dispatch(
     transaction.on_commit(lambda: _publish(task.name, args, kwargs))
 
 
-def _publish(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+def _publish(
+    name: str,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    on_unsent: Callable[[], None] | None = None,
+) -> None:
     app = current_app
     try:
         if app.conf.task_always_eager:
@@ -61,6 +68,11 @@ def _publish(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         logger.warning(
             "broker unreachable, %s%r not queued now (the sweeper will): %s", name, args, exc
         )
+        if on_unsent is not None:
+            try:
+                on_unsent()
+            except Exception:  # noqa: BLE001 - the sweeper still finds the row, only later
+                logger.exception("could not record that %s%r was not queued", name, args)
 
 
 def _registered(name: str) -> Task:  # type: ignore[type-arg]

@@ -21,4 +21,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("CHOEUR_TEST_SWEEP_EVERY", "3")),
     }
 }
+# A message not started within this is lost and sent again (900 s in production: the backlogs of
+# these tests clear in far less, and a message the cut broker swallowed is sent again in time).
+INVOICES_QUEUED_LOST_AFTER_SECONDS = int(os.environ.get("INVOICES_QUEUED_LOST_AFTER_SECONDS", "45"))
 PASSWORD_HASHERS = [*PASSWORD_HASHERS, "django.contrib.auth.hashers.MD5PasswordHasher"]

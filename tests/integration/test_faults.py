@@ -196,6 +196,11 @@ def test_a_worker_killed_with_sigkill_in_the_middle_loses_and_duplicates_nothing
     for deposit in deposits:
         assert [a.status for a in deposit.answers] == [200], deposit.answers
     assert_nothing_lost(erp.user, deposits)
+    # One run per flux, a second only for the one the killed worker held: the messages the
+    # sweeper used to add for flux waiting in the backlog, and duplicates delivered during a
+    # run, start no run of their own.
+    runs = list(Flux.objects.filter(depositor=erp.user, attempts__gt=1).values_list("attempts"))
+    assert len(runs) <= 1 and all(n == 2 for (n,) in runs), runs
 
 
 def test_postgresql_down_the_api_answers_503_in_json_and_work_resumes(

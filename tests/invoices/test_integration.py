@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from choeur.core.models import AuditLog
 from choeur.invoices.enums import FluxStatus, InvoiceStatus, ItemOutcome
@@ -187,9 +189,10 @@ def test_idempotency_key_returns_the_first_flux(world) -> None:  # type: ignore[
 
 def test_integration_runs_twice_without_a_second_invoice(world) -> None:  # type: ignore[no-untyped-def]
     flux = deposit(world, Sample(SUPPLIER, PUBLIC_FREE_SIRET).cii())
-    Flux.objects.filter(pk=flux.pk).update(
-        status=FluxStatus.IN_EN_COURS_TRAITEMENT_CPP
-    )  # a killed worker
+    Flux.objects.filter(pk=flux.pk).update(  # a worker killed three minutes ago
+        status=FluxStatus.IN_EN_COURS_TRAITEMENT_CPP,
+        status_changed_at=timezone.now() - dt.timedelta(minutes=3),
+    )
     flux_integrate(flux_id=flux.pk)
     flux.refresh_from_db()
     assert flux.status == FluxStatus.IN_INTEGRE
@@ -205,7 +208,8 @@ def test_sweeper_requeues_stuck_flux(world, django_capture_on_commit_callbacks) 
     data = Sample(SUPPLIER, PUBLIC_FREE_SIRET).cii()
     with django_capture_on_commit_callbacks(execute=False):  # the task is lost
         flux = flux_deposit(user=world.user, supplier=world.supplier, upload=Upload("a.xml", data))
-    Flux.objects.filter(pk=flux.pk).update(status_changed_at=timezone.now() - dt.timedelta(hours=1))
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)  # longer than the « lost » delay
+    Flux.objects.filter(pk=flux.pk).update(status_changed_at=an_hour_ago, queued_at=an_hour_ago)
     with django_capture_on_commit_callbacks(execute=True):
         swept = flux_sweep()
     assert swept == [flux.pk]

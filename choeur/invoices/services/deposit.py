@@ -4,6 +4,7 @@ after commit (DESIGN.md "Deposit")."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -122,6 +123,7 @@ def flux_deposit(
                 form_data=stored_form,
                 idempotency_key=key,
                 comment=comment,
+                queued_at=timezone.now(),  # queued at commit (queue_integration)
             )
             for extra in attachments or []:
                 Attachment.objects.create(
@@ -172,12 +174,29 @@ def flux_for_retry(*, user: Any, key: str) -> Flux | None:
     waiting for its first run (its task lost with a broker outage, say), it is queued again at
     once rather than at the sweeper's next pass: integration is idempotent."""
     existing = Flux.objects.filter(depositor=user, idempotency_key=key).first()
-    if existing is not None and existing.status == FluxStatus.IN_RECU:
-        queue_integration(existing)
+    if existing is not None and existing.status == FluxStatus.IN_RECU and _unqueued(existing):
+        queue_integration(existing, stamp=True)
     return existing
 
 
-def queue_integration(flux: Flux) -> None:
+def _unqueued(flux: Flux) -> bool:
+    """Never queued (the broker was down) or queued so long ago that its message is lost
+    (INVOICES_QUEUED_LOST_AFTER_SECONDS): a message waiting in a backlog is not sent twice."""
+    lost = dt.timedelta(seconds=int(getattr(settings, "INVOICES_QUEUED_LOST_AFTER_SECONDS", 900)))
+    return flux.queued_at is None or flux.queued_at < timezone.now() - lost
+
+
+def queue_integration(flux: Flux, *, stamp: bool = False) -> None:
     """Queue the flux's integration after commit (`invoices.flux_integrate`, keyed by the flux:
-    running it twice makes no second invoice)."""
-    send("invoices.flux_integrate", flux.pk)
+    running it twice makes no second invoice). `flux.queued_at` says when (set by the caller
+    that creates the row, or here with `stamp`); when the broker refuses the message it goes
+    back to None, and the sweeper sends the flux at its next pass."""
+    if stamp:
+        flux.queued_at = timezone.now()
+        Flux.objects.filter(pk=flux.pk).update(queued_at=flux.queued_at)
+    send("invoices.flux_integrate", flux.pk, on_unsent=lambda: flux_unqueued(flux))
+
+
+def flux_unqueued(flux: Flux) -> None:
+    """The broker did not take the flux's message: record it (unless a later one was sent)."""
+    Flux.objects.filter(pk=flux.pk, queued_at=flux.queued_at).update(queued_at=None)

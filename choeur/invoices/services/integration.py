@@ -12,13 +12,18 @@ after the last attempt its documents are rejected with that reason, never accept
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 import choeur.einvoice as einvoice
@@ -108,12 +113,67 @@ class Item:
         }
 
 
+def sweep_after() -> dt.timedelta:
+    """A run whose flux has not moved for this long is dead (INVOICES_SWEEP_AFTER_SECONDS)."""
+    return dt.timedelta(seconds=int(getattr(settings, "INVOICES_SWEEP_AFTER_SECONDS", 120)))
+
+
+def queued_lost_after() -> dt.timedelta:
+    """A message queued this long ago and never started is lost
+    (INVOICES_QUEUED_LOST_AFTER_SECONDS): longer than the longest backlog the workers clear."""
+    return dt.timedelta(seconds=int(getattr(settings, "INVOICES_QUEUED_LOST_AFTER_SECONDS", 900)))
+
+
 def flux_integrate(*, flux_id: int) -> Flux | None:
-    """Integrate one flux (the task's body). Safe to run again on the same flux at any time."""
+    """Integrate one flux (the task's body). Safe to run again on the same flux at any time: a
+    message for a flux another run holds (a duplicate, a message the sweeper sent while the first
+    still waited) does nothing."""
+    with _run_lock(flux_id) as mine:
+        if not mine:
+            logger.info("flux %s is being integrated by another run: message ignored", flux_id)
+            return Flux.objects.filter(pk=flux_id).first()
+        return _integrate(flux_id, locked=connection.vendor == "postgresql")
+
+
+@contextmanager
+def _run_lock(flux_id: int) -> Iterator[bool]:
+    """Whether this run may take the flux. PostgreSQL: a session advisory lock held for the whole
+    run, which its session's end releases (a worker killed, the database restarted), so the message
+    given again then takes over at once. Elsewhere (SQLite, one process) always: `_integrate`
+    tells a live run by its recent heartbeat."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = int.from_bytes(
+        hashlib.sha256(f"flux-run:{flux_id}".encode()).digest()[:8], "big", signed=True
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        taken = bool(cursor.fetchone()[0])
+    try:
+        yield taken
+    finally:
+        if taken:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+            except DatabaseError:  # the session is gone, and its lock with it
+                logger.warning("flux %s: advisory lock not released (session lost)", flux_id)
+
+
+def _integrate(flux_id: int, *, locked: bool) -> Flux | None:
     with transaction.atomic():
         flux = Flux.objects.select_for_update().filter(pk=flux_id).first()
         if flux is None or flux.status in FLUX_FINAL_STATUSES:
             return flux
+        if (
+            not locked
+            and flux.status == FluxStatus.IN_EN_COURS_TRAITEMENT_CPP
+            and flux.status_changed_at > timezone.now() - sweep_after()
+        ):
+            return (
+                flux  # a live run holds it (its heartbeat is recent): this message is a duplicate
+            )
         before = flux.status
         flux.status = FluxStatus.IN_EN_COURS_TRAITEMENT_CPP
         flux.status_changed_at = timezone.now()
@@ -871,19 +931,44 @@ def _notify(flux: Flux, *, integrated: int, total: int) -> None:
         )
 
 
-def flux_sweep(*, older_than: dt.timedelta | None = None) -> list[int]:
-    """Queue again every flux stuck in a non-final state (a lost task, a killed worker)."""
-    if older_than is None:
-        older_than = dt.timedelta(
-            seconds=int(getattr(settings, "INVOICES_SWEEP_AFTER_SECONDS", 120))
-        )
-    limit = timezone.now() - older_than
-    stuck = list(
-        Flux.objects.exclude(status__in=FLUX_FINAL_STATUSES)
-        .filter(status_changed_at__lt=limit)
-        .order_by("status_changed_at")[:500]
+def flux_sweep(
+    *, older_than: dt.timedelta | None = None, lost_after: dt.timedelta | None = None
+) -> list[int]:
+    """Queue again every flux stuck in a non-final state whose message is not on its way:
+    - never queued (`queued_at` None: the broker refused the message);
+    - a run stalled (started or waiting to be retried, its state unchanged for `older_than`,
+      INVOICES_SWEEP_AFTER_SECONDS) with no message sent since;
+    - its last message sent longer ago than `lost_after` (INVOICES_QUEUED_LOST_AFTER_SECONDS)
+      and nothing running: the message is lost.
+    A message merely waiting in a broker backlog is left alone (no duplicate per sweep); a
+    duplicate that still arrives is a no-op (`flux_integrate`)."""
+    now = timezone.now()
+    stalled = now - (older_than if older_than is not None else sweep_after())
+    lost = now - (lost_after if lost_after is not None else queued_lost_after())
+    runs = Q(
+        status__in=[
+            FluxStatus.IN_EN_COURS_TRAITEMENT_CPP,
+            FluxStatus.IN_EN_ATTENTE_RETRAITEMENT_CPP,
+        ]
     )
-    for flux in stuck:
-        Flux.objects.filter(pk=flux.pk).update(status_changed_at=timezone.now())
-        send("invoices.flux_integrate", flux.pk)
-    return [f.pk for f in stuck]
+    idle = ~runs | Q(status_changed_at__lt=stalled)
+    due = (
+        Flux.objects.exclude(status__in=FLUX_FINAL_STATUSES)
+        .filter(
+            Q(queued_at__isnull=True)
+            | (runs & Q(status_changed_at__lt=stalled, queued_at__lte=F("status_changed_at")))
+            | (idle & Q(queued_at__lt=lost))
+        )
+        .order_by("status_changed_at")
+    )
+    stuck = list(due.values_list("pk", flat=True)[:500])
+    for pk in stuck:
+        stamp = timezone.now()
+        Flux.objects.filter(pk=pk).update(queued_at=stamp)
+        send("invoices.flux_integrate", pk, on_unsent=partial(_unqueued, pk, stamp))
+    return stuck
+
+
+def _unqueued(pk: int, stamp: dt.datetime) -> None:
+    """The broker refused the sweeper's message: the flux is « never queued » again."""
+    Flux.objects.filter(pk=pk, queued_at=stamp).update(queued_at=None)

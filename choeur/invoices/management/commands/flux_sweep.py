@@ -19,12 +19,15 @@ class Command(BaseCommand):
             "--older-than",
             type=int,
             default=None,
-            help="Âge minimal (secondes) de l'état du flux ; par défaut INVOICES_SWEEP_AFTER_SECONDS.",
+            help=(
+                "Âge minimal (secondes) de l'état du flux et de son dernier envoi à la file ; "
+                "par défaut INVOICES_SWEEP_AFTER_SECONDS pour l'état et "
+                "INVOICES_QUEUED_LOST_AFTER_SECONDS pour l'envoi (0 : relancer tout flux non final)."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         seconds = options["older_than"]
-        swept = flux_sweep(
-            older_than=dt.timedelta(seconds=seconds) if seconds is not None else None
-        )
+        delay = dt.timedelta(seconds=seconds) if seconds is not None else None
+        swept = flux_sweep(older_than=delay, lost_after=delay)
         self.stdout.write(f"{len(swept)} flux relancé(s).")
