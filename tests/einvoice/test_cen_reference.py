@@ -272,7 +272,6 @@ def test_factur_x_layer_runs_only_for_a_declared_factur_x_profile(
         syntax="facturx" if pdf else "cii",
         xml_syntax="cii",
         tree=document.tree,
-        serialised=document.serialised,
         specification_id=spec,
         level=level,
         xml=document.xml,
