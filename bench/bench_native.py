@@ -11,7 +11,8 @@ per line, both engines (BENCH_NATIVE_REFERENCE_UP_TO lowers the reference's size
 `read()`; then the resident memory every 10,000 over 100,000 native validations
 (BENCH_NATIVE_VALIDATIONS).
 
-`make bench BENCH_ARGS=native`. Stylesheets are compiled before timing; one process, one
+`make bench BENCH_ARGS=native` (the engine compiled by `make compile`; with
+CHOEUR_NATIVE_COMPILED=0, as plain Python: the first row says which). Stylesheets are compiled before timing; one process, one
 thread; both engines measured in the same process, one after the other.
 """
 
@@ -208,10 +209,15 @@ def _memory_rows() -> list[dict[str, str]]:
 
 
 def run() -> list[dict[str, str]]:
-    from choeur.einvoice.validation import engines
+    from choeur.einvoice.validation import engines, native
 
     engines.warm_up(engines.UBL_EN16931_XSLT, engines.CII_EN16931_XSLT)
-    return _corpus_rows() + _generated_rows() + _memory_rows()
+    built = (
+        "compiled by mypyc (make compile)"
+        if native.COMPILED
+        else "plain Python (CHOEUR_NATIVE_COMPILED=0 or no build)"
+    )
+    return [_row("native engine", built)] + _corpus_rows() + _generated_rows() + _memory_rows()
 
 
 if __name__ == "__main__":
