@@ -229,19 +229,39 @@ class Invoice(models.Model):
         # recipient, each key followed by the id that breaks ties (selectors order by both, in
         # the same direction), so a page reads its rows in index order. Sorting by number uses
         # invoice_no_duplicate on the supplier's side. PostgreSQL also has a trigram index on
-        # UPPER(number) for the substring search (migration 0003).
+        # UPPER(number) for the substring search (migration 0003). The status indexes carry
+        # (INCLUDE, PostgreSQL; SQLite builds them without) what both Synthèses read, so their
+        # counts and sums per status are index-only scans; the partial index counts the
+        # supplier's rejections not yet processed (the lists' notice) from those rows alone;
+        # « Factures reçues » sorted by supplier sorts on the name the invoice carries.
         indexes = [
             models.Index(fields=["supplier", "created_at", "id"], name="invoice_supplier_created"),
             models.Index(fields=["supplier", "issue_date", "id"], name="invoice_supplier_issue"),
             models.Index(fields=["supplier", "total_ttc", "id"], name="invoice_supplier_amount"),
-            models.Index(fields=["supplier", "status", "id"], name="invoice_supplier_status"),
+            models.Index(
+                fields=["supplier", "status", "id"],
+                include=["rejection_processed_at", "issue_date", "amount_due"],
+                name="invoice_supplier_status_synth",
+            ),
+            models.Index(
+                fields=["supplier"],
+                condition=models.Q(status="REJETEE", rejection_processed_at__isnull=True),
+                name="invoice_supplier_rejected_open",
+            ),
             models.Index(fields=["supplier", "recipient", "id"], name="invoice_supplier_recipient"),
             models.Index(
                 fields=["recipient", "created_at", "id"], name="invoice_recipient_created"
             ),
             models.Index(fields=["recipient", "issue_date", "id"], name="invoice_recipient_issue"),
             models.Index(fields=["recipient", "total_ttc", "id"], name="invoice_recipient_amount"),
-            models.Index(fields=["recipient", "status", "id"], name="invoice_recipient_status"),
+            models.Index(
+                fields=["recipient", "status", "id"],
+                include=["total_ttc", "created_at", "service"],
+                name="invoice_recipient_status_synth",
+            ),
+            models.Index(
+                fields=["recipient", "seller_name", "id"], name="invoice_recipient_seller_name"
+            ),
             models.Index(fields=["recipient", "number", "id"], name="invoice_recipient_number"),
             models.Index(fields=["recipient", "supplier", "id"], name="invoice_recipient_supplier"),
         ]

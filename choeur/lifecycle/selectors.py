@@ -25,7 +25,9 @@ SORTS: dict[str, str] = {
     "depot": "created_at",
     "numero": "number",
     "date": "issue_date",
-    "fournisseur": "supplier__raison_sociale",
+    # The supplier's name as the invoice carries it (BT-27, shown in the list): one index
+    # (recipient, seller_name, id) serves the page, where a join on the structures read them all.
+    "fournisseur": "seller_name",
     "montant": "total_ttc",
     "statut": "status",
 }

@@ -116,3 +116,27 @@ def test_list_count_is_capped_beyond_the_setting(client, world, monkeypatch, set
     settings.LIST_COUNT_CAP = 5
     exact = client.get("/factures-recues/").content.decode()
     assert "5 factures" in exact and "Plus de" not in exact and "Page 1 sur 3" in exact
+
+
+def test_sorted_by_supplier_follows_the_name_on_the_invoice_in_both_directions(client, world):
+    """« Trier par fournisseur » sorts on the seller's name the invoice carries (the index
+    (recipient, seller_name, id) serves it at a million invoices), and shows that name."""
+    # The structures' own names sort the other way round (C, A, B): the invoice's name wins.
+    named = [
+        ("BETA SARL", "STRUCTURE C"),
+        ("ALPHA SA", "STRUCTURE B"),
+        ("GAMMA SAS", "STRUCTURE A"),
+    ]
+    for i, (name, structure_name) in enumerate(named):
+        supplier = f.structure(f"9100000000{i:04d}", structure_name)
+        f.invoice(
+            supplier=supplier, recipient=world.recipient, number=f"N-{name[:5]}", seller_name=name
+        )
+    client.force_login(world.manager)
+    ascending = client.get("/factures-recues/?tri=fournisseur").content.decode()
+    positions = [ascending.index(f"N-{n}</a>") for n in ("ALPHA", "BETA ", "GAMMA")]
+    assert positions == sorted(positions)
+    descending = client.get("/factures-recues/?tri=-fournisseur").content.decode()
+    positions = [descending.index(f"N-{n}</a>") for n in ("GAMMA", "BETA ", "ALPHA")]
+    assert positions == sorted(positions)
+    assert "ALPHA SA<br>" in ascending
