@@ -241,7 +241,7 @@ def compile_writer(table: Table) -> Callable[[Any, dict[Any, Any], list[str], in
     src = _Source()
     # The constant pieces (an indentation and a tag) joined once per depth, not per element:
     # `q[n]` is the n-th piece at the call's depth (`_pieces`).
-    pieces: list[tuple[int, str]] = []
+    pieces: list[tuple[tuple[int, str], ...]] = []
     cache: dict[int, tuple[str, ...]] = {}
     src.names.update(
         _esc=escape_text,
@@ -262,8 +262,31 @@ def compile_writer(table: Table) -> Callable[[Any, dict[Any, Any], list[str], in
 
     def piece(indent: str, text: str) -> str:
         """`q[n]`: the indentation `indent` (a local i<k>) followed by `text`."""
-        pieces.append((int(indent[1:]), text))
+        return lines_piece([(int(indent[1:]), text)])
+
+    def lines_piece(lines: list[tuple[int, str]]) -> str:
+        """`q[n]`: lines of text, each after the indentation of its offset."""
+        pieces.append(tuple(lines))
         return f"q[{len(pieces) - 1}]"
+
+    def constants_only(node: _WElem, here: int) -> list[tuple[int, str]] | None:
+        """The lines of an element that holds only constants of the syntax (written whole,
+        cac:TaxScheme with its cbc:ID = VAT), None when it holds anything else."""
+        if node.keep:
+            return None
+        lines = [(here, f"<{node.tag}>" + chr(10))]
+        for child in node.children:
+            if isinstance(child, _WLeaf) and child.const is not None and not child.attrs:
+                lines.append((here + 1, f"<{child.tag}>{escape_text(child.const)}</{child.tag}>\n"))
+            elif isinstance(child, _WElem):
+                inner = constants_only(child, here + 1)
+                if inner is None:
+                    return None
+                lines += inner
+            else:
+                return None
+        lines.append((here, f"</{node.tag}>" + chr(10)))
+        return lines
 
     def depth_of(nodes_: list[_WNode], here: int = 0) -> int:
         deepest = here
@@ -282,7 +305,9 @@ def compile_writer(table: Table) -> Callable[[Any, dict[Any, Any], list[str], in
             name = f"ca{len(context_names)}"
             context_names[pairs] = name
             key = src.const(pairs, "P")
-            src.lines.insert(prologue, f"    {name} = _context_attributes(ctx, {key})")
+            src.lines.insert(
+                prologue, f"    {name} = ctx.get({key}) or _context_attributes(ctx, {key})"
+            )
         return context_names[pairs]
 
     prologue = len(src.lines)
@@ -442,6 +467,10 @@ def compile_writer(table: Table) -> Callable[[Any, dict[Any, Any], list[str], in
                 emit_leaf(
                     level + 1, indent, node.tag, node.codec, "v", extra, result, node.context_attrs
                 )
+            elif isinstance(node, _WElem) and (whole := constants_only(node, here)) is not None:
+                src.emit(level, f"out.append({lines_piece(whole)})")
+                src.emit(level, f"if {result} == 0:")
+                src.emit(level + 1, f"{result} = 1")
             elif isinstance(node, _WElem):
                 counter[0] += 1
                 mark, inner = f"m{counter[0]}", f"w{counter[0]}"
@@ -564,10 +593,12 @@ def _guard(element: Any) -> list[str] | None:
 
 
 def _pieces(
-    cache: dict[int, tuple[str, ...]], pieces: list[tuple[int, str]], depth: int
+    cache: dict[int, tuple[str, ...]], pieces: list[tuple[tuple[int, str], ...]], depth: int
 ) -> tuple[str, ...]:
     """A writer's constant pieces at `depth`, joined once (see `compile_writer`)."""
-    found = cache[depth] = tuple(INDENTS[depth + offset] + text for offset, text in pieces)
+    found = cache[depth] = tuple(
+        "".join(INDENTS[depth + offset] + text for offset, text in lines) for lines in pieces
+    )
     return found
 
 
