@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from choeur.invoices.enums import CadreFacturation
+from choeur.invoices.enums import CadreFacturation, InvoiceStatus
 from choeur.structures.enums import Espace
 
 
@@ -35,9 +35,32 @@ RECIPIENT_FLAG: dict[str, str] = {
 }
 
 
-def type_demande_paiement(cadre: str, *, works: bool) -> str:
-    """The `typeDemandePaiement` of a payment request: FACTURE_TRAVAUX for a works invoice,
-    MEMOIRE_JUSTICE (A3), DEMANDE_REMBOURSEMENT (A21), otherwise FACTURE."""
+# The statuses a mémoire or a TIC refund goes through: the invoice's (reference C.9, A1 path);
+# neither circuit (validators, works) applies to them.
+CLAIM_STATUSES = [
+    InvoiceStatus.DEPOSEE,
+    InvoiceStatus.EN_COURS_ACHEMINEMENT,
+    InvoiceStatus.MISE_A_DISPOSITION,
+    InvoiceStatus.A_RECYCLER,
+    InvoiceStatus.SUSPENDUE,
+    InvoiceStatus.COMPLETEE,
+    InvoiceStatus.REJETEE,
+    InvoiceStatus.SERVICE_FAIT,
+    InvoiceStatus.MANDATEE,
+    InvoiceStatus.MISE_A_DISPOSITION_COMPTABLE,
+    InvoiceStatus.COMPTABILISEE,
+    InvoiceStatus.MISE_EN_PAIEMENT,
+]
+
+
+def type_demande_paiement(cadre: str, *, works: bool | None = None) -> str:
+    """The `typeDemandePaiement` of a payment request: FACTURE_TRAVAUX for a works invoice (a
+    works cadre, unless `works` says), MEMOIRE_JUSTICE (A3), DEMANDE_REMBOURSEMENT (A21),
+    otherwise FACTURE."""
+    if works is None:
+        from choeur.works.enums import WORKS_CADRES
+
+        works = cadre in WORKS_CADRES
     if works:
         return "FACTURE_TRAVAUX"
     return KIND_OF_CADRE.get(cadre, "FACTURE")

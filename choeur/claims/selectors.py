@@ -5,16 +5,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from choeur.claims import perms
-from choeur.claims.enums import CADRE_OF_KIND, RECIPIENT_FLAG
+from choeur.claims.enums import CADRE_OF_KIND, CLAIM_CADRES, RECIPIENT_FLAG
 from choeur.claims.models import Claim
 from choeur.invoices.enums import FluxStatus
 from choeur.invoices.models import Invoice
 from choeur.lifecycle.selectors import received_invoices, status_label
 from choeur.structures.models import Structure
+
+
+def payment_request_type_condition(kind: str) -> Q:
+    """The invoices of one `typeDemandePaiement` (reference C.3): FACTURE (no works circuit,
+    neither A3 nor A21), FACTURE_TRAVAUX (a works invoice), MEMOIRE_JUSTICE (A3),
+    DEMANDE_REMBOURSEMENT (A21). An empty kind: all."""
+    if not kind:
+        return Q()
+    if kind == "FACTURE":
+        return Q(works__isnull=True) & ~Q(cadre__in=CLAIM_CADRES)
+    if kind == "FACTURE_TRAVAUX":
+        return Q(works__isnull=False)
+    return Q(cadre=CADRE_OF_KIND[kind])
 
 
 def recipients_for(kind: str) -> QuerySet[Structure]:

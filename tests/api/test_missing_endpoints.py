@@ -104,16 +104,25 @@ def test_each_vat_rate_code_carries_the_rate_soumettre_reads(api_account: Any) -
 def test_payment_request_types_and_their_states(api_account: Any) -> None:
     types = api_account.post(T + "recuperer/typedp", {}).json()
     assert types["libelle"] == "GCU_MSG_01_000"
-    assert types["listeTypeDemandePaiement"] == [{"typeDemandePaiement": "FACTURE"}]
+    assert types["listeTypeDemandePaiement"] == [
+        {"typeDemandePaiement": "FACTURE"},
+        {"typeDemandePaiement": "FACTURE_TRAVAUX"},
+        {"typeDemandePaiement": "MEMOIRE_JUSTICE"},
+        {"typeDemandePaiement": "DEMANDE_REMBOURSEMENT"},
+    ]
     states = api_account.post(T + "recuperer/etat/typedp", {"typeDemandePaiement": ""}).json()
     values = [row["etatDemandePaiement"] for row in states["listeEtatDemandePaiement"]]
     assert "MISE_A_DISPOSITION" in values and "MISE_EN_PAIEMENT" in values
     assert "BROUILLON" not in values
-    works = api_account.post(
+    memoires = api_account.post(
         T + "recuperer/etat/typedp", {"typeDemandePaiement": "MEMOIRE_JUSTICE"}
-    )
-    assert works.status_code == 200
-    assert works.json()["codeRetour"] == 20000
+    ).json()
+    memoire_states = [row["etatDemandePaiement"] for row in memoires["listeEtatDemandePaiement"]]
+    assert "MISE_A_DISPOSITION" in memoire_states and "MISE_EN_PAIEMENT" in memoire_states
+    assert "A_VALIDER_1" not in memoire_states and "A_VALIDER_MOE" not in memoire_states
+    unknown = api_account.post(T + "recuperer/etat/typedp", {"typeDemandePaiement": "AUTRE"})
+    assert unknown.status_code == 200
+    assert unknown.json()["codeRetour"] == 20000
 
 
 def test_attachment_types_by_object(api_account: Any) -> None:

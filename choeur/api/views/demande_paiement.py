@@ -20,6 +20,8 @@ from choeur.api.envelope import LIBELLE_OK, no_result, ok
 from choeur.api.payload import body, choice, date, integer, text, value
 from choeur.api.views.base import CproView
 from choeur.api.views.factures import amount_filters, deposit_day_filters, status_change_period
+from choeur.claims.enums import type_demande_paiement
+from choeur.claims.selectors import payment_request_type_condition
 from choeur.invoices.enums import CadreFacturation, InvoiceStatus, InvoiceType
 from choeur.invoices.models import Invoice
 from choeur.invoices.selectors import invoices_for_supplier
@@ -61,7 +63,7 @@ def _row(invoice: Invoice, total: int) -> dict[str, Any]:
     row: dict[str, Any] = {
         "idDemandePaiement": invoice.pk,
         "numeroDemandePaiement": invoice.number,
-        "typeDemandePaiement": "FACTURE_TRAVAUX" if works is not None else "FACTURE",
+        "typeDemandePaiement": type_demande_paiement(invoice.cadre, works=works is not None),
         "cadreFacturation": invoice.cadre,
         "typeFacture": invoice.type,
         "etatCourant": invoice.status,
@@ -110,12 +112,8 @@ class RechercherDemandePaiement(CproView):
                 | Q(pk__in=_of_role(request.user, "MOA").values("pk"))
             )
         kind = choice(data, "typeDemandePaiement", TYPES)
-        if kind == "FACTURE":
-            found = found.filter(works__isnull=True)
-        elif kind == "FACTURE_TRAVAUX":
-            found = found.filter(works__isnull=False)
-        elif kind:  # mémoires de justice, remboursements TIC: none in Chœur yet
-            found = found.none()
+        if kind:
+            found = found.filter(payment_request_type_condition(kind))
         if choice(data, "dpOuDpArchive", ("DEMANDE_PAIEMENT", "DP_ARCHIVE")) == "DP_ARCHIVE":
             found = found.none()
         cadre = choice(data, "cadreFacturation", CadreFacturation.values)

@@ -40,6 +40,7 @@ from choeur.api.payload import (
     value,
 )
 from choeur.api.views.base import CproView
+from choeur.claims.enums import type_demande_paiement
 from choeur.invoices import perms as invoice_perms
 from choeur.invoices.enums import (
     AttachmentKind,
@@ -249,7 +250,7 @@ def invoice_row(invoice: Invoice) -> dict[str, Any]:
         "identifiantFactureCPP": invoice.pk,
         "numeroFacture": invoice.number,
         "typeFacture": invoice.type,
-        "typeDemandePaiement": "FACTURE",
+        "typeDemandePaiement": type_demande_paiement(invoice.cadre),
         "dateFacture": f"{invoice.issue_date:%Y-%m-%d}",
         "dateDepot": f"{timezone.localdate(invoice.created_at):%Y-%m-%d}",
         "dateHeureEtatCourant": rfc3339(invoice.status_changed_at),

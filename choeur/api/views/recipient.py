@@ -35,6 +35,7 @@ from choeur.api.views.factures import (
     status_change_period,
     with_list_fields,
 )
+from choeur.claims.selectors import payment_request_type_condition
 from choeur.core.models import AuditLog
 from choeur.invoices.enums import CadreFacturation, InvoiceStatus, InvoiceType
 from choeur.invoices.models import Invoice
@@ -84,9 +85,9 @@ class RechercherRecipiendaire(CproView):
             invoices = invoices.filter(engagement_number__icontains=engagement)
         text(data, "numeroMarche")
         kind = choice(data, "typeDemandePaiement", PAYMENT_REQUEST_TYPES)
-        if kind and kind != "FACTURE":
-            # Chœur receives invoices only (no works invoices, court or refund claims).
-            invoices = invoices.none()
+        if kind:
+            # Invoices, works invoices, mémoires de justice (A3), remboursements TIC (A21).
+            invoices = invoices.filter(payment_request_type_condition(kind))
         statuses = string_list(data, "statutCourant", choices=InvoiceStatus.values)
         if statuses:
             invoices = invoices.filter(status__in=statuses)

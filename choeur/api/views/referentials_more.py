@@ -20,6 +20,7 @@ from choeur.api.envelope import BAD_REQUEST, LIBELLE_OK, ApiError, no_result, ok
 from choeur.api.payload import body, text, value
 from choeur.api.views.base import CproView
 from choeur.api.views.transverses import TYPES_DP
+from choeur.claims.enums import CLAIM_STATUSES
 from choeur.invoices.enums import AttachmentKind, CadreFacturation
 from choeur.invoices.services.validation_circuit import ValidatorRefusalReason
 from choeur.lifecycle.transitions import Status
@@ -183,17 +184,21 @@ class RecupererMotifsExonerationTva(CproView):
 
 class RecupererEtatTypeDp(CproView):
     """The states a payment request of `typeDemandePaiement` (FACTURE by default) goes through:
-    the lifecycle's statuses, the draft left out (never seen by the API)."""
+    the lifecycle's statuses, the draft left out (never seen by the API); for a mémoire de
+    justice or a remboursement TIC, those of the invoice's path (no validator nor works
+    circuit)."""
 
     def post(self, request: Request) -> Response:
         kind = (text(body(request), "typeDemandePaiement") or "FACTURE").upper()
         if kind not in TYPES_DP:
             return no_result(listeEtatDemandePaiement=[])
+        if kind in ("MEMOIRE_JUSTICE", "DEMANDE_REMBOURSEMENT"):
+            states = [s.value for s in CLAIM_STATUSES]
+        else:
+            states = [s.value for s in Status if s != Status.BROUILLON]
         return ok(
             LIBELLE_OK,
-            listeEtatDemandePaiement=[
-                {"etatDemandePaiement": s.value} for s in Status if s != Status.BROUILLON
-            ],
+            listeEtatDemandePaiement=[{"etatDemandePaiement": s} for s in states],
         )
 
 

@@ -36,7 +36,9 @@ MODES_DEPOT = ["SAISIE_API", "DEPOT_PDF_API", "SAISIE_WEB", "DEPOT_PDF_PORTAIL",
 # `formatFlux` is the family of a flux, not its syntax (reference C.2, PHP's IFormatFlux, which
 # refuses any other value): structured (E1), mixed (E2), Factur-X.
 FORMATS_FLUX = ["IN_DP_E1_STRUCT", "IN_DP_E2_MIXTE", "IN_DP_E2_FACTURX"]
-TYPES_DP = ["FACTURE"]
+# `typeDemandePaiement` (reference C.3): invoices, works invoices, mémoires de frais de justice,
+# demandes de remboursement TIC.
+TYPES_DP = ["FACTURE", "FACTURE_TRAVAUX", "MEMOIRE_JUSTICE", "DEMANDE_REMBOURSEMENT"]
 MODES_REGLEMENT = ["VIREMENT", "CHEQUE", "PRELEVEMENT", "ESPECE", "AUTRE", "REPORT"]
 
 
