@@ -9,7 +9,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from choeur.core.forms import BaseForm
-from choeur.works.enums import cadre_label
+from choeur.works.enums import MemberKind, cadre_label
 from choeur.works.services import REASON_MAX
 
 SIRET = RegexValidator(r"^[0-9]{14}$", _("Un SIRET compte 14 chiffres."))
@@ -75,3 +75,19 @@ class ContractForm(BaseForm):
     def __init__(self, *args: Any, engagements: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["engagement"].choices = engagements
+
+
+class MemberForm(BaseForm):
+    structure = forms.CharField(label=_("SIRET de l'entreprise"), max_length=14, validators=[SIRET])
+    kind = forms.ChoiceField(label=_("Qualité"), choices=MemberKind.choices)
+    under = forms.CharField(
+        label=_("SIRET du cotraitant dont elle est sous-traitante"),
+        max_length=14,
+        validators=[SIRET],
+        required=False,
+        help_text=_(
+            "Pour le sous-traitant d'un cotraitant seulement : ses projets sont validés par le "
+            "cotraitant, puis par le titulaire (mandataire). Laissez vide pour un sous-traitant "
+            "du titulaire."
+        ),
+    )

@@ -76,6 +76,7 @@ def contracts_of(user: Any) -> QuerySet[WorksContract]:
             | Q(moe_id__in=ids)
             | Q(moa_id__in=ids)
             | Q(engagement__structure_id__in=ids)
+            | Q(members__structure_id__in=ids)
         )
         .select_related("engagement", "engagement__structure", "supplier", "moe", "moa")
         .distinct()

@@ -22,13 +22,14 @@ from choeur.structures.enums import AccessMode, IdentifierType
 from choeur.structures.models import EngagementJuridique, Structure
 from choeur.works import perms, selectors
 from choeur.works.enums import WorksRole, cadre_label
-from choeur.works.forms import ContractForm, DocumentForm, ReasonForm
+from choeur.works.forms import ContractForm, DocumentForm, MemberForm, ReasonForm
 from choeur.works.models import WorksDocument, WorksInvoice
 from choeur.works.services import (
     DocumentInput,
     WorksRefused,
     allowed_document_cadres,
     contract_create,
+    contract_member_add,
     deadline_of,
     works_act,
     works_document_issue,
@@ -364,7 +365,17 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         "works/contracts.html",
         {
             "title": "Fiches identité du marché",
-            "contracts": selectors.contracts_of(request.user),
+            "contracts": [
+                {
+                    "contract": c,
+                    "members": list(c.members.all()),
+                    "can_manage": perms.can_manage_contracts(request.user, c.engagement.structure)
+                    or perms.can_manage_contracts(request.user, c.moa),
+                }
+                for c in selectors.contracts_of(request.user).prefetch_related(
+                    "members__structure", "members__under__structure"
+                )
+            ],
             "can_create": bool(_engagement_choices(request.user)),
         },
     )
@@ -426,5 +437,58 @@ def contract_new(request: HttpRequest) -> HttpResponse:
         request,
         "works/contract_new.html",
         {"title": "Nouvelle fiche identité du marché", "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contract_member_new(request: HttpRequest, contract_id: int) -> HttpResponse:
+    """Add a subcontractor or a co-contractor to a fiche identité du marché."""
+    contract = (
+        selectors.contracts_of(request.user)
+        .filter(pk=contract_id)
+        .select_related("engagement__structure", "moa", "supplier")
+        .first()
+    )
+    if contract is None:
+        raise Http404("Fiche identité du marché introuvable.")
+    form = MemberForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        structure = _structure(data["structure"])
+        under = _structure(data["under"]) if data.get("under") else None
+        if structure is None:
+            form.add_error(
+                "structure", f"Aucune structure de SIRET {data['structure']} n'est inscrite."
+            )
+        if data.get("under") and under is None:
+            form.add_error("under", f"Aucune structure de SIRET {data['under']} n'est inscrite.")
+        if form.is_valid():
+            assert structure is not None
+            try:
+                contract_member_add(
+                    user=request.user,
+                    contract=contract,
+                    structure=structure,
+                    kind=data["kind"],
+                    under=under,
+                )
+            except WorksRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(
+                    request,
+                    f"{structure.raison_sociale} est ajoutée à la fiche « {contract.label} ».",
+                )
+                return redirect("works:contracts")
+    return render(
+        request,
+        "works/member_new.html",
+        {
+            "title": f"Ajouter un sous-traitant ou un cotraitant — {contract.label}",
+            "contract": contract,
+            "form": form,
+        },
         status=400 if request.method == "POST" else 200,
     )

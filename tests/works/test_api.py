@@ -204,3 +204,98 @@ def test_soumettre_of_a_projet_de_decompte_reaches_the_moe(  # type: ignore[no-u
     record = WorksInvoice.objects.select_related("invoice").get(invoice__number="PDM-API-01")
     assert record.invoice.status == "MISE_A_DISPOSITION_MOE"
     assert record.moe == works.moe and record.moa == works.moa
+
+
+def _projet(works, number: str, cadre: str, **cadre_fields: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return {
+        "numeroFactureSaisi": number,
+        "dateFacture": "2026-11-02",
+        "modeDepot": "SAISIE_API",
+        "destinataire": {"codeDestinataire": works.payer.identifier},
+        "cadreDeFacturation": {"codeCadreFacturation": cadre, **cadre_fields},
+        "references": {
+            "deviseFacture": "EUR",
+            "typeFacture": "FACTURE",
+            "typeTva": "TVA_SUR_DEBIT",
+            "numeroBonCommande": works.engagement.number,
+            "modePaiement": "VIREMENT",
+        },
+        "lignePoste": [
+            {
+                "lignePosteNumero": 1,
+                "lignePosteDenomination": "Lot électricité, situation 1",
+                "lignePosteQuantite": 1,
+                "lignePosteUnite": "C62",
+                "lignePosteMontantUnitaireHT": 4000,
+                "lignePosteTauxTvaManuel": 20,
+            }
+        ],
+        "montantTotal": {
+            "montantHtTotal": 4000,
+            "montantTVA": 800,
+            "montantTtcTotal": 4800,
+            "montantAPayer": 4800,
+        },
+    }
+
+
+def test_soumettre_of_a_subcontractor_projet_goes_to_the_titulaire_then_the_moe(  # type: ignore[no-untyped-def]
+    works, subcontracting, client, django_capture_on_commit_callbacks
+) -> None:
+    from choeur.invoices.models import Invoice
+
+    sub_api = make_api_account(subcontracting.sub, client)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = sub_api.post(
+            "/cpro/factures/v1/soumettre",
+            _projet(works, "ST-API-01", "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT"),
+        )
+    assert answer.status_code == 200, answer.content
+    invoice = Invoice.objects.get(number="ST-API-01")
+    assert invoice.status == "A_VALIDER_1"
+    assert invoice.validation.validator_1 == works.supplier
+    # the titulaire validates over the API (traiter/factureAValider)
+    from choeur.structures.services.technical import technical_account_create
+    from tests.api.conftest import ApiAccount
+
+    secrets = technical_account_create(actor=works.supplier_user, structure=works.supplier)
+    prime_api = ApiAccount(
+        client=client,
+        login=secrets.account.login,
+        password=secrets.password,
+        client_id=secrets.account.application.client_id,
+        client_secret=secrets.client_secret or "",
+        structure=works.supplier,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        treated = prime_api.post(
+            "/cpro/factures/v1/traiter/factureAValider",
+            {"idFacture": invoice.pk, "action": "VALIDATION"},
+        )
+    assert treated.status_code == 200, treated.content
+    invoice.refresh_from_db()
+    assert invoice.status == "MISE_A_DISPOSITION_MOE"
+    # and the MOE finds it in facturesTravaux/v1/rechercher
+    moe_api = make_api_account(works.moe, client, espace=Espace.FACTURES_TRAVAUX)
+    rows = moe_api.post(R, {"roleUtilisateur": "MOE"}).json()["listeFacturesTravaux"]
+    assert [r["cadreFacturation"] for r in rows] == ["A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT"]
+
+
+def test_soumettre_of_a_projet_naming_a_validator_is_refused(  # type: ignore[no-untyped-def]
+    works, subcontracting, client
+) -> None:
+    from choeur.invoices.models import Invoice
+
+    sub_api = make_api_account(subcontracting.sub, client)
+    answer = sub_api.post(
+        "/cpro/factures/v1/soumettre",
+        _projet(
+            works,
+            "ST-API-02",
+            "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT",
+            codeStructureValideur=works.supplier.identifier,
+        ),
+    )
+    assert answer.status_code == 400
+    assert "fiche identité du marché" in answer.json()["libelle"]
+    assert not Invoice.objects.filter(number="ST-API-02").exists()
