@@ -196,6 +196,9 @@ class Custom:
     why: str = ""
     sets: tuple[str, ...] = ()  # the attributes `read` sets
     uses: tuple[str, ...] = ()  # the attributes read before it that `read` needs
+    # `read` sets its attributes to None when none of its paths is there: then it is not even
+    # called (a line without a BT-128 costs no call).
+    none_when_absent: bool = False
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ document, only the table.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -56,11 +57,20 @@ class _Source:
 
 
 def compile_reader(table: Table) -> Callable[[Any, str], Any]:
-    from choeur.einvoice.readers._binding import DECIMAL, TEXT, Attr, _bt, _Node, _Slot
+    from choeur.einvoice.readers._binding import (
+        DECIMAL,
+        ISO_DATE,
+        TEXT,
+        Attr,
+        Code,
+        _bt,
+        _Node,
+        _Slot,
+    )
 
     plan = table.plan()
     src = _Source()
-    src.names.update(_D=Decimal, _missing=missing, _bt=_bt)
+    src.names.update(_D=Decimal, _missing=missing, _bt=_bt, _iso=date.fromisoformat)
     src.emit(0, "def read(el, where):")
     for index in range(plan.size):
         src.emit(1, f"s{index} = None")
@@ -138,6 +148,21 @@ def compile_reader(table: Table) -> Callable[[Any, str], Any]:
             src.emit(level + 2, "raise ValueError")
             src.emit(level, "except Exception:")
             src.emit(level + 1, f"{target} = {name}.read({element}, {where_of(term.bt)})")
+        elif isinstance(codec, Code):
+            # The member of a code already seen, from the codec's cache; else the codec.
+            name = src.const(codec, "C")
+            cache = src.const(codec._cache, "K")
+            src.emit(level, f"x = {element}.text")
+            src.emit(level, f"{target} = {cache}.get(x) if x is not None else None")
+            src.emit(level, f"if {target} is None:")
+            src.emit(level + 1, f"{target} = {name}.read({element}, {where_of(term.bt)})")
+        elif codec is ISO_DATE:
+            # A plain date read in place; anything else (blank, a time zone) by the codec.
+            name = src.const(codec, "C")
+            src.emit(level, "try:")
+            src.emit(level + 1, f"{target} = _iso({element}.text)")
+            src.emit(level, "except Exception:")
+            src.emit(level + 1, f"{target} = {name}.read({element}, {where_of(term.bt)})")
         else:
             name = src.const(codec, "C")
             src.emit(level, f"{target} = {name}.read({element}, {where_of(term.bt)})")
@@ -148,11 +173,15 @@ def compile_reader(table: Table) -> Callable[[Any, str], Any]:
             name = src.const(custom, "X")
             uses = ", ".join(f"{key!r}: {var(key)}" for key in custom.uses)
             lists = ", ".join(f"s{i} or []" for i in indexes)
-            src.emit(1, f"cv = {{{uses}}}")
-            src.emit(1, f"{name}.read(cv, [{lists}], where)")
-            for key in custom.sets:
-                target = var(key)
-                src.emit(1, f"{target} = cv.get({key!r}, {target})")
+            level = 1
+            targets = [var(key) for key in custom.sets]
+            if custom.none_when_absent and indexes:
+                src.emit(1, f"if {' or '.join(f's{i} is not None' for i in indexes)}:")
+                level = 2
+            src.emit(level, f"cv = {{{uses}}}")
+            src.emit(level, f"{name}.read(cv, [{lists}], where)")
+            for key, target in zip(custom.sets, targets, strict=True):
+                src.emit(level, f"{target} = cv.get({key!r}, {target})")
             continue
         term = step.term
         assert term.attr is not None

@@ -612,6 +612,7 @@ LINE = Table(  # BG-25
                 (f"{_LINE_SETTLEMENT}/ram:AdditionalReferencedDocument",),
                 "BT-128 is the referenced document of type 130",
                 sets=("object_id",),
+                none_when_absent=True,
             ),
         ),
         T(

@@ -550,6 +550,7 @@ def _line(credit: bool) -> Table:
                     ("cac:DocumentReference",),
                     "BT-128 is the document reference of type 130",
                     sets=("object_id",),
+                    none_when_absent=True,
                 ),
             ),
             T("object_id", "cac:DocumentReference/cbc:ID", IDENT, write_only=True),  # BT-128
