@@ -446,10 +446,12 @@ WEBHOOK_DISABLE_AFTER_HOURS = env_int("WEBHOOK_DISABLE_AFTER_HOURS", 72)
 # 50 for public hospitals).
 PAYMENT_DELAY_DAYS = env_int("PAYMENT_DELAY_DAYS", 30)
 
-# Deposit pipeline: the EN 16931 rules applied ("" for EN 16931 alone, "BR-FR" to add the
-# French rules of the 2026 reform), integration attempts before a flux whose validation engine
-# keeps failing is rejected, when the sweeper re-queues a stuck flux, archive limits.
-INVOICES_VALIDATION_PROFILE = env_str("INVOICES_VALIDATION_PROFILE") or None
+# Deposit pipeline: the rules applied ("auto", the default: the EN 16931 rules, and the French
+# rules BR-FR of the 2026 reform for an invoice whose seller is French and VAT-registered;
+# "EN16931" for the EN 16931 rules alone, "BR-FR" for the French rules on every invoice),
+# integration attempts before a flux whose validation engine keeps failing is rejected, when
+# the sweeper re-queues a stuck flux, archive limits.
+INVOICES_VALIDATION_PROFILE = env_str("INVOICES_VALIDATION_PROFILE") or "AUTO"
 INVOICES_INTEGRATION_MAX_ATTEMPTS = env_int("INVOICES_INTEGRATION_MAX_ATTEMPTS", 5)
 INVOICES_SWEEP_AFTER_SECONDS = env_int("INVOICES_SWEEP_AFTER_SECONDS", 120)
 INVOICES_ARCHIVE_MAX_FILES = env_int("INVOICES_ARCHIVE_MAX_FILES", 1000)

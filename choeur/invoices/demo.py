@@ -57,6 +57,7 @@ def load(*, stdout: Any) -> None:
             issue_date=issue,
             due_date=issue + dt.timedelta(days=30),
             service_code=service,
+            nature="M",  # menuiseries laid and supplied: goods and services (BR-FR-08)
             lines=[
                 SaisieLine(
                     "Pose de menuiseries", Decimal(index), "HUR", Decimal("55.00"), Decimal("20")

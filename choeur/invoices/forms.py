@@ -40,6 +40,11 @@ def unit_choices() -> list[tuple[str, str]]:
     return [(code, capfirst(unit_name(code, language))) for code in SAISIE_UNITS]
 
 
+OPERATION_NATURES = [
+    ("S", _("Prestations de services")),
+    ("B", _("Livraisons de biens")),
+    ("M", _("Livraisons de biens et prestations de services")),
+]
 CURRENCIES = [
     ("EUR", _("Euro (EUR)")),
     ("USD", _("Dollar US (USD)")),
@@ -230,9 +235,31 @@ class SaisieForm(BaseForm):
     preceding_number = forms.CharField(
         label=_("Numéro de la facture d'origine (pour un avoir)"), required=False, max_length=100
     )
+    preceding_date = forms.DateField(
+        label=_("Date de la facture d'origine (pour un avoir)"),
+        required=False,
+        widget=DATE_WIDGET,
+    )
+    # BT-23 of the reform (BR-FR-08): B goods, S services, M both.
+    # Not required: a browser always posts the select (first choice: services); a client that
+    # posts none gets services too.
+    nature = forms.ChoiceField(
+        label=_("Nature des opérations"),
+        choices=OPERATION_NATURES,
+        initial="S",
+        required=False,
+        help_text=_("Mention obligatoire de la facture électronique depuis la réforme de 2026."),
+    )
     issue_date = forms.DateField(label=_("Date de facture"), widget=DATE_WIDGET)
     due_date = forms.DateField(label=_("Date d'échéance"), widget=DATE_WIDGET)
     currency = forms.ChoiceField(label=_("Devise"), choices=CURRENCIES, initial="EUR")
+    vat_amount_eur = forms.DecimalField(
+        label=_("Montant total de la TVA en euros (facture dans une autre devise)"),
+        required=False,
+        max_digits=17,
+        decimal_places=2,
+        min_value=Decimal("0"),
+    )
     tva_regime = forms.ChoiceField(
         label=_("Régime de TVA"), choices=TvaRegime.choices, initial=TvaRegime.TVA_SUR_DEBIT
     )
@@ -302,6 +329,31 @@ class SaisieForm(BaseForm):
 
     def clean_recipient(self) -> str:
         return " ".join(self.cleaned_data["recipient"].split())
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data: dict[str, Any] = self.cleaned_data
+        if data.get("type") == InvoiceType.AVOIR:
+            # An avoir names the invoice it corrects, number and date (BR-FR-CO-05).
+            if not (data.get("preceding_number") or "").strip():
+                self.add_error(
+                    "preceding_number",
+                    _("Pour un avoir, indiquez le numéro de la facture d'origine."),
+                )
+            if data.get("preceding_date") is None:
+                self.add_error(
+                    "preceding_date", _("Pour un avoir, indiquez la date de la facture d'origine.")
+                )
+        if data.get("currency") not in (None, "", "EUR") and data.get("vat_amount_eur") is None:
+            # An invoice in another currency gives its VAT in euros too (BR-FR-CO-12).
+            self.add_error(
+                "vat_amount_eur",
+                _(
+                    "Pour une facture dans une autre devise que l'euro, indiquez le montant total "
+                    "de la TVA en euros."
+                ),
+            )
+        return data
 
     def clean_service_code(self) -> str:
         return str(self.cleaned_data["service_code"]).strip()

@@ -512,3 +512,79 @@ def test_a_structure_with_many_services_shows_the_first_and_counts_the_others(
     assert "PHARMA — Pharmacie centrale" in results  # the service searched for comes first
     assert results.count('name="choose_service"') == 8
     assert "Et 3 autres services" in results  # 11 active services, 8 shown
+
+
+# --- What the reform's French rules (BR-FR) ask the saisie ------------------------------------
+
+
+def _deposited_xml(invoice: Invoice) -> bytes:
+    assert invoice.xml is not None  # the XML of the Factur-X the platform wrote
+    return invoice.xml.read()
+
+
+def test_a_saisie_meets_the_french_rules_and_states_the_nature_of_the_operations(
+    client_in, world, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        client_in.post(reverse("invoices:saisie"), form_data(world, action="submit", nature="B"))
+    invoice = Invoice.objects.get()
+    assert invoice.status == InvoiceStatus.MISE_A_DISPOSITION
+    assert invoice.cadre == "A1_FACTURE_FOURNISSEUR"  # the reform's B1 is Chorus Pro's A1
+    flux = invoice.flux
+    assert flux.report["items"][0]["errors"] == [] and flux.report["items"][0]["warnings"] == []
+    xml = _deposited_xml(invoice)
+    report = einvoice.validate(xml, profile="AUTO")
+    assert (report.profile, report.findings) == ("BR-FR", ())
+    pivot = einvoice.read(xml)
+    assert pivot.process_control.business_process_type == "B1"
+    assert {n.subject_code for n in pivot.notes} >= {"PMT", "PMD", "AAB"}
+    page = client_in.get(reverse("invoices:saisie")).content.decode()
+    assert "Nature des opérations" in page and "Prestations de services" in page
+
+
+def test_an_avoir_names_the_invoice_it_corrects_with_its_date(
+    client_in, world, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    page = client_in.post(
+        reverse("invoices:saisie"),
+        form_data(world, action="submit", type="AVOIR", preceding_number="WEB-000"),
+    ).content.decode()
+    assert "indiquez la date de la facture d&#x27;origine" in page
+    assert Flux.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        client_in.post(
+            reverse("invoices:saisie"),
+            form_data(
+                world,
+                action="submit",
+                type="AVOIR",
+                preceding_number="WEB-000",
+                preceding_date="2026-10-01",
+            ),
+        )
+    invoice = Invoice.objects.get()
+    assert invoice.status == InvoiceStatus.MISE_A_DISPOSITION, invoice.flux.report
+    [preceding] = einvoice.read(_deposited_xml(invoice)).preceding_invoices
+    assert (preceding.number, str(preceding.issue_date)) == ("WEB-000", "2026-10-01")
+
+
+def test_an_invoice_in_another_currency_gives_its_vat_in_euros(
+    client_in, world, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    page = client_in.post(
+        reverse("invoices:saisie"), form_data(world, action="submit", currency="USD")
+    ).content.decode()
+    assert "indiquez le montant total de la TVA en euros" in page
+    assert Flux.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        client_in.post(
+            reverse("invoices:saisie"),
+            form_data(world, action="submit", currency="USD", vat_amount_eur="19.45"),
+        )
+    invoice = Invoice.objects.get()
+    assert invoice.status == InvoiceStatus.MISE_A_DISPOSITION, invoice.flux.report
+    pivot = einvoice.read(_deposited_xml(invoice))
+    assert (pivot.vat_currency_code, str(pivot.totals.vat_total_amount_accounting)) == (
+        "EUR",
+        "19.45",
+    )

@@ -133,6 +133,8 @@ def test_the_saisie_always_sells_as_the_depositing_structure(world: Any) -> None
     import datetime as dt
     from decimal import Decimal
 
+    from choeur.einvoice.model import Identifier
+
     saisie = Saisie(
         recipient=world.free_recipient,
         number="WEB-SELLER-1",
@@ -141,8 +143,9 @@ def test_the_saisie_always_sells_as_the_depositing_structure(world: Any) -> None
         lines=[SaisieLine("Conseil", Decimal("1"), "C62", Decimal("100.00"), Decimal("20.00"))],
     )
     pivot = build_pivot(supplier=world.supplier, saisie=saisie)
-    assert pivot.seller.legal_registration_id is not None
-    assert pivot.seller.legal_registration_id.value == SUPPLIER_SIRET
+    # The reform's way (BR-FR-10, BR-FR-09): the SIREN as BT-30, the SIRET as BT-29.
+    assert pivot.seller.legal_registration_id == Identifier(SUPPLIER_SIRET[:9], "0002")
+    assert Identifier(SUPPLIER_SIRET, "0009") in pivot.seller.identifiers
     flux = invoice_submit(user=world.user, supplier=world.supplier, saisie=saisie)
     flux_integrate(flux_id=flux.pk)
     invoice = Invoice.objects.get(number="WEB-SELLER-1")

@@ -278,10 +278,20 @@ def for_the_reform(invoice: Invoice, *, nature: str) -> Invoice:
     process = invoice.process_control
     if cadre != process.business_process_type:
         process = replace(process, business_process_type=cadre)
+    totals = invoice.totals
+    if cadre in ("B2", "S2", "M2") and totals.payable_amount != 0:
+        # BR-FR-CO-09: an invoice already paid (Chorus Pro's A2) says it is: BT-113 = BT-112,
+        # nothing left to pay (BT-115 = 0, as BR-CO-16 computes it).
+        totals = replace(
+            totals,
+            prepaid_amount=totals.tax_inclusive_amount,
+            payable_amount=Decimal("0.00") + (totals.rounding_amount or 0),
+        )
     return replace(
         invoice,
         seller=_reform_seller(invoice.seller),
         buyer=_reform_buyer(invoice.buyer),
         notes=[*invoice.notes, *(replace(n) for n in missing)],
         process_control=process,
+        totals=totals,
     )

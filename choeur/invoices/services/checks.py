@@ -266,11 +266,22 @@ def _recipient(ids: list[str], problems: list[Problem]) -> Structure | None:
     return recipient
 
 
+# The reform's BT-23 (BR-FR-08) -> Chorus Pro's cadre, where the official material gives the
+# counterpart (validation.pipeline.REFORM_CADRES): B1/S1/M1 a simple invoice (A1), B2/S2/M2
+# an invoice already paid (A2). The reform's other codes are invoices of a supplier (A1).
+REFORM_TO_CADRE = {
+    **{f"{nature}1": CadreFacturation.A1_FACTURE_FOURNISSEUR.value for nature in "BSM"},
+    **{f"{nature}2": CadreFacturation.A2_FACTURE_FOURNISSEUR_DEJA_PAYEE.value for nature in "BSM"},
+}
+
+
 def _cadre(pivot: Pivot, problems: list[Problem]) -> str | None:
     code = (pivot.process_control.business_process_type or "").strip()
     cadre = CadreFacturation.from_code(code)
     if cadre is not None:
         return cadre.value
+    if code.upper() in REFORM_TO_CADRE:
+        return REFORM_TO_CADRE[code.upper()]
     if code and CADRE_RE.match(code.upper()):
         problems.append(
             Problem(

@@ -33,6 +33,7 @@ from choeur.einvoice.model import (
 )
 from choeur.einvoice.model import Invoice as Pivot
 from choeur.einvoice.totals import compute_totals, line_net_amount
+from choeur.einvoice.writers.completion import for_the_reform
 from choeur.invoices import perms
 from choeur.invoices.enums import AttachmentKind, InvoiceStatus, InvoiceType, ModeDepot, TvaRegime
 from choeur.invoices.models import Attachment, Flux, InvoiceDraft
@@ -74,6 +75,9 @@ class Saisie:
     comment: str = ""
     preceding_number: str = ""
     delivery_date: dt.date | None = None  # BT-72, when it is not the issue date
+    preceding_date: dt.date | None = None  # BT-26, of the invoice an avoir corrects
+    nature: str = "S"  # the reform's BT-23 letter: B goods, S services, M both
+    vat_amount_eur: Decimal | None = None  # BT-111, of an invoice in another currency
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -201,8 +205,15 @@ def build_pivot(*, supplier: Structure, saisie: Saisie) -> Pivot:
     if saisie.preceding_number:
         from choeur.einvoice.model import PrecedingInvoice
 
-        pivot.preceding_invoices = [PrecedingInvoice(number=saisie.preceding_number)]
-    return pivot
+        pivot.preceding_invoices = [
+            PrecedingInvoice(number=saisie.preceding_number, issue_date=saisie.preceding_date)
+        ]
+    if saisie.currency != "EUR" and saisie.vat_amount_eur is not None:
+        # BT-6 and BT-111: the VAT in euros of an invoice in another currency (BR-FR-CO-12).
+        pivot.vat_currency_code = "EUR"
+        pivot.totals.vat_total_amount_accounting = saisie.vat_amount_eur
+    # What the reform's French rules ask of a French VAT-registered seller's invoice (BR-FR).
+    return for_the_reform(pivot, nature=saisie.nature)
 
 
 def invoice_draft_save(

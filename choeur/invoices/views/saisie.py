@@ -430,6 +430,9 @@ def _submit(
         bank_account=c["bank_account"],
         comment=c["comment"],
         preceding_number=c["preceding_number"],
+        preceding_date=c["preceding_date"],
+        nature=c["nature"] or "S",
+        vat_amount_eur=c["vat_amount_eur"],
     )
     choice = validators_form_check(form, supplier)
     if form.errors:
