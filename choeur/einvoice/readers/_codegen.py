@@ -12,6 +12,7 @@ document, only the table.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -224,7 +225,7 @@ def compile_reader(table: Table) -> Callable[[Any, str], Any]:
     for prefix, model in table.nested.items():
         members = nested.get(prefix, {})
         model_name = src.const(model, "M")
-        call = f"{model_name}({', '.join(f'{k}={v}' for k, v in members.items())})"
+        call = f"{model_name}({_arguments(model, members)})"
         variable = f"n_{prefix}"
         if prefix in table.optional and members:
             present = " or ".join(f"{v} is not None" for v in members.values())
@@ -239,8 +240,24 @@ def compile_reader(table: Table) -> Callable[[Any, str], Any]:
     else:
         assert table.model is not None
         model_name = src.const(table.model, "M")
-        src.emit(1, f"return {model_name}({', '.join(f'{k}={v}' for k, v in top.items())})")
+        src.emit(1, f"return {model_name}({_arguments(table.model, top)})")
     return src.build("read")
+
+
+def _arguments(model: type, values: dict[str, str]) -> str:
+    """The arguments of the call that builds `model` from `values` (attribute -> local):
+    positional in the order of the dataclass's fields as long as each one is given (a call with
+    keywords costs about three times as much), keywords for the rest."""
+    if not dataclasses.is_dataclass(model):
+        return ", ".join(f"{k}={v}" for k, v in values.items())
+    names = [f.name for f in dataclasses.fields(model) if f.init and not f.kw_only]
+    positional: list[str] = []
+    for name in names:
+        if name not in values:
+            break
+        positional.append(values[name])
+    keywords = [f"{k}={v}" for k, v in values.items() if k not in names[: len(positional)]]
+    return ", ".join([*positional, *keywords])
 
 
 # --- writing ------------------------------------------------------------------------------------
