@@ -539,6 +539,7 @@ LINE = Table(  # BG-25
                 ),
                 "BT-147 in the gross price; BT-149 in the net price, else the gross one",
                 sets=("price.discount", "price.base_quantity", "price.base_quantity_unit"),
+                none_when_absent=True,
             ),
         ),
         T(
