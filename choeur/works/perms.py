@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from choeur.lifecycle.transitions import VALIDATION_LEVELS, Status
 from choeur.structures import perms as structure_perms
 from choeur.structures.enums import AccessMode, Espace
 from choeur.structures.models import Structure, TechnicalAccount
@@ -69,12 +70,22 @@ def _technical_of(user: Any) -> int | None:
     )
 
 
+# A subcontractor's or co-contractor's projet still before its validators (the titulaire, the
+# mandataire): not the MOE's nor the MOA's yet (nor the paying service's).
+IN_VALIDATION: frozenset[str] = frozenset(
+    status.value for statuses in VALIDATION_LEVELS.values() for status in statuses
+) | {Status.DEPOSEE.value}
+
+
 def scope(user: Any, role: str, mode: str = AccessMode.CONSULTATION) -> Q:
     """The works invoices `user` reads (or acts on, in Modification) in `role`."""
     ids = [s.pk for s in works_structures(user, mode)]
     if not ids:
         return Q(pk__in=[])
-    return Q(**{f"{ROLE_FIELD[WorksRole(role)]}__in": ids})
+    condition = Q(**{f"{ROLE_FIELD[WorksRole(role)]}__in": ids})
+    if role != WorksRole.FOURNISSEUR:
+        condition &= ~Q(invoice__status__in=IN_VALIDATION)
+    return condition
 
 
 def roles_of(user: Any, works: WorksInvoice, mode: str = AccessMode.CONSULTATION) -> list[str]:
@@ -83,6 +94,8 @@ def roles_of(user: Any, works: WorksInvoice, mode: str = AccessMode.CONSULTATION
     roles = []
     if works.invoice.supplier_id in ids:
         roles.append(WorksRole.FOURNISSEUR.value)
+    if works.invoice.status in IN_VALIDATION:
+        return roles
     if works.moe_id is not None and works.moe_id in ids:
         roles.append(WorksRole.MOE.value)
     if works.moa_id in ids:

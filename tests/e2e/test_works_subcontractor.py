@@ -1,0 +1,121 @@
+"""A subcontractor's projet de décompte mensuel (cadre A10) in a real browser: the subcontractor
+deposits it under the contract's engagement; the titulaire, named by the fiche identité du
+marché (nobody re-types it), accepts it in « Factures à valider »; then the maîtrise d'œuvre,
+the maîtrise d'ouvrage and the paying service, as for the titulaire's own projets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from choeur.invoices.models import Invoice
+from tests.invoices.samples import Sample
+from tests.works.conftest import EJ, PAYER_SIRET, SUB_SIRET, add_subcontracting, build_works_world
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _as(page: Any, live_server: Any, user: Any) -> None:
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+
+def test_subcontractor_projet_accepted_by_the_titulaire_then_moe_moa_payer(
+    live_server: Any,
+    browser_page: Any,
+    check_accessibility: Any,
+    screenshot: Any,
+    tmp_path: Any,
+) -> None:
+    works = build_works_world()
+    sub = add_subcontracting(works)
+    page = browser_page
+    projet = tmp_path / "ST-2026-07.xml"
+    projet.write_bytes(
+        Sample(
+            SUB_SIRET,
+            PAYER_SIRET,
+            number="ST-2026-07",
+            engagement=EJ,
+            cadre="A10",
+            seller_name="ÉLECTRICITÉ PETIT",
+            buyer_name="COMMUNE DE VILLEBOIS",
+        ).cii()
+    )
+
+    # The subcontractor deposits its projet de décompte mensuel (A10, the contract's EJ).
+    _as(page, live_server, sub.sub_user)
+    page.goto(f"{live_server.url}/factures/deposer-flux/")
+    page.get_by_label("Fichier").set_input_files(str(projet))
+    page.get_by_role("button", name="Déposer").click()
+    expect(page.get_by_text("Intégré").first).to_be_visible()
+    invoice = Invoice.objects.get(number="ST-2026-07")
+    page.goto(f"{live_server.url}/travaux/{invoice.pk}/")
+    expect(page.locator("#statut-courant")).to_have_text("À valider (1)")
+
+    # Neither the MOE nor the paying service sees it yet.
+    _as(page, live_server, works.moe_user)
+    page.goto(f"{live_server.url}/travaux/?role=MOE")
+    expect(page.locator("main")).not_to_contain_text("ST-2026-07")
+    _as(page, live_server, works.payer_user)
+    response = page.goto(f"{live_server.url}/factures-recues/{invoice.pk}/")
+    assert response is not None and response.status == 404
+
+    # The titulaire accepts it in « Factures à valider ».
+    _as(page, live_server, sub.prime_validator)
+    page.goto(f"{live_server.url}/factures-a-valider/")
+    page.get_by_role("link", name="ST-2026-07").click()
+    expect(page.locator("#statut-courant")).to_have_text("À valider (1)")
+    check_accessibility(page)
+    page.get_by_text("Valider la facture", exact=True).click()
+    page.get_by_label("Commentaire").fill("Situation conforme au lot électricité.")
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    expect(page.locator("#statut-courant")).to_have_text("Mise à disposition de la MOE")
+
+    # The maîtrise d'œuvre: prise en compte, état d'acompte, to the MOA.
+    _as(page, live_server, works.moe_user)
+    page.goto(f"{live_server.url}/travaux/?role=MOE")
+    page.get_by_role("link", name="ST-2026-07").click()
+    expect(page.locator("#statut-courant")).to_have_text("Mise à disposition de la MOE")
+    expect(page.locator("#validations")).to_contain_text("Situation conforme au lot électricité.")
+    check_accessibility(page)
+    page.get_by_role("link", name="Prendre en compte").click()
+    page.get_by_role("button", name="Confirmer : Prendre en compte").click()
+    expect(page.locator("#statut-courant")).to_have_text("Prise en compte par la MOE")
+    page.get_by_role("link", name="Établir l'état d'acompte ou le décompte").click()
+    page.locator("select[name=cadre]").select_option("A15_ETAT_ACOMPTE_MOE")
+    page.get_by_label("Numéro du document").fill("EA-ST-07")
+    page.get_by_label("Montant HT retenu (€)").fill("300.00")
+    page.get_by_label("Montant TTC retenu (€)").fill("360.00")
+    page.get_by_role("button", name="Établir et transmettre").click()
+    expect(page.locator("#statut-courant")).to_have_text("Transmise à la MOA")
+
+    # The maîtrise d'ouvrage validates and transmits to the paying service.
+    _as(page, live_server, works.moa_user)
+    page.goto(f"{live_server.url}/travaux/{invoice.pk}/")
+    page.get_by_role("link", name="Prendre en compte").click()
+    page.get_by_role("button", name="Confirmer : Prendre en compte").click()
+    expect(page.locator("#statut-courant")).to_have_text("Prise en compte par la MOA")
+    page.get_by_role("link", name="Valider et transmettre au service payeur").click()
+    page.get_by_label("Numéro du document").fill("EAV-ST-07")
+    page.get_by_label("Montant HT retenu (€)").fill("300.00")
+    page.get_by_label("Montant TTC retenu (€)").fill("360.00")
+    page.get_by_role("button", name="Établir et transmettre").click()
+    expect(page.locator("#statut-courant")).to_have_text("Mise à disposition")
+
+    # Now the paying service has it in « Factures reçues », with its history.
+    _as(page, live_server, works.payer_user)
+    page.goto(f"{live_server.url}/factures-recues/")
+    page.get_by_role("link", name="ST-2026-07").click()
+    expect(page.locator("#statut-courant")).to_have_text("Mise à disposition")
+    history = page.locator("#history")
+    for step in ("Validée (1)", "Mise à disposition de la MOE", "Transmise à la MOA"):
+        expect(history).to_contain_text(step)
+    screenshot(page, "works-subcontractor-received")
