@@ -532,7 +532,7 @@ def walk(root: _El, patterns: Sequence[Pattern]) -> list[tuple[str, _El]]:
     fired: list[tuple[str, _El]] = []
     token = _MEMO.set({})
     try:
-        _Walker(patterns, attribute_rules, fired).visit(root, paths)
+        _Walker(patterns, attribute_rules, fired).visit(root, root.tag, paths)
     finally:
         _MEMO.reset(token)
     return fired
@@ -552,9 +552,8 @@ class _Walker:
         self.fired = fired
         self.tallies: list[dict[int, int] | None] = []  # by depth of the counting element
 
-    def visit(self, el: _El, parent: _Path) -> None:
+    def visit(self, el: _El, tag: str, parent: _Path) -> None:
         fired = self.fired
-        tag = el.tag
         path = parent.children.get(tag)
         if path is None:
             path = parent.child(tag, self.patterns)
@@ -609,8 +608,9 @@ class _Walker:
         if len(el):
             visit = self.visit
             for child in children(el):
-                if type(child.tag) is str:
-                    visit(child, path)
+                child_tag = child.tag
+                if type(child_tag) is str:  # not a comment nor a processing instruction
+                    visit(child, child_tag, path)
         if counted:
             for rules in counted:
                 for node in rules.counted:
