@@ -13,6 +13,7 @@ document, only the table.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -456,7 +457,7 @@ def compile_writer(table: Table) -> Callable[[Any, dict[Any, Any], list[str], in
             src.emit(level + 1, f"a = _attributes({pairs}){suffix}")
             src.emit(
                 level + 1,
-                f"out.append({indent} + {'<' + tag!r} + a + '>' + _esc(x[0])"
+                f"out.append({piece(indent, '<' + tag)} + a + '>' + _esc(x[0])"
                 f" + {'</' + tag + '>' + chr(10)!r})",
             )
             src.emit(level + 1, f"{result} = 2")
@@ -487,7 +488,7 @@ def compile_writer(table: Table) -> Callable[[Any, dict[Any, Any], list[str], in
             # Most texts need no escaping: tested inline, the call made only when one does.
             src.emit(level, "if '&' in t or '<' in t or '>' in t or '\\r' in t:")
             src.emit(level + 1, "t = _esc(t)")
-        head = f"{indent} + {opening!r} + a + '>'" if attrs else piece(indent, opening + ">")
+        head = f"{piece(indent, opening)} + a + '>'" if attrs else piece(indent, opening + ">")
         src.emit(level, f"out.append({head} + t + {'</' + tag + '>' + chr(10)!r})")
         src.emit(level, f"{result} = 2")
 
@@ -609,6 +610,16 @@ def compile_writer(table: Table) -> Callable[[Any, dict[Any, Any], list[str], in
 
     block(nodes, 1, 0, "w0")
     src.emit(1, "return w0")
+    # The indentation locals that no line uses any more (the pieces carry them).
+    body = "\n".join(src.lines)
+    src.lines = [
+        line
+        for line in src.lines
+        if not (
+            (found := re.match(r"    (i\d+) = _IND\[", line))
+            and len(re.findall(rf"\b{found.group(1)}\b", body)) == 1
+        )
+    ]
     return src.build("write")
 
 
