@@ -250,3 +250,18 @@ def test_recipient_email_and_webhook_wait_for_the_invoice_to_reach_him(
     assert not WebhookDelivery.objects.filter(
         endpoint__structure=works.payer, event="facture.recue"
     ).exists()
+    # nor the buyer's flow of the reform's Flow Service
+    from choeur.api.afnor.enums import FlowType
+    from choeur.api.afnor.models import Flow
+
+    assert not Flow.objects.filter(flow_type=FlowType.SUPPLIER_INVOICE).exists()
+    # once the MOA transmits it, the paying service hears of it, by webhook and flow too
+    from choeur.invoices.models import Invoice
+
+    projet = Invoice.objects.get(number="PDM-NOTIF-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        _to_payer(works, projet)
+    assert WebhookDelivery.objects.filter(
+        endpoint__structure=works.payer, event="facture.recue", payload__numeroFacture="PDM-NOTIF-1"
+    ).exists()
+    assert Flow.objects.filter(flow_type=FlowType.SUPPLIER_INVOICE, invoice=projet).exists()

@@ -363,11 +363,15 @@ def _lifecycle_flows(invoices: list[Invoice]) -> list[Flow]:
 
 
 def _reception_flows(invoices: list[Invoice]) -> list[Flow]:
-    """The buyer's SupplierInvoice flow of each invoice available to him that has none yet."""
+    """The buyer's SupplierInvoice flow of each invoice available to him that has none yet (one
+    held in a validator or works circuit reaches him later)."""
+    from choeur.lifecycle.transitions import HELD_FROM_RECIPIENT
+
     available = {
         invoice.pk: invoice
         for invoice in invoices
         if invoice.status not in (InvoiceStatus.DEPOSEE, InvoiceStatus.EN_COURS_ACHEMINEMENT)
+        and invoice.status not in HELD_FROM_RECIPIENT
     }
     if not available:
         return []
