@@ -22,7 +22,7 @@ help:
 	@echo "make quality  - format, lint, typage, migrations manquantes"
 	@echo "make worker   - un worker Celery (CELERY_BROKER_URL requis)"
 	@echo "make bench    - les mesures de performance (docs/performance.md)"
-	@echo "make compile  - compile le moteur EN 16931 natif (mypyc, facultatif, deux fois plus rapide)"
+	@echo "make compile  - compile le moteur EN 16931 natif (mypyc, facultatif, un quart à moitié plus rapide)"
 
 $(VENV)/.installed: requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,7 +56,7 @@ run: demo
 	@echo ""
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
-# The native EN 16931 engine compiled by mypyc (about twice as fast; optional: without a C
+# The native EN 16931 engine compiled by mypyc (1.3 to 1.5 times as fast; optional: without a C
 # compiler the engine runs as plain Python, with the same findings). See tools/compile_native.py.
 compile: install-dev
 	$(TEST_ENV) $(PY) tools/compile_native.py

@@ -3,7 +3,7 @@
 The modules of `_compiled.COMPILED` become C extensions in
 `choeur/einvoice/validation/native/_build/<extension suffix>/`, with `sources.json` (the
 sha256 of each source compiled); the package uses them only while the sources are those
-(see _compiled.py). About twice the speed of plain Python (docs/performance.md).
+(see _compiled.py). 1.3 to 1.5 times the speed of plain Python (docs/performance.md).
 
 Needs mypy (the dev lock), a C compiler and the Python headers; without them it says so and
 exits 0: the engine then runs as plain Python, with the same findings. Does nothing when the
