@@ -1,8 +1,10 @@
 """Demo of the works circuit (CCAG Travaux): a works contract with its four parties, each with a
 login (the titulaire, the maîtrise d'œuvre, the maîtrise d'ouvrage, the paying commune), its
 fiche identité du marché, and two deposits: a projet de décompte mensuel waiting for the MOE, a
-projet de décompte final the MOE transmitted to the MOA with its projet de décompte général.
-Idempotent; runs after the accounts demo."""
+projet de décompte final the MOE transmitted to the MOA with its projet de décompte général; and
+a first-rank subcontractor on the fiche, with a login, whose projet de décompte mensuel (A10)
+waits for the titulaire's validation in « Factures à valider ». Idempotent; runs after the
+accounts demo."""
 
 from __future__ import annotations
 
@@ -18,13 +20,25 @@ from choeur.accounts.models import User
 from choeur.invoices.models import Invoice
 from choeur.invoices.services.drafts import Saisie, SaisieError, SaisieLine, invoice_submit
 from choeur.invoices.services.integration import flux_integrate
-from choeur.structures.enums import EngagementType, Espace, IdentifierType, StructureKind
-from choeur.structures.models import EngagementJuridique, Structure
+from choeur.structures.enums import (
+    AccessMode,
+    EngagementType,
+    Espace,
+    IdentifierType,
+    StructureKind,
+)
+from choeur.structures.models import (
+    EngagementJuridique,
+    EspaceSubscription,
+    Structure,
+    StructureEspace,
+)
 from choeur.works.models import WorksContract
 from choeur.works.services import (
     DocumentInput,
     WorksRefused,
     contract_create,
+    contract_member_add,
     works_act,
     works_document_issue,
 )
@@ -33,6 +47,8 @@ SUPPLIER_SIRET = "38012986600036"
 MOE_SIRET = "41234567800017"
 MOA_SIRET = "20004523100019"
 PAYER_SIRET = "21380185500014"
+SUB_SIRET = "44678912300010"
+SUB_NUMBER_PREFIX = "TRAV-DEMO-ST-"
 EJ_NUMBER = "EJ-TRAVAUX-DEMO-2026"
 NUMBER_PREFIX = "TRAV-DEMO-"
 PASSWORDS = {
@@ -40,6 +56,7 @@ PASSWORDS = {
     "moe@choeur.localhost": "Choeur-MaitriseOeuvre-2026",
     "moa@choeur.localhost": "Choeur-MaitriseOuvrage-2026",
     "payeur-travaux@choeur.localhost": "Choeur-Payeur-2026",
+    "soustraitant-travaux@choeur.localhost": "Choeur-SousTraitant-2026",
 }
 LOGINS = [
     (
@@ -61,6 +78,12 @@ LOGINS = [
         "Service payeur des travaux (« Factures reçues »)",
         "payeur-travaux@choeur.localhost",
         PASSWORDS["payeur-travaux@choeur.localhost"],
+    ),
+    (
+        "Sous-traitant du marché de travaux (projet A10 à valider par le titulaire, qui le "
+        "valide dans « Factures à valider »)",
+        "soustraitant-travaux@choeur.localhost",
+        PASSWORDS["soustraitant-travaux@choeur.localhost"],
     ),
 ]
 
@@ -100,6 +123,43 @@ def _account(email: str, names: tuple[str, str], structure: Structure, espaces: 
         security_question=SECURITY_QUESTION,
         security_answer=SECURITY_ANSWER,
     )
+
+
+def _subcontractor(supplier: Structure, supplier_user: User, moa_user: User) -> str:
+    """The subcontractor on the fiche, its login, and its A10 waiting for the titulaire."""
+    sub = _structure(SUB_SIRET, "ÉLECTRICITÉ PETIT (sous-traitant)")
+    sub_user = _account(
+        "soustraitant-travaux@choeur.localhost",
+        ("Sacha", "Petit"),
+        sub,
+        [Espace.FACTURES_EMISES, Espace.FACTURES_TRAVAUX],
+    )
+    # the titulaire validates its subcontractors' projets in « Factures à valider »
+    StructureEspace.objects.update_or_create(
+        structure=supplier, espace=Espace.FACTURES_A_VALIDER, defaults={"is_open": True}
+    )
+    EspaceSubscription.objects.update_or_create(
+        user=supplier_user,
+        structure=supplier,
+        espace=Espace.FACTURES_A_VALIDER,
+        defaults={"mode": AccessMode.MODIFICATION},
+    )
+    contract = WorksContract.objects.select_related("engagement__structure", "moa", "supplier")
+    fiche = contract.get(engagement__number=EJ_NUMBER)
+    if not fiche.members.filter(structure=sub).exists():
+        try:
+            contract_member_add(user=moa_user, contract=fiche, structure=sub, kind="SOUSTRAITANT")
+        except WorksRefused as refused:
+            return refused.message
+    if Invoice.objects.filter(supplier=sub, number__startswith=SUB_NUMBER_PREFIX).exists():
+        return "projet du sous-traitant déjà déposé"
+    payer = fiche.engagement.structure
+    year = timezone.localdate().year
+    try:
+        _deposit(sub_user, sub, payer, f"{SUB_NUMBER_PREFIX}{year}-001", "A10")
+    except SaisieError as exc:
+        return exc.message
+    return "un projet de décompte mensuel de sous-traitant (A10) à valider par le titulaire"
 
 
 def _deposit(user: User, supplier: Structure, payer: Structure, number: str, cadre: str) -> Any:
@@ -177,6 +237,7 @@ def load(*, stdout: Any) -> None:
         except WorksRefused as refused:
             stdout.write(f"  travaux : {refused.message}\n")
             return
+    stdout.write(f"  travaux : {_subcontractor(supplier, supplier_user, moa_user)}\n")
     if Invoice.objects.filter(supplier=supplier, number__startswith=NUMBER_PREFIX).exists():
         stdout.write("  travaux : factures de travaux de démonstration déjà déposées\n")
         return
