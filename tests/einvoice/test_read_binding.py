@@ -55,6 +55,26 @@ def test_each_line_is_read_from_its_own_element(syntax: str) -> None:
     assert all(line.price.net_price != Decimal("7.25") for line in lines[:-1])
 
 
+def test_codes_and_dates_read_in_place_keep_the_codecs_tolerance() -> None:
+    """A VAT category with blanks around it and a date with a time zone read as the plain
+    ones (the compiled reader's fast paths hand anything unusual to the codec)."""
+    invoice = sample_invoice(3)
+    invoice = replace(
+        invoice,
+        lines=[replace(line, period=replace(invoice.invoicing_period)) for line in invoice.lines],
+    )
+    data = write_ubl(invoice)
+    expected = read(data)
+    start = expected.lines[0].period.start.isoformat().encode()
+    odd = data.replace(b"<cbc:ID>S</cbc:ID>", b"<cbc:ID> S </cbc:ID>").replace(
+        b"<cbc:StartDate>" + start, b"<cbc:StartDate>" + start + b"+01:00"
+    )
+    assert odd != data
+    assert read(odd) == expected
+    with pytest.raises(ReadError, match=r"Date illisible « 2024-02-30 » \(BT-73\)"):
+        read(data.replace(b"<cbc:StartDate>" + start, b"<cbc:StartDate>2024-02-30", 1))
+
+
 @pytest.mark.parametrize("doc", COMPLETE, ids=lambda d: f"{d.source}/{d.path}")
 def test_written_xml_is_exactly_what_lxml_serialises(doc: object) -> None:
     invoice = read(doc.data())  # type: ignore[attr-defined]
