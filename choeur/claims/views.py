@@ -48,6 +48,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "none_sent": "Aucun mémoire déposé.",
         "none_received": "Aucun mémoire reçu.",
         "recipient": "Juridiction",
+        "deposited": "Mémoire n° {number} déposé (flux {flux}) et mis à disposition de {recipient}.",
+        "pending": "Mémoire n° {number} déposé (flux {flux}) : {status}.",
     },
     ClaimKind.DEMANDE_REMBOURSEMENT: {
         "espace": "Demandes de remboursement TIC",
@@ -58,6 +60,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "none_sent": "Aucune demande déposée.",
         "none_received": "Aucune demande reçue.",
         "recipient": "Service destinataire",
+        "deposited": "Demande n° {number} déposée (flux {flux}) et mise à disposition de "
+        "{recipient}.",
+        "pending": "Demande n° {number} déposée (flux {flux}) : {status}.",
     },
 }
 
@@ -193,20 +198,18 @@ def claim_deposit(request: HttpRequest, slug: str) -> HttpResponse:
         if valid:
             claim = _submit(request, form, formset, kind=kind, today=today)
             if claim is not None:
+                claim.flux.refresh_from_db()  # integrated after commit, in-process or not
                 row = selectors.row_of(claim)
+                words = {
+                    "number": claim.number,
+                    "flux": claim.flux.numero,
+                    "recipient": claim.recipient.raison_sociale,
+                    "status": row.status_label.lower(),
+                }
                 if row.invoice is not None:
-                    messages.success(
-                        request,
-                        f"{claim.get_kind_display()} n° {claim.number} déposé(e) (flux "
-                        f"{claim.flux.numero}) et mis(e) à disposition de "
-                        f"{claim.recipient.raison_sociale}.",
-                    )
+                    messages.success(request, context["texts"]["deposited"].format(**words))
                 else:
-                    messages.info(
-                        request,
-                        f"{claim.get_kind_display()} n° {claim.number} déposé(e) (flux "
-                        f"{claim.flux.numero}) : {row.status_label.lower()}.",
-                    )
+                    messages.info(request, context["texts"]["pending"].format(**words))
                 return redirect(context["urls"]["detail"], claim_id=claim.pk)
         status = 400
     return render(

@@ -81,6 +81,7 @@ def test_expert_deposits_a_memoire_and_follows_it(
     assert invoice.cadre == "A3_MEMOIRE_JUSTICE"
     assert invoice.amount_due == Decimal("127.50")
     html = client.get(response["Location"]).content.decode()
+    assert f"Mémoire n° MEM-2026-014 déposé (flux {claim.flux.numero})" in html
     assert "Mise à disposition" in html
     assert "M. le procureur de la République" in html
     assert "127,50" in html
