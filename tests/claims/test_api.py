@@ -111,3 +111,19 @@ def test_states_of_a_memoire_are_the_invoice_path(world: ClaimsWorld, client: Cl
 @pytest.fixture(autouse=True)
 def _db(db: None) -> None:
     return None
+
+
+def test_the_paying_structure_searches_works_invoices_apart(client: Client) -> None:
+    from tests.works.conftest import build_works_world
+
+    works = build_works_world()
+    decompte = works.invoice(cadre="A8", number="DGD-2026-01")  # straight to the paying service
+    plain = f.invoice(supplier=works.supplier, recipient=works.payer, number="F-2026-0100")
+    api = _api(works.payer, works.payer_user, client)
+    path = F + "rechercher/recipiendaire"
+    found = api.post(path, {"typeDemandePaiement": "FACTURE_TRAVAUX"}).json()
+    assert [(r["idFacture"], r["typeDemandePaiement"]) for r in found["listeFactures"]] == [
+        (decompte.pk, "FACTURE_TRAVAUX")
+    ]
+    invoices = api.post(path, {"typeDemandePaiement": "FACTURE"}).json()
+    assert [r["idFacture"] for r in invoices["listeFactures"]] == [plain.pk]
