@@ -227,6 +227,43 @@ def T(attr_: str | None, path: str, codec: Codec = TEXT, bt: str = "", **options
     return Term(attr_, path, codec, bt, **options)
 
 
+# The labels of the mandatory terms, by BT ("BT-136|BT-141": an allowance's, a charge's), as
+# a refusal names them in both syntaxes (`missing`): `T(..., **mandatory("BT-1"))`.
+MANDATORY: dict[str, tuple[str, str]] = {
+    "BT-1": ("numéro de facture", "invoice number"),
+    "BT-2": ("date d'émission", "invoice issue date"),
+    "BT-3": ("code de type de facture", "invoice type code"),
+    "BT-5": ("code de devise", "currency code"),
+    "BT-25": ("référence de la facture antérieure", "preceding invoice reference"),
+    "BT-27": ("nom du vendeur", "seller name"),
+    "BT-44": ("nom de l'acheteur", "buyer name"),
+    "BT-59": ("nom du bénéficiaire", "payee name"),
+    "BT-62": ("nom du représentant fiscal", "seller tax representative name"),
+    "BT-63": ("numéro de TVA du représentant fiscal", "seller tax representative VAT identifier"),
+    "BT-92|BT-99": ("montant", "amount"),
+    "BT-109": ("montant total hors TVA", "invoice total amount without VAT"),
+    "BT-112": ("montant total TTC", "invoice total amount with VAT"),
+    "BT-115": ("montant à payer", "amount due for payment"),
+    "BT-116": ("base imposable", "VAT category taxable amount"),
+    "BT-117": ("montant de TVA", "VAT category tax amount"),
+    "BT-118": ("catégorie de TVA", "VAT category code"),
+    "BT-122": ("référence du document justificatif", "supporting document reference"),
+    "BT-126": ("identifiant de ligne", "invoice line identifier"),
+    "BT-129": ("quantité facturée", "invoiced quantity"),
+    "BT-130": ("unité de mesure", "invoiced quantity unit of measure"),
+    "BT-131": ("montant net de la ligne", "invoice line net amount"),
+    "BT-136|BT-141": ("montant", "amount"),
+    "BT-146": ("prix net", "item net price"),
+    "BT-151": ("catégorie de TVA de la ligne", "invoiced item VAT category code"),
+    "BT-153": ("désignation de l'article", "item name"),
+}
+
+
+def mandatory(bt: str) -> dict[str, Any]:
+    """The options of a mandatory term: its BT and its labels (`MANDATORY`)."""
+    return {"bt": bt, "required": MANDATORY[bt]}
+
+
 @dataclass
 class Table:
     """One group of the pivot as one syntax carries it under one element."""

@@ -55,6 +55,7 @@ from choeur.einvoice.readers._binding import (
     LINE_OPTIONS,
     LINE_ORDER_AMOUNTS,
     LINE_ORDER_END,
+    MANDATORY,
     Code,
     Context,
     Custom,
@@ -68,6 +69,7 @@ from choeur.einvoice.readers._binding import (
     finish_process_control,
     finish_tax_representative,
     leaf,
+    mandatory,
     optional_leaf,
     payment_card,
     payment_instructions,
@@ -224,17 +226,10 @@ def _tax_registrations(seller: bool) -> Term:
 
 
 def _party(seller: bool) -> Table:
-    bt, label = (
-        ("BT-27", ("nom du vendeur", "seller name"))
-        if seller
-        else (
-            "BT-44",
-            ("nom de l'acheteur", "buyer name"),
-        )
-    )
+    bt = "BT-27" if seller else "BT-44"
     terms = [
         _identifiers_term(),  # BT-29 / BT-46
-        T("name", "ram:Name", bt=bt, required=label),  # BT-27 / BT-44
+        T("name", "ram:Name", **mandatory(bt)),  # BT-27 / BT-44
     ]
     if seller:
         terms.append(T("additional_legal_info", "ram:Description"))  # BT-33
@@ -256,7 +251,7 @@ PAYEE = Table(
     Payee,
     (
         _identifiers_term(),  # BT-60
-        T("name", "ram:Name", bt="BT-59", required=("nom du bénéficiaire", "payee name")),
+        T("name", "ram:Name", **mandatory("BT-59")),
         T("legal_registration_id", "ram:SpecifiedLegalOrganization/ram:ID", IDENT),  # BT-61
     ),
     NS,
@@ -269,18 +264,13 @@ TAX_REPRESENTATIVE = Table(
         T(
             "name",
             "ram:Name",
-            bt="BT-62",
-            required=("nom du représentant fiscal", "seller tax representative name"),
+            **mandatory("BT-62"),
         ),
         T("address", "ram:PostalTradeAddress", table=ADDRESS),  # BG-12
         T(
             "vat_id",
             "ram:SpecifiedTaxRegistration/ram:ID",
-            bt="BT-63",
-            required=(
-                "numéro de TVA du représentant fiscal",
-                "seller tax representative VAT identifier",
-            ),
+            **mandatory("BT-63"),
             fixed_attrs=(("schemeID", "VA"),),
         ),
     ),
@@ -309,8 +299,7 @@ PRECEDING = Table(
         T(
             "number",
             "ram:IssuerAssignedID",
-            bt="BT-25",
-            required=("référence de la facture antérieure", "preceding invoice reference"),
+            **mandatory("BT-25"),
         ),
         T("issue_date", "ram:FormattedIssueDateTime/qdt:DateTimeString", DATE_102, "BT-26"),
     ),
@@ -323,7 +312,7 @@ ALLOWANCE_CHARGE = Table(  # BG-20 / BG-21
         T("is_charge", "ram:ChargeIndicator/udt:Indicator", INDICATOR, default=False),
         T("percentage", "ram:CalculationPercent", DECIMAL, "BT-94|BT-101"),
         T("base_amount", "ram:BasisAmount", DECIMAL, "BT-93|BT-100"),
-        T("amount", "ram:ActualAmount", DECIMAL, "BT-92|BT-99", required=("montant", "amount")),
+        T("amount", "ram:ActualAmount", DECIMAL, **mandatory("BT-92|BT-99")),
         T("reason_code", "ram:ReasonCode"),  # BT-98 / BT-105
         T("reason", "ram:Reason"),  # BT-97 / BT-104
         T(None, "ram:CategoryTradeTax/ram:TypeCode", const="VAT"),
@@ -359,8 +348,7 @@ VAT_BREAKDOWN = Table(  # BG-23: ram:ApplicableTradeTax
             "tax_amount",
             "ram:CalculatedAmount",
             DECIMAL,
-            "BT-117",
-            required=("montant de TVA", "VAT category tax amount"),
+            **mandatory("BT-117"),
         ),
         T(None, "ram:TypeCode", const="VAT"),
         T("exemption_reason", "ram:ExemptionReason"),  # BT-120
@@ -368,15 +356,13 @@ VAT_BREAKDOWN = Table(  # BG-23: ram:ApplicableTradeTax
             "taxable_amount",
             "ram:BasisAmount",
             DECIMAL,
-            "BT-116",
-            required=("base imposable", "VAT category taxable amount"),
+            **mandatory("BT-116"),
         ),
         T(
             "category",
             "ram:CategoryCode",
             VAT_CATEGORY,
-            "BT-118",
-            required=("catégorie de TVA", "VAT category code"),
+            **mandatory("BT-118"),
         ),
         T("exemption_reason_code", "ram:ExemptionReasonCode"),  # BT-121
         Term(None, "", custom=Custom(None, _write_tax_point, (), "BT-7 and BT-8 on each row")),
@@ -392,8 +378,7 @@ ADDITIONAL_DOCUMENT = Table(  # BG-24
         T(
             "reference",
             "ram:IssuerAssignedID",
-            bt="BT-122",
-            required=("référence du document justificatif", "supporting document reference"),
+            **mandatory("BT-122"),
         ),
         T("external_uri", "ram:URIID"),  # BT-124
         T(None, "ram:TypeCode", const="916"),
@@ -413,8 +398,7 @@ LINE_ALLOWANCE_CHARGE = Table(  # BG-27 / BG-28
             "amount",
             "ram:ActualAmount",
             DECIMAL,
-            "BT-136|BT-141",
-            required=("montant", "amount"),
+            **mandatory("BT-136|BT-141"),
         ),
         T("reason_code", "ram:ReasonCode"),  # BT-140 / BT-145
         T("reason", "ram:Reason"),  # BT-139 / BT-144
@@ -494,8 +478,7 @@ LINE = Table(  # BG-25
         T(
             "id",
             "ram:AssociatedDocumentLineDocument/ram:LineID",
-            bt="BT-126",
-            required=("identifiant de ligne", "invoice line identifier"),
+            **mandatory("BT-126"),
         ),
         T("note", "ram:AssociatedDocumentLineDocument/ram:IncludedNote/ram:Content"),  # BT-127
         T("item.standard_id", "ram:SpecifiedTradeProduct/ram:GlobalID", IDENT),  # BT-157
@@ -504,8 +487,7 @@ LINE = Table(  # BG-25
         T(
             "item.name",
             "ram:SpecifiedTradeProduct/ram:Name",
-            bt="BT-153",
-            required=("désignation de l'article", "item name"),
+            **mandatory("BT-153"),
         ),
         T("item.description", "ram:SpecifiedTradeProduct/ram:Description"),  # BT-154
         T(
@@ -546,8 +528,7 @@ LINE = Table(  # BG-25
             "price.net_price",
             f"{_NET}/ram:ChargeAmount",
             DECIMAL,
-            "BT-146",
-            required=("prix net", "item net price"),
+            **mandatory("BT-146"),
         ),
         T("price.base_quantity", f"{_NET}/ram:BasisQuantity", DECIMAL, write_only=True),
         T("price.base_quantity_unit", f"{_NET}/ram:BasisQuantity@unitCode", write_only=True),
@@ -555,22 +536,19 @@ LINE = Table(  # BG-25
             "quantity",
             "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity",
             DECIMAL,
-            "BT-129",
-            required=("quantité facturée", "invoiced quantity"),
+            **mandatory("BT-129"),
         ),
         T(
             "unit_code",
             "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity@unitCode",
-            bt="BT-130",
-            required=("unité de mesure", "invoiced quantity unit of measure"),
+            **mandatory("BT-130"),
         ),
         T(None, f"{_LINE_SETTLEMENT}/ram:ApplicableTradeTax/ram:TypeCode", const="VAT"),
         T(
             "vat_category",
             f"{_LINE_SETTLEMENT}/ram:ApplicableTradeTax/ram:CategoryCode",
             VAT_CATEGORY,
-            "BT-151",
-            required=("catégorie de TVA de la ligne", "invoiced item VAT category code"),
+            **mandatory("BT-151"),
         ),
         T(
             "vat_rate",
@@ -601,8 +579,7 @@ LINE = Table(  # BG-25
             f"{_LINE_SETTLEMENT}/ram:SpecifiedTradeSettlementLineMonetarySummation"
             "/ram:LineTotalAmount",
             DECIMAL,
-            "BT-131",
-            required=("montant net de la ligne", "invoice line net amount"),
+            **mandatory("BT-131"),
         ),
         Term(
             "object_id",
@@ -848,31 +825,16 @@ def _header() -> Table:
     context = "rsm:ExchangedDocumentContext"
     document = "rsm:ExchangedDocument"
     totals = (
-        ("line_total_amount", "LineTotalAmount", "BT-106", None),
-        ("charge_total_amount", "ChargeTotalAmount", "BT-108", None),
-        ("allowance_total_amount", "AllowanceTotalAmount", "BT-107", None),
-        (
-            "tax_exclusive_amount",
-            "TaxBasisTotalAmount",
-            "BT-109",
-            ("montant total hors TVA", "invoice total amount without VAT"),
-        ),
+        ("line_total_amount", "LineTotalAmount", "BT-106", False),
+        ("charge_total_amount", "ChargeTotalAmount", "BT-108", False),
+        ("allowance_total_amount", "AllowanceTotalAmount", "BT-107", False),
+        ("tax_exclusive_amount", "TaxBasisTotalAmount", "BT-109", True),
     )
     totals_after = (
-        ("rounding_amount", "RoundingAmount", "BT-114", None),
-        (
-            "tax_inclusive_amount",
-            "GrandTotalAmount",
-            "BT-112",
-            ("montant total TTC", "invoice total amount with VAT"),
-        ),
-        ("prepaid_amount", "TotalPrepaidAmount", "BT-113", None),
-        (
-            "payable_amount",
-            "DuePayableAmount",
-            "BT-115",
-            ("montant à payer", "amount due for payment"),
-        ),
+        ("rounding_amount", "RoundingAmount", "BT-114", False),
+        ("tax_inclusive_amount", "GrandTotalAmount", "BT-112", True),
+        ("prepaid_amount", "TotalPrepaidAmount", "BT-113", False),
+        ("payable_amount", "DuePayableAmount", "BT-115", True),
     )
     in_order = ("BT-106", "BT-107", "BT-108", "BT-109", "BT-112", "BT-113", "BT-114", "BT-115")
     by_bt = {bt: name for name, _, bt, _ in (*totals, *totals_after)}
@@ -895,22 +857,19 @@ def _header() -> Table:
         T(
             "number",
             f"{document}/ram:ID",
-            bt="BT-1",
-            required=("numéro de facture", "invoice number"),
+            **mandatory("BT-1"),
         ),
         T(
             "type_code",
             f"{document}/ram:TypeCode",
             Code(InvoiceTypeCode),
-            "BT-3",
-            required=("code de type de facture", "invoice type code"),
+            **mandatory("BT-3"),
         ),
         T(
             "issue_date",
             f"{document}/ram:IssueDateTime/udt:DateTimeString",
             DATE_102,
-            "BT-2",
-            required=("date d'émission", "invoice issue date"),
+            **mandatory("BT-2"),
         ),
         T("notes", f"{document}/ram:IncludedNote", many=True, table=NOTE),  # BG-1
         T("lines", f"{TRANSACTION}/ram:IncludedSupplyChainTradeLineItem", many=True, table=LINE),
@@ -918,15 +877,13 @@ def _header() -> Table:
         T(
             "seller",
             f"{AGREEMENT}/ram:SellerTradeParty",
-            bt="BT-27",
-            required=("nom du vendeur", "seller name"),
+            **mandatory("BT-27"),
             table=SELLER,
         ),
         T(
             "buyer",
             f"{AGREEMENT}/ram:BuyerTradeParty",
-            bt="BT-44",
-            required=("nom de l'acheteur", "buyer name"),
+            **mandatory("BT-44"),
             table=BUYER,
         ),
         T(
@@ -1011,8 +968,7 @@ def _header() -> Table:
         T(
             "currency_code",
             f"{SETTLEMENT}/ram:InvoiceCurrencyCode",
-            bt="BT-5",
-            required=("code de devise", "currency code"),
+            **mandatory("BT-5"),
         ),
         T("payee", f"{SETTLEMENT}/ram:PayeeTradeParty", table=PAYEE),  # BG-10
         Term(
@@ -1094,8 +1050,14 @@ def _header() -> Table:
             write_only=True,
         ),  # BT-89
         *(
-            T(f"totals.{name}", f"{SUMMATION}/ram:{tag}", DECIMAL, bt, required=labels)
-            for name, tag, bt, labels in totals
+            T(
+                f"totals.{name}",
+                f"{SUMMATION}/ram:{tag}",
+                DECIMAL,
+                bt,
+                required=MANDATORY[bt] if needed else None,
+            )
+            for name, tag, bt, needed in totals
         ),
         Term(
             "totals",
@@ -1124,8 +1086,14 @@ def _header() -> Table:
             context_attrs=(("currencyID", "vat_currency"),),
         ),  # BT-111
         *(
-            T(f"totals.{name}", f"{SUMMATION}/ram:{tag}", DECIMAL, bt, required=labels)
-            for name, tag, bt, labels in totals_after
+            T(
+                f"totals.{name}",
+                f"{SUMMATION}/ram:{tag}",
+                DECIMAL,
+                bt,
+                required=MANDATORY[bt] if needed else None,
+            )
+            for name, tag, bt, needed in totals_after
         ),
         T(
             "preceding_invoices",

@@ -49,6 +49,7 @@ from choeur.einvoice.readers._binding import (
     LINE_OPTIONS,
     LINE_ORDER_AMOUNTS,
     LINE_ORDER_END,
+    MANDATORY,
     Code,
     Codec,
     Context,
@@ -62,6 +63,7 @@ from choeur.einvoice.readers._binding import (
     finish_process_control,
     finish_tax_representative,
     leaf,
+    mandatory,
     optional_leaf,
     payment_card,
     payment_instructions,
@@ -282,11 +284,7 @@ def _party_tax_schemes(seller: bool) -> Custom:
 
 
 def _party_finish(seller: bool) -> Any:
-    bt, label_fr, label_en = (
-        ("BT-27", "nom du vendeur", "seller name")
-        if seller
-        else ("BT-44", "nom de l'acheteur", "buyer name")
-    )
+    bt = "BT-27" if seller else "BT-44"
 
     def finish(values: Values) -> Party:
         # BT-27 is cac:PartyLegalEntity/cbc:RegistrationName; a party without one gives its
@@ -294,7 +292,7 @@ def _party_finish(seller: bool) -> Any:
         if values["name"] is None:
             values["name"], values["trading_name"] = values["trading_name"], None
         if values["name"] is None:
-            raise missing(bt, label_fr, label_en)
+            raise missing(bt, *MANDATORY[bt])
         return Party(**values)
 
     return finish
@@ -328,8 +326,7 @@ PAYEE = Table(
         T(
             "name",
             "cac:PartyName/cbc:Name",
-            bt="BT-59",
-            required=("nom du bénéficiaire", "payee name"),
+            **mandatory("BT-59"),
         ),
         T("legal_registration_id", "cac:PartyLegalEntity/cbc:CompanyID", IDENT),  # BT-61
     ),
@@ -343,18 +340,13 @@ TAX_REPRESENTATIVE = Table(
         T(
             "name",
             "cac:PartyName/cbc:Name",
-            bt="BT-62",
-            required=("nom du représentant fiscal", "seller tax representative name"),
+            **mandatory("BT-62"),
         ),
         T("address", "cac:PostalAddress", table=ADDRESS),  # BG-12
         T(
             "vat_id",
             "cac:PartyTaxScheme/cbc:CompanyID",
-            bt="BT-63",
-            required=(
-                "numéro de TVA du représentant fiscal",
-                "seller tax representative VAT identifier",
-            ),
+            **mandatory("BT-63"),
         ),
         T(None, "cac:PartyTaxScheme/cac:TaxScheme/cbc:ID", const="VAT"),
     ),
@@ -379,8 +371,7 @@ PRECEDING = Table(
         T(
             "number",
             "cbc:ID",
-            bt="BT-25",
-            required=("référence de la facture antérieure", "preceding invoice reference"),
+            **mandatory("BT-25"),
         ),
         T("issue_date", "cbc:IssueDate", ISO_DATE, "BT-26"),
     ),
@@ -398,8 +389,7 @@ ALLOWANCE_CHARGE = Table(  # BG-20 / BG-21
             "amount",
             "cbc:Amount",
             DECIMAL,
-            "BT-92|BT-99",
-            required=("montant", "amount"),
+            **mandatory("BT-92|BT-99"),
             context_attrs=CUR,
         ),
         T("base_amount", "cbc:BaseAmount", DECIMAL, "BT-93|BT-100", context_attrs=CUR),
@@ -418,24 +408,21 @@ VAT_BREAKDOWN = Table(  # BG-23: cac:TaxTotal/cac:TaxSubtotal
             "taxable_amount",
             "cbc:TaxableAmount",
             DECIMAL,
-            "BT-116",
-            required=("base imposable", "VAT category taxable amount"),
+            **mandatory("BT-116"),
             context_attrs=CUR,
         ),
         T(
             "tax_amount",
             "cbc:TaxAmount",
             DECIMAL,
-            "BT-117",
-            required=("montant de TVA", "VAT category tax amount"),
+            **mandatory("BT-117"),
             context_attrs=CUR,
         ),
         T(
             "category",
             "cac:TaxCategory/cbc:ID",
             VAT_CATEGORY,
-            "BT-118",
-            required=("catégorie de TVA", "VAT category code"),
+            **mandatory("BT-118"),
         ),
         T("rate", "cac:TaxCategory/cbc:Percent", DECIMAL, "BT-119"),
         T("exemption_reason_code", "cac:TaxCategory/cbc:TaxExemptionReasonCode"),  # BT-121
@@ -451,8 +438,7 @@ ADDITIONAL_DOCUMENT = Table(  # BG-24
         T(
             "reference",
             "cbc:ID",
-            bt="BT-122",
-            required=("référence du document justificatif", "supporting document reference"),
+            **mandatory("BT-122"),
         ),
         T("description", "cbc:DocumentDescription"),  # BT-123
         T("attachment", "cac:Attachment/cbc:EmbeddedDocumentBinaryObject", ATTACHMENT),
@@ -472,8 +458,7 @@ LINE_ALLOWANCE_CHARGE = Table(  # BG-27 / BG-28
             "amount",
             "cbc:Amount",
             DECIMAL,
-            "BT-136|BT-141",
-            required=("montant", "amount"),
+            **mandatory("BT-136|BT-141"),
             context_attrs=CUR,
         ),
         T("base_amount", "cbc:BaseAmount", DECIMAL, "BT-137|BT-142", context_attrs=CUR),
@@ -512,29 +497,25 @@ def _line(credit: bool) -> Table:
             T(
                 "id",
                 "cbc:ID",
-                bt="BT-126",
-                required=("identifiant de ligne", "invoice line identifier"),
+                **mandatory("BT-126"),
             ),
             T("note", "cbc:Note"),  # BT-127
             T(
                 "quantity",
                 quantity,
                 DECIMAL,
-                "BT-129",
-                required=("quantité facturée", "invoiced quantity"),
+                **mandatory("BT-129"),
             ),
             T(
                 "unit_code",
                 f"{quantity}@unitCode",
-                bt="BT-130",
-                required=("unité de mesure", "invoiced quantity unit of measure"),
+                **mandatory("BT-130"),
             ),
             T(
                 "net_amount",
                 "cbc:LineExtensionAmount",
                 DECIMAL,
-                "BT-131",
-                required=("montant net de la ligne", "invoice line net amount"),
+                **mandatory("BT-131"),
                 context_attrs=CUR,
             ),
             T("accounting_reference", "cbc:AccountingCost"),  # BT-133
@@ -565,8 +546,7 @@ def _line(credit: bool) -> Table:
             T(
                 "item.name",
                 "cac:Item/cbc:Name",
-                bt="BT-153",
-                required=("désignation de l'article", "item name"),
+                **mandatory("BT-153"),
             ),
             T("item.buyer_id", "cac:Item/cac:BuyersItemIdentification/cbc:ID"),  # BT-156
             T("item.seller_id", "cac:Item/cac:SellersItemIdentification/cbc:ID"),  # BT-155
@@ -582,8 +562,7 @@ def _line(credit: bool) -> Table:
                 "vat_category",
                 "cac:Item/cac:ClassifiedTaxCategory/cbc:ID",
                 VAT_CATEGORY,
-                "BT-151",
-                required=("catégorie de TVA de la ligne", "invoiced item VAT category code"),
+                **mandatory("BT-151"),
             ),
             T("vat_rate", "cac:Item/cac:ClassifiedTaxCategory/cbc:Percent", DECIMAL, "BT-152"),
             T(None, "cac:Item/cac:ClassifiedTaxCategory/cac:TaxScheme/cbc:ID", const="VAT"),
@@ -597,8 +576,7 @@ def _line(credit: bool) -> Table:
                 "price.net_price",
                 "cac:Price/cbc:PriceAmount",
                 DECIMAL,
-                "BT-146",
-                required=("prix net", "item net price"),
+                **mandatory("BT-146"),
                 context_attrs=CUR,
             ),
             T("price.base_quantity", "cac:Price/cbc:BaseQuantity", DECIMAL, "BT-149"),
@@ -868,7 +846,7 @@ def _finish_invoice(credit: bool) -> Any:
         spec = finish_process_control(values)
         if values["type_code"] is None:
             if not credit:
-                raise missing("BT-3", "code de type de facture", "invoice type code")
+                raise missing("BT-3", *MANDATORY["BT-3"])
             values["type_code"] = InvoiceTypeCode("381")  # a credit note by its root
         return Invoice(**values, syntax="ubl", profile=profile_of(spec))
 
@@ -881,13 +859,12 @@ def _header(credit: bool) -> Table:
         T("process_control.specification_id", "cbc:CustomizationID", read_only=True),  # BT-24
         Term(None, "", custom=Custom(None, _write_customization)),
         T("process_control.business_process_type", "cbc:ProfileID"),  # BT-23
-        T("number", "cbc:ID", bt="BT-1", required=("numéro de facture", "invoice number")),
+        T("number", "cbc:ID", **mandatory("BT-1")),
         T(
             "issue_date",
             "cbc:IssueDate",
             ISO_DATE,
-            "BT-2",
-            required=("date d'émission", "invoice issue date"),
+            **mandatory("BT-2"),
         ),
     ]
     if credit:  # a UBL 2.1 credit note has no cbc:DueDate; its BT-7 comes here
@@ -903,7 +880,7 @@ def _header(credit: bool) -> Table:
             f"cbc:{prefix}TypeCode",
             Code(InvoiceTypeCode),
             "BT-3",
-            required=None if credit else ("code de type de facture", "invoice type code"),
+            required=None if credit else MANDATORY["BT-3"],
         ),
         T("notes", "cbc:Note", NOTE, many=True),  # BG-1
     ]
@@ -913,8 +890,7 @@ def _header(credit: bool) -> Table:
         T(
             "currency_code",
             "cbc:DocumentCurrencyCode",
-            bt="BT-5",
-            required=("code de devise", "currency code"),
+            **mandatory("BT-5"),
         ),
         T("vat_currency_code", "cbc:TaxCurrencyCode"),  # BT-6
         T("buyer_accounting_reference", "cbc:AccountingCost"),  # BT-19
@@ -963,15 +939,13 @@ def _header(credit: bool) -> Table:
         T(
             "seller",
             "cac:AccountingSupplierParty/cac:Party",
-            bt="BT-27",
-            required=("nom du vendeur", "seller name"),
+            **mandatory("BT-27"),
             table=SELLER,
         ),
         T(
             "buyer",
             "cac:AccountingCustomerParty/cac:Party",
-            bt="BT-44",
-            required=("nom de l'acheteur", "buyer name"),
+            **mandatory("BT-44"),
             table=BUYER,
         ),
         T("payee", "cac:PayeeParty", table=PAYEE),  # BG-10
@@ -1017,29 +991,14 @@ def _header(credit: bool) -> Table:
         ),
     ]
     totals = (
-        ("line_total_amount", "LineExtensionAmount", "BT-106", None),
-        (
-            "tax_exclusive_amount",
-            "TaxExclusiveAmount",
-            "BT-109",
-            ("montant total hors TVA", "invoice total amount without VAT"),
-        ),
-        (
-            "tax_inclusive_amount",
-            "TaxInclusiveAmount",
-            "BT-112",
-            ("montant total TTC", "invoice total amount with VAT"),
-        ),
-        ("allowance_total_amount", "AllowanceTotalAmount", "BT-107", None),
-        ("charge_total_amount", "ChargeTotalAmount", "BT-108", None),
-        ("prepaid_amount", "PrepaidAmount", "BT-113", None),
-        ("rounding_amount", "PayableRoundingAmount", "BT-114", None),
-        (
-            "payable_amount",
-            "PayableAmount",
-            "BT-115",
-            ("montant à payer", "amount due for payment"),
-        ),
+        ("line_total_amount", "LineExtensionAmount", "BT-106", False),
+        ("tax_exclusive_amount", "TaxExclusiveAmount", "BT-109", True),
+        ("tax_inclusive_amount", "TaxInclusiveAmount", "BT-112", True),
+        ("allowance_total_amount", "AllowanceTotalAmount", "BT-107", False),
+        ("charge_total_amount", "ChargeTotalAmount", "BT-108", False),
+        ("prepaid_amount", "PrepaidAmount", "BT-113", False),
+        ("rounding_amount", "PayableRoundingAmount", "BT-114", False),
+        ("payable_amount", "PayableAmount", "BT-115", True),
     )
     terms += [  # BG-22
         T(
@@ -1047,10 +1006,10 @@ def _header(credit: bool) -> Table:
             f"cac:LegalMonetaryTotal/cbc:{tag}",
             DECIMAL,
             bt,
-            required=labels,
+            required=MANDATORY[bt] if needed else None,
             context_attrs=CUR,
         )
-        for name, tag, bt, labels in totals
+        for name, tag, bt, needed in totals
     ]
     terms.append(
         T(
