@@ -245,3 +245,15 @@ def test_a_user_without_the_espace_gets_404(world: ClaimsWorld) -> None:
     client = _client(world.farmer_user)
     assert client.get("/memoires-justice/").status_code == 404
     assert client.get("/memoires-justice/deposer/").status_code == 404
+
+
+def test_the_request_is_also_a_received_and_a_sent_invoice(world: ClaimsWorld) -> None:
+    claim = world.memoire()
+    invoice = Invoice.objects.get(flux=claim.flux)
+    received = _client(world.greffe).get(f"/factures-recues/{invoice.pk}/")
+    assert received.status_code == 200
+    assert claim.number in received.content.decode()
+    sent = _client(world.expert_user).get(f"/factures/{invoice.pk}/")
+    assert sent.status_code == 200
+    assert claim.number in sent.content.decode()
+    assert _client(world.outsider).get(f"/factures-recues/{invoice.pk}/").status_code == 404
