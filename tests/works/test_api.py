@@ -111,7 +111,14 @@ def test_consulter_needs_an_id(moe_api) -> None:  # type: ignore[no-untyped-def]
     [
         (
             "FACTURE_TRAVAUX",
-            {"A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR", "A19_ETAT_ACOMPTE_VALIDE_MOA"},
+            {
+                "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR",
+                "A19_ETAT_ACOMPTE_VALIDE_MOA",
+                "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT",
+                "A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT",
+                "A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT",
+                "A14_PROJET_DECOMPTE_FINAL_COTRAITANT",
+            },
             "A1_FACTURE_FOURNISSEUR",
         ),
         ("FACTURE", {"A1_FACTURE_FOURNISSEUR", "A9_FACTURE_SOUSTRAITANT"}, "A15_ETAT_ACOMPTE_MOE"),

@@ -265,3 +265,43 @@ def test_recipient_email_and_webhook_wait_for_the_invoice_to_reach_him(
         endpoint__structure=works.payer, event="facture.recue", payload__numeroFacture="PDM-NOTIF-1"
     ).exists()
     assert Flow.objects.filter(flow_type=FlowType.SUPPLIER_INVOICE, invoice=projet).exists()
+
+
+def test_wrong_validator_corrected_then_the_projet_goes_on_to_the_moe(
+    works: WorksWorld, subcontracting: Subcontracting
+) -> None:
+    from choeur.invoices.services.validation_circuit import invoice_validator_correct
+
+    invoice = subcontracting.invoice(works, "sub", cadre="A10", number="ST-2026-03")
+    invoice_validation_treat(
+        invoice=invoice,
+        user=subcontracting.prime_validator,
+        action="REFUS",
+        reason_code="ERREUR_VALIDEUR",
+        comment="Le lot relève du cotraitant.",
+    )
+    invoice.refresh_from_db()
+    assert invoice.status == "ERREUR_FOURNISSEUR_SUR_VALIDEUR"
+    invoice_validator_correct(
+        invoice=invoice, user=subcontracting.sub_user, identifier=subcontracting.co.identifier
+    )
+    invoice.refresh_from_db()
+    assert invoice.status == "A_VALIDER_1"
+    invoice_validation_treat(invoice=invoice, user=subcontracting.co_user, action="VALIDATION")
+    invoice.refresh_from_db()
+    assert invoice.status == "MISE_A_DISPOSITION_MOE"
+
+
+def test_contract_without_moe_sends_the_validated_projet_to_the_moa(
+    works: WorksWorld, subcontracting: Subcontracting, django_capture_on_commit_callbacks
+) -> None:
+    works.contract.moe = None
+    works.contract.save(update_fields=["moe"])
+    invoice = subcontracting.invoice(works, "co", cadre="A14", number="CO-2026-02")
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice_validation_treat(
+            invoice=invoice, user=subcontracting.prime_validator, action="VALIDATION"
+        )
+    invoice.refresh_from_db()
+    assert invoice.status == "MISE_A_DISPOSITION_MOA"
+    assert _titles(works.moa_user) == ["Facture de travaux à traiter : CO-2026-02"]
