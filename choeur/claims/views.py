@@ -221,6 +221,10 @@ def claim_deposit(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "formset": formset,
             "no_recipient": not recipients.exists(),
+            # Bank details are mandatory for these requests (reference B.1): say where to add them.
+            "no_bank": [
+                s for s in structures if not s.bank_accounts.filter(is_active=True).exists()
+            ],
         },
         status=status,
     )

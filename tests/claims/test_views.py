@@ -257,3 +257,11 @@ def test_the_request_is_also_a_received_and_a_sent_invoice(world: ClaimsWorld) -
     assert sent.status_code == 200
     assert claim.number in sent.content.decode()
     assert _client(world.outsider).get(f"/factures-recues/{invoice.pk}/").status_code == 404
+
+
+def test_a_depositor_without_bank_details_is_told_where_to_add_them(world: ClaimsWorld) -> None:
+    world.expert_bank.is_active = False
+    world.expert_bank.save()
+    html = _client(world.expert_user).get("/memoires-justice/deposer/").content.decode()
+    assert "les coordonnées bancaires de la structure sont obligatoires" in html
+    assert f'href="/structures/{world.expert.pk}/coordonnees-bancaires/"' in html
