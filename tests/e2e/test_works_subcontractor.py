@@ -119,3 +119,61 @@ def test_subcontractor_projet_accepted_by_the_titulaire_then_moe_moa_payer(
     for step in ("Validée (1)", "Mise à disposition de la MOE", "Transmise à la MOA"):
         expect(history).to_contain_text(step)
     screenshot(page, "works-subcontractor-received")
+
+
+def test_fiche_gets_a_subcontractor_and_the_titulaire_completes_with_a_document(
+    live_server: Any,
+    browser_page: Any,
+    check_accessibility: Any,
+    tmp_path: Any,
+) -> None:
+    from choeur.works.models import WorksInvoice
+    from choeur.works.services import works_act
+    from tests.lifecycle import factories as f
+
+    works = build_works_world()
+    f.structure(SUB_SIRET, "ÉLECTRICITÉ PETIT")
+    page = browser_page
+
+    # The paying service adds the subcontractor to the fiche identité du marché.
+    _as(page, live_server, works.payer_user)
+    page.goto(f"{live_server.url}/travaux/marches/")
+    page.locator("#contracts").get_by_role("link", name="Ajouter").click()
+    check_accessibility(page)
+    page.get_by_label("SIRET de l'entreprise").fill("12345678901234")
+    page.get_by_role("button", name="Ajouter à la fiche").click()
+    expect(page.locator("main")).to_contain_text("Aucune structure de SIRET 12345678901234")
+    page.get_by_label("SIRET de l'entreprise").fill(SUB_SIRET)
+    page.get_by_role("button", name="Ajouter à la fiche").click()
+    expect(page.locator("#contracts")).to_contain_text("ÉLECTRICITÉ PETIT")
+
+    # The MOE asks the titulaire to complete its projet; the titulaire adds a document.
+    invoice = Invoice.objects.get(flux=works.deposit(cadre="A4", number="PDM-2026-08"))
+    works_act(
+        works=WorksInvoice.objects.get(invoice=invoice),
+        user=works.moe_user,
+        role="MOE",
+        to_status="A_COMPLETER",
+        reason="Joindre le métré du lot 2.",
+    )
+    _as(page, live_server, works.supplier_user)
+    page.goto(f"{live_server.url}/travaux/{invoice.pk}/")
+    page.get_by_role("link", name="Compléter").click()
+    check_accessibility(page)
+    bad = tmp_path / "programme.exe"
+    bad.write_bytes(b"MZ")
+    page.get_by_label("Pièces complémentaires").set_input_files(str(bad))
+    page.get_by_role("button", name="Confirmer : Compléter").click()
+    expect(page.locator("main")).to_contain_text("L'extension du fichier n'est pas acceptée")
+    metre = tmp_path / "metre-lot2.pdf"
+    metre.write_bytes(b"%PDF-1.4\n% metre du lot 2\n%%EOF\n")
+    page.get_by_label("Pièces complémentaires").set_input_files(str(metre))
+    page.get_by_label("Motif ou commentaire").fill("Métré joint.")
+    page.get_by_role("button", name="Confirmer : Compléter").click()
+    expect(page.locator("#statut-courant")).to_have_text("À valider par la MOE")
+
+    # The MOE finds it on the invoice's page.
+    _as(page, live_server, works.moe_user)
+    page.goto(f"{live_server.url}/travaux/{invoice.pk}/")
+    expect(page.locator("#pieces-jointes")).to_contain_text("metre-lot2.pdf")
+    expect(page.locator("#pieces-jointes")).to_contain_text("complément du titulaire")
