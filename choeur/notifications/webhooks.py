@@ -209,45 +209,78 @@ def webhook_emit(*, structure: Any, event: str, payload: dict[str, Any]) -> list
     return deliveries
 
 
+def webhook_emit_many(events: list[tuple[int, str, dict[str, Any]]]) -> list[WebhookDelivery]:
+    """`webhook_emit` for many (structure id, event, payload) at once: one query for the
+    endpoints of all the structures, one INSERT for all the deliveries (a flux's end)."""
+    if not events:
+        return []
+    endpoints: dict[int, list[WebhookEndpoint]] = {}
+    for endpoint in WebhookEndpoint.objects.filter(
+        structure_id__in={structure_id for structure_id, _event, _payload in events}, active=True
+    ):
+        endpoints.setdefault(endpoint.structure_id, []).append(endpoint)
+    now = timezone.now()
+    deliveries = [
+        WebhookDelivery(endpoint=endpoint, event=event, payload=payload, next_attempt_at=now)
+        for structure_id, event, payload in events
+        for endpoint in endpoints.get(structure_id, [])
+        if endpoint.subscribes(WebhookEvent(event).value)
+    ]
+    deliveries = WebhookDelivery.objects.bulk_create(deliveries) if deliveries else []
+    for delivery in deliveries:
+        send("notifications.webhook_deliver", delivery.pk)
+    return deliveries
+
+
 def webhooks_flux_finished(*, flux: Any) -> None:
     """A flux integrated (wholly or partly) or rejected, for its supplier; each invoice it made
-    available, for its recipient (« facture reçue »)."""
+    available, for its recipient (« facture reçue »); then the same as flows of the reform. One
+    set-based pass for the whole flux: its invoices read once, one query for the endpoints, one
+    INSERT for the deliveries, whatever the number of invoices."""
     from choeur.invoices.enums import FluxStatus
     from choeur.invoices.models import Invoice
-
-    rejected = flux.status == FluxStatus.IN_REJETE
-    webhook_emit(
-        structure=flux.supplier,
-        event=WebhookEvent.FLUX_REJETE if rejected else WebhookEvent.FLUX_INTEGRE,
-        payload={"numeroFluxDepot": flux.numero, "etatCourantFlux": flux.status},
-    )
-    # One query for the recipients that listen, not one per invoice of a large archive.
-    listening = WebhookEndpoint.objects.filter(active=True).values("structure_id")
-    # An invoice held in a validator or works circuit reaches its recipient later (its own
-    # status change then says « received »).
     from choeur.lifecycle.transitions import HELD_FROM_RECIPIENT
 
-    received = Invoice.objects.filter(flux=flux, recipient_id__in=listening).exclude(
-        status__in=[s.value for s in HELD_FROM_RECIPIENT]
+    rejected = flux.status == FluxStatus.IN_REJETE
+    invoices = list(
+        Invoice.objects.filter(flux=flux).select_related("supplier", "recipient", "xml", "flux")
     )
-    for invoice in received.select_related("recipient", "supplier"):
-        webhooks_invoice_received(invoice=invoice)
+    events: list[tuple[int, str, dict[str, Any]]] = [
+        (
+            flux.supplier_id,
+            WebhookEvent.FLUX_REJETE if rejected else WebhookEvent.FLUX_INTEGRE,
+            {"numeroFluxDepot": flux.numero, "etatCourantFlux": flux.status},
+        )
+    ]
+    # An invoice held in a validator or works circuit reaches its recipient later (its own
+    # status change then says « received »).
+    held = {s.value for s in HELD_FROM_RECIPIENT}
+    events += [
+        (invoice.recipient_id, WebhookEvent.FACTURE_RECUE, _received_payload(invoice))
+        for invoice in invoices
+        if invoice.status not in held
+    ]
+    webhook_emit_many(events)
     # The same events as flows of the reform's Flow Service (its subscriptions, its CDARs).
     from choeur.api.afnor.services import afnor_flux_finished
 
-    afnor_flux_finished(flux=flux)
+    afnor_flux_finished(flux=flux, invoices=invoices)
+
+
+def _received_payload(invoice: Any) -> dict[str, Any]:
+    return {
+        "identifiantFactureCPP": invoice.pk,
+        "numeroFacture": invoice.number,
+        "statut": invoice.status,
+        "idFournisseur": invoice.supplier_id,
+    }
 
 
 def webhooks_invoice_received(*, invoice: Any) -> None:
     webhook_emit(
         structure=invoice.recipient,
         event=WebhookEvent.FACTURE_RECUE,
-        payload={
-            "identifiantFactureCPP": invoice.pk,
-            "numeroFacture": invoice.number,
-            "statut": invoice.status,
-            "idFournisseur": invoice.supplier_id,
-        },
+        payload=_received_payload(invoice),
     )
 
 

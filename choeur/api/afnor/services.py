@@ -285,15 +285,17 @@ def _profile_of(invoice: Invoice) -> str:
     return FlowProfile.CIUS
 
 
-def afnor_flux_finished(*, flux: Flux) -> None:
+def afnor_flux_finished(*, flux: Flux, invoices: list[Invoice] | None = None) -> None:
     """A flux integrated or rejected: the acknowledgement of its flow (when it came through
     the Flow Service), and the flows of each invoice it made (its lifecycle messages for the
     supplier, the invoice received for the buyer). A few queries for the whole flux, not a few
-    per invoice: an archive may hold thousands."""
+    per invoice: an archive may hold thousands. `invoices`: the flux's invoices with their
+    supplier, recipient, xml and flux, when the caller has read them already."""
     outgoing = list(Flow.objects.select_for_update().filter(flux=flux, direction=FlowDirection.OUT))
-    invoices = list(
-        Invoice.objects.filter(flux=flux).select_related("supplier", "recipient", "xml", "flux")
-    )
+    if invoices is None:
+        invoices = list(
+            Invoice.objects.filter(flux=flux).select_related("supplier", "recipient", "xml", "flux")
+        )
     for flow in outgoing:
         flow.ack_status = AckStatus.ERROR if flux.status == FluxStatus.IN_REJETE else AckStatus.OK
         flow.ack_details = _ack_details(flux)
@@ -301,7 +303,10 @@ def afnor_flux_finished(*, flux: Flux) -> None:
             flow.profile = _profile_of(invoices[0])
         flow.updated_at = _now()
         flow.save(update_fields=["ack_status", "ack_details", "profile", "updated_at"])
-    made = _lifecycle_flows(invoices) + _reception_flows(invoices)
+    # Both kinds of flows in one INSERT.
+    made = _insert_new(
+        _lifecycle_flows(invoices, insert=False) + _reception_flows(invoices, insert=False)
+    )
     _publish(outgoing + made)
 
 
@@ -314,11 +319,11 @@ def afnor_invoice_status_changed(*, invoice: Invoice, received: bool) -> None:
     _publish(made)
 
 
-def _lifecycle_flows(invoices: list[Invoice]) -> list[Flow]:
+def _lifecycle_flows(invoices: list[Invoice], *, insert: bool = True) -> list[Flow]:
     """The lifecycle flow of each history row that has a reform code and no flow yet: for the
     supplier (CustomerInvoiceLC) every one; for the buyer (SupplierInvoiceLC) those the seller
     sets (209 Complétée...), addressed to him. A row's CDAR is written from the row itself
-    when downloaded."""
+    when downloaded. `insert=False`: the flows made, not inserted yet."""
     by_pk = {invoice.pk: invoice for invoice in invoices}
     if not by_pk:
         return []
@@ -359,10 +364,10 @@ def _lifecycle_flows(invoices: list[Invoice]) -> list[Flow]:
                     updated_at=now,
                 )
             )
-    return _insert_new(made)
+    return _insert_new(made) if insert else made
 
 
-def _reception_flows(invoices: list[Invoice]) -> list[Flow]:
+def _reception_flows(invoices: list[Invoice], *, insert: bool = True) -> list[Flow]:
     """The buyer's SupplierInvoice flow of each invoice available to him that has none yet (one
     held in a validator or works circuit reaches him later)."""
     from choeur.lifecycle.transitions import HELD_FROM_RECIPIENT
@@ -400,7 +405,7 @@ def _reception_flows(invoices: list[Invoice]) -> list[Flow]:
                 updated_at=now,
             )
         )
-    return _insert_new(made)
+    return _insert_new(made) if insert else made
 
 
 def _insert_new(flows: list[Flow]) -> list[Flow]:
@@ -459,13 +464,14 @@ def _publish(flows: Iterable[Flow]) -> list[WebhookDelivery]:
             if not subscription.wants(flow):
                 continue
             deliveries.append(
-                WebhookDelivery.objects.create(
+                WebhookDelivery(
                     endpoint=subscription.endpoint,
                     event=_event(flow),
                     payload=flow_json(flow),
                     next_attempt_at=now,
                 )
             )
+    deliveries = WebhookDelivery.objects.bulk_create(deliveries) if deliveries else []
     for delivery in deliveries:
         send("notifications.webhook_deliver", delivery.pk)
     return deliveries

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -132,17 +133,31 @@ def flux_integrate(*, flux_id: int) -> Flux | None:
         if not mine:
             logger.info("flux %s is being integrated by another run: message ignored", flux_id)
             return Flux.objects.filter(pk=flux_id).first()
-        return _integrate(flux_id, locked=connection.vendor == "postgresql")
+        return _integrate(flux_id)
+
+
+# The flux this process is integrating (SQLite, or any database without advisory locks: tasks
+# run in the web process's threads, one process).
+_RUNNING: set[int] = set()
+_RUNNING_LOCK = threading.Lock()
 
 
 @contextmanager
 def _run_lock(flux_id: int) -> Iterator[bool]:
-    """Whether this run may take the flux. PostgreSQL: a session advisory lock held for the whole
-    run, which its session's end releases (a worker killed, the database restarted), so the message
-    given again then takes over at once. Elsewhere (SQLite, one process) always: `_integrate`
-    tells a live run by its recent heartbeat."""
+    """Whether this run may take the flux, held until the run ends. PostgreSQL: a session
+    advisory lock, which its session's end releases too (a worker killed, the database
+    restarted), so the message given again then takes over at once. Elsewhere: the flux this
+    process is running (a run ended by an error lets the next message in at once)."""
     if connection.vendor != "postgresql":
-        yield True
+        with _RUNNING_LOCK:
+            taken = flux_id not in _RUNNING
+            _RUNNING.add(flux_id)
+        try:
+            yield taken
+        finally:
+            if taken:
+                with _RUNNING_LOCK:
+                    _RUNNING.discard(flux_id)
         return
     key = int.from_bytes(
         hashlib.sha256(f"flux-run:{flux_id}".encode()).digest()[:8], "big", signed=True
@@ -161,19 +176,11 @@ def _run_lock(flux_id: int) -> Iterator[bool]:
                 logger.warning("flux %s: advisory lock not released (session lost)", flux_id)
 
 
-def _integrate(flux_id: int, *, locked: bool) -> Flux | None:
+def _integrate(flux_id: int) -> Flux | None:
     with transaction.atomic():
         flux = Flux.objects.select_for_update().filter(pk=flux_id).first()
         if flux is None or flux.status in FLUX_FINAL_STATUSES:
             return flux
-        if (
-            not locked
-            and flux.status == FluxStatus.IN_EN_COURS_TRAITEMENT_CPP
-            and flux.status_changed_at > timezone.now() - sweep_after()
-        ):
-            return (
-                flux  # a live run holds it (its heartbeat is recent): this message is a duplicate
-            )
         before = flux.status
         flux.status = FluxStatus.IN_EN_COURS_TRAITEMENT_CPP
         flux.status_changed_at = timezone.now()
@@ -203,8 +210,17 @@ def _integrate(flux_id: int, *, locked: bool) -> Flux | None:
     for start in range(0, len(members), size):
         if start:  # "still working", for the sweeper
             Flux.objects.filter(pk=flux.pk).update(status_changed_at=timezone.now())
+        chunk = members[start : start + size]
         try:
-            items += _integrate_chunk(run, start, members[start : start + size], last_attempt)
+            if start + size < len(members):
+                items += _integrate_chunk(run, start, chunk, last_attempt)
+                continue
+            # The last chunk and the flux's end in one transaction (a single-invoice flux: two
+            # transactions, taken then written and finished): the chunk stays whole, and a
+            # failure of the end rolls it back with it; the next run writes it again.
+            with transaction.atomic():
+                items += _integrate_chunk(run, start, chunk, last_attempt)
+                return _finish(flux, items=items, errors=[])
         except EngineUnavailable as exc:
             return _wait(flux, str(exc))
     return _finish(flux, items=items, errors=[])
