@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import api_caller, django_setup, run_on_scratch_sqlite, stats
+
 CALLS = int(os.environ.get("BENCH_AFNOR_DIRECTORY_CALLS", "30"))
 BASE = "/afnor/directory-service/v1"
 
@@ -25,24 +22,9 @@ def _row(measure: str, value: str) -> dict[str, str]:
 
 
 def run() -> list[dict[str, str]]:
-    with tempfile.TemporaryDirectory(prefix="bench-afnor-directory-") as folder:
-        env = {k: v for k, v in os.environ.items() if k != "CELERY_BROKER_URL"} | {
-            "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
-            "MEDIA_ROOT": f"{folder}/media",
-            "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "testserver",
-        }
-        for args in (
-            ["manage.py", "migrate", "--noinput", "-v0", "--skip-checks"],
-            [__file__, "measure"],
-        ):
-            result = subprocess.run(  # noqa: S603 - our own interpreter and scripts
-                [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True
-            )
-            if result.returncode:
-                raise RuntimeError(f"{args} a échoué :\n{result.stderr[-2000:]}")
-    f = json.loads(result.stdout.strip().splitlines()[-1])
+    f = run_on_scratch_sqlite(
+        __file__, prefix="bench-afnor-directory-", migrate_options=("--skip-checks",)
+    )
     labels = {
         "name_contains": "SIREN, nom contient (contains), 50 résultats",
         "name_start": "SIREN, nom commence par (startWith)",
@@ -57,47 +39,22 @@ def run() -> list[dict[str, str]]:
     ]
 
 
-def _stats(values: list[float]) -> tuple[float, float]:
-    ordered = sorted(values)
-    return statistics.median(ordered), ordered[max(int(len(ordered) * 0.95) - 1, 0)]
-
-
 def measure() -> None:
-    import django
-
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
+    django_setup()
     import io
 
     from django.test import Client
 
-    from choeur.accounts.models import User
     from choeur.directory import demo
     from choeur.structures import annuaire_demo
-    from choeur.structures.enums import Espace, RattachementStatus, Role
-    from choeur.structures.models import Rattachement, Structure, StructureEspace
-    from choeur.structures.services.technical import technical_account_create
+    from choeur.structures.enums import Espace
+    from choeur.structures.models import Structure
 
     demo.load(stdout=io.StringIO())
     annuaire_demo.load(stdout=io.StringIO())
     caller = Structure.objects.get(identifier=demo.DEMO_PUBLIC_SIRET)
-    StructureEspace.objects.get_or_create(structure=caller, espace=Espace.FACTURES_RECUES)
-    manager = User.objects.create_user(email="gestion@example.org", password="Gestion-2026!")  # noqa: S106 - a scratch database
-    Rattachement.objects.create(
-        user=manager, structure=caller, role=Role.GESTIONNAIRE_PRINCIPAL,
-        status=RattachementStatus.VALIDEE,
-    )  # fmt: skip
-    made = technical_account_create(actor=manager, structure=caller)
+    _made, token = api_caller(caller, espace=Espace.FACTURES_RECUES)
     client = Client()
-    token = client.post(
-        "/api/oauth/token",
-        {
-            "grant_type": "client_credentials",
-            "client_id": made.account.application.client_id,
-            "client_secret": made.client_secret,
-        },
-    ).json()["access_token"]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
     def timed(method: str, path: str, body: object = None) -> float:
@@ -113,7 +70,7 @@ def measure() -> None:
 
     def many(method: str, path: str, body: object = None) -> tuple[float, float]:
         timed(method, path, body)  # warm
-        return _stats([timed(method, path, body) for _ in range(CALLS)])
+        return stats([timed(method, path, body) for _ in range(CALLS)])
 
     siren = demo.DEMO_PUBLIC_SIRET[:9]
     figures = {

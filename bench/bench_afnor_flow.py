@@ -9,13 +9,11 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import api_caller, django_setup, run_on_scratch_sqlite, stats
+
 FLOWS = int(os.environ.get("BENCH_AFNOR_FLOWS", "100000"))
 CALLS = int(os.environ.get("BENCH_AFNOR_CALLS", "30"))
 DEPOSITS = int(os.environ.get("BENCH_AFNOR_DEPOSITS", "10"))
@@ -26,21 +24,7 @@ def _row(measure: str, value: str) -> dict[str, str]:
 
 
 def run() -> list[dict[str, str]]:
-    with tempfile.TemporaryDirectory(prefix="bench-afnor-") as folder:
-        env = {k: v for k, v in os.environ.items() if k != "CELERY_BROKER_URL"} | {
-            "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
-            "MEDIA_ROOT": f"{folder}/media",
-            "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "testserver",
-        }
-        for args in (["manage.py", "migrate", "--noinput", "-v0"], [__file__, "measure"]):
-            result = subprocess.run(  # noqa: S603 - our own interpreter and scripts
-                [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True
-            )
-            if result.returncode:
-                raise RuntimeError(f"{args} a échoué :\n{result.stderr[-2000:]}")
-    f = json.loads(result.stdout.strip().splitlines()[-1])
+    f = run_on_scratch_sqlite(__file__, prefix="bench-afnor-")
     return [
         _row(f"recherche, 1re page de 100 parmi {FLOWS} flux, médiane / p95 ms",
              f"{f['first'][0]:.1f} / {f['first'][1]:.1f}"),
@@ -56,17 +40,8 @@ def run() -> list[dict[str, str]]:
     ]  # fmt: skip
 
 
-def _stats(values: list[float]) -> tuple[float, float]:
-    ordered = sorted(values)
-    return statistics.median(ordered), ordered[max(int(len(ordered) * 0.95) - 1, 0)]
-
-
 def measure() -> None:  # noqa: PLR0915 - one scenario, read top to bottom
-    import django
-
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
+    django_setup()
     import datetime as dt
     import uuid
 
@@ -75,11 +50,9 @@ def measure() -> None:  # noqa: PLR0915 - one scenario, read top to bottom
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from choeur.accounts.models import User
     from choeur.api.afnor.models import Flow
-    from choeur.structures.enums import Espace, IdentifierType, RattachementStatus, Role
-    from choeur.structures.models import Rattachement, Structure, StructureEspace
-    from choeur.structures.services.technical import technical_account_create
+    from choeur.structures.enums import Espace, IdentifierType
+    from choeur.structures.models import Structure
     from tests.invoices.samples import Sample
 
     def structure(siret: str, name: str, public: bool = False) -> Structure:
@@ -91,13 +64,7 @@ def measure() -> None:  # noqa: PLR0915 - one scenario, read top to bottom
     supplier = structure("73282932000074", "Menuiserie Durand")
     other = structure("40483304800022", "Autre Fournisseur")
     structure("12345678200051", "Commune de Test", public=True)
-    StructureEspace.objects.get_or_create(structure=supplier, espace=Espace.FACTURES_EMISES)
-    manager = User.objects.create_user(email="gestion@example.org", password="Gestion-2026!")  # noqa: S106 - a scratch database
-    Rattachement.objects.create(
-        user=manager, structure=supplier, role=Role.GESTIONNAIRE_PRINCIPAL,
-        status=RattachementStatus.VALIDEE,
-    )  # fmt: skip
-    made = technical_account_create(actor=manager, structure=supplier)
+    made, token = api_caller(supplier, espace=Espace.FACTURES_EMISES)
     start = timezone.now() - dt.timedelta(days=30)
     rows = []
     for index in range(FLOWS * 2):
@@ -117,14 +84,6 @@ def measure() -> None:  # noqa: PLR0915 - one scenario, read top to bottom
         )
     Flow.objects.bulk_create(rows, batch_size=5000)
     client = Client()
-    token = client.post(
-        "/api/oauth/token",
-        {
-            "grant_type": "client_credentials",
-            "client_id": made.account.application.client_id,
-            "client_secret": made.client_secret,
-        },
-    ).json()["access_token"]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
     def search(body: dict[str, object]) -> tuple[float, dict[str, object]]:
@@ -176,10 +135,10 @@ def measure() -> None:  # noqa: PLR0915 - one scenario, read top to bottom
     print(
         json.dumps(
             {
-                "first": _stats(first),
-                "deep": _stats(deep),
-                "filtered": _stats(filtered),
-                "meta": _stats(meta),
+                "first": stats(first),
+                "deep": stats(deep),
+                "filtered": stats(filtered),
+                "meta": stats(meta),
                 "deposit": statistics.median(deposits),
                 "afnor_queries": afnor_queries,
             }

@@ -9,13 +9,11 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import api_caller, django_setup, run_on_scratch_sqlite
+
 CALLS = int(os.environ.get("BENCH_API_AUTH_CALLS", "30"))
 
 
@@ -24,21 +22,7 @@ def _row(measure: str, value: str) -> dict[str, str]:
 
 
 def run() -> list[dict[str, str]]:
-    with tempfile.TemporaryDirectory(prefix="bench-api-auth-") as folder:
-        env = {k: v for k, v in os.environ.items() if k != "CELERY_BROKER_URL"} | {
-            "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
-            "MEDIA_ROOT": f"{folder}/media",
-            "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "testserver",
-        }
-        for args in (["manage.py", "migrate", "--noinput", "-v0"], [__file__, "measure"]):
-            result = subprocess.run(  # noqa: S603 - our own interpreter and scripts
-                [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True
-            )
-            if result.returncode:
-                raise RuntimeError(f"{args} a échoué :\n{result.stderr[-2000:]}")
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    figures = run_on_scratch_sqlite(__file__, prefix="bench-api-auth-")
     return [
         _row("premier appel d'un jeton (Argon2), ms", f"{figures['first']:.1f}"),
         _row(f"appels suivants, médiane sur {CALLS}, ms", f"{figures['next_p50']:.1f}"),
@@ -48,17 +32,11 @@ def run() -> list[dict[str, str]]:
 
 
 def measure() -> None:
-    import django
-
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
+    django_setup()
     from django.test import Client
 
-    from choeur.accounts.models import User
-    from choeur.structures.enums import Espace, IdentifierType, RattachementStatus, Role
-    from choeur.structures.models import Rattachement, Structure, StructureEspace
-    from choeur.structures.services.technical import technical_account_create
+    from choeur.structures.enums import Espace, IdentifierType
+    from choeur.structures.models import Structure
 
     structure = Structure.objects.create(
         identifier_type=IdentifierType.SIRET,
@@ -68,25 +46,8 @@ def measure() -> None:
         ville="Paris",
         adresse="1 rue de l'Université",
     )
-    StructureEspace.objects.get_or_create(structure=structure, espace=Espace.FACTURES_EMISES)
-    manager = User.objects.create_user(email="gestion@example.org", password="Gestion-2026!")  # noqa: S106 - a scratch database
-    Rattachement.objects.create(
-        user=manager,
-        structure=structure,
-        role=Role.GESTIONNAIRE_PRINCIPAL,
-        status=RattachementStatus.VALIDEE,
-    )
-    secrets = technical_account_create(actor=manager, structure=structure)
+    secrets, token = api_caller(structure, espace=Espace.FACTURES_EMISES, scope="openid")
     client = Client()
-    token = client.post(
-        "/api/oauth/token",
-        {
-            "grant_type": "client_credentials",
-            "client_id": secrets.account.application.client_id,
-            "client_secret": secrets.client_secret,
-            "scope": "openid",
-        },
-    ).json()["access_token"]
     import base64
 
     header = base64.b64encode(f"{secrets.account.login}:{secrets.password}".encode()).decode()

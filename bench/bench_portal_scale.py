@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import scratch_postgres
+from _common import portal_world
 
 ROOT = Path(__file__).resolve().parent.parent
 INVOICES = int(os.environ.get("BENCH_PORTAL_INVOICES", "100000"))
@@ -126,74 +127,17 @@ def _fill() -> dict[str, Any]:
     from django.db import connection
     from django.utils import timezone
 
-    import choeur.einvoice as einvoice
-    from choeur.accounts.models import User
-    from choeur.core.files import stored_file_create
     from choeur.invoices.enums import InvoiceStatus, ModeDepot, SyntaxeFlux
     from choeur.invoices.models import Flux, Invoice
-    from choeur.invoices.services.drafts import Saisie, SaisieLine, build_pivot
-    from choeur.structures.enums import AccessMode, Espace, RattachementStatus, Role
-    from choeur.structures.models import (
-        EspaceSubscription,
-        Rattachement,
-        Service,
-        Structure,
-        StructureEspace,
-    )
 
-    suppliers = [
-        Structure.objects.create(
-            identifier_type="SIRET",
-            identifier=f"842119430{i:05d}",
-            raison_sociale=f"FOURNISSEUR {chr(65 + (i * 7) % 26)}{i:02d}",
-            adresse="1 rue",
-            code_postal="69003",
-            ville="Lyon",
-        )
-        for i in range(10)
-    ]
-    recipients = [
-        Structure.objects.create(
-            identifier_type="SIRET",
-            identifier=f"123456782{i:05d}",
-            raison_sociale=f"COMMUNE {chr(65 + (i * 11) % 26)}{i:02d}",
-            is_public=True,
-        )
-        for i in range(20)
-    ]
-    services = [
-        Service.objects.create(structure=recipients[0], code=code, name=code.title())
-        for code in ("ACHATS", "TRAVAUX", "VOIRIE")
-    ]
-    supplier_user = User.objects.create_user(email="fournisseur@bench.test", password=None)
-    buyer = User.objects.create_user(email="acheteur@bench.test", password=None)
-    for who, where, espace, role in (
-        (supplier_user, suppliers[0], Espace.FACTURES_EMISES, Role.GESTIONNAIRE_PRINCIPAL),
-        (buyer, recipients[0], Espace.FACTURES_RECUES, Role.GESTIONNAIRE_PRINCIPAL),
-    ):
-        Rattachement.objects.create(
-            user=who, structure=where, role=role, status=RattachementStatus.VALIDEE
-        )
-        StructureEspace.objects.create(structure=where, espace=espace)
-        EspaceSubscription.objects.create(
-            user=who, structure=where, espace=espace, mode=AccessMode.MODIFICATION
-        )
-    saisie = Saisie(
-        recipient=recipients[0],
-        number="F-BENCH-PDF",
-        issue_date=dt.date(2026, 11, 2),
-        due_date=dt.date(2026, 12, 2),
-        service_code="",
+    world = portal_world(
         lines=[
-            SaisieLine("Pose", Decimal("3"), "HUR", Decimal("55.00"), Decimal("20")),
-            SaisieLine("Fournitures", Decimal("2"), "C62", Decimal("12.35"), Decimal("5.5")),
-        ],
+            ("Pose", "3", "HUR", "55.00", "20"),
+            ("Fournitures", "2", "C62", "12.35", "5.5"),
+        ]
     )
-    xml = stored_file_create(
-        data=einvoice.write_cii(build_pivot(supplier=suppliers[0], saisie=saisie)),
-        name="facture.xml",
-        content_type="application/xml",
-    )
+    suppliers, recipients, services = world["suppliers"], world["recipients"], world["services"]
+    supplier_user, buyer, xml = world["supplier_user"], world["buyer"], world["xml"]
     started = time.perf_counter()
     per_flux = 1000
     fluxes = Flux.objects.bulk_create(

@@ -27,6 +27,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from _common import portal_world
+
 ROOT = Path(__file__).resolve().parent.parent
 PER_FLUX = 1000
 COPY_BATCH = 100_000
@@ -56,77 +58,15 @@ def fill(invoices: int, *, sessions: int = 25) -> dict[str, Any]:
     from django.db.models import F
     from django.utils import timezone
 
-    import choeur.einvoice as einvoice
-    from choeur.accounts.models import User
-    from choeur.core.files import stored_file_create
     from choeur.invoices.enums import InvoiceStatus, ModeDepot, SyntaxeFlux
     from choeur.invoices.models import Flux, Invoice
-    from choeur.invoices.services.drafts import Saisie, SaisieLine, build_pivot
-    from choeur.structures.enums import AccessMode, Espace, RattachementStatus, Role
-    from choeur.structures.models import (
-        EspaceSubscription,
-        Rattachement,
-        Service,
-        Structure,
-        StructureEspace,
-    )
     from choeur.structures.services.technical import technical_account_create
 
     started = time.perf_counter()
-    suppliers = [
-        Structure.objects.create(
-            identifier_type="SIRET",
-            identifier=f"842119430{i:05d}",
-            raison_sociale=f"FOURNISSEUR {chr(65 + (i * 7) % 26)}{i:02d}",
-            adresse="1 rue",
-            code_postal="69003",
-            ville="Lyon",
-        )
-        for i in range(10)
-    ]
-    recipients = [
-        Structure.objects.create(
-            identifier_type="SIRET",
-            identifier=f"123456782{i:05d}",
-            raison_sociale=f"COMMUNE {chr(65 + (i * 11) % 26)}{i:02d}",
-            is_public=True,
-        )
-        for i in range(20)
-    ]
-    services = [
-        Service.objects.create(structure=recipients[0], code=code, name=code.title())
-        for code in ("ACHATS", "TRAVAUX", "VOIRIE")
-    ]
-    supplier_user = User.objects.create_user(email="fournisseur@bench.test", password=None)
-    buyer = User.objects.create_user(email="acheteur@bench.test", password=None)
-    for who, where, espace in (
-        (supplier_user, suppliers[0], Espace.FACTURES_EMISES),
-        (buyer, recipients[0], Espace.FACTURES_RECUES),
-    ):
-        Rattachement.objects.create(
-            user=who,
-            structure=where,
-            role=Role.GESTIONNAIRE_PRINCIPAL,
-            status=RattachementStatus.VALIDEE,
-        )
-        StructureEspace.objects.create(structure=where, espace=espace)
-        EspaceSubscription.objects.create(
-            user=who, structure=where, espace=espace, mode=AccessMode.MODIFICATION
-        )
+    world = portal_world(lines=[("Pose", "3", "HUR", "55.00", "20")])
+    suppliers, recipients, services = world["suppliers"], world["recipients"], world["services"]
+    supplier_user, buyer, xml = world["supplier_user"], world["buyer"], world["xml"]
     technical = technical_account_create(actor=supplier_user, structure=suppliers[0])
-    saisie = Saisie(
-        recipient=recipients[0],
-        number="F-BENCH-PDF",
-        issue_date=dt.date(2026, 11, 2),
-        due_date=dt.date(2026, 12, 2),
-        service_code="",
-        lines=[SaisieLine("Pose", Decimal("3"), "HUR", Decimal("55.00"), Decimal("20"))],
-    )
-    xml = stored_file_create(
-        data=einvoice.write_cii(build_pivot(supplier=suppliers[0], saisie=saisie)),
-        name="facture.xml",
-        content_type="application/xml",
-    )
     fluxes = Flux.objects.bulk_create(
         Flux(
             numero=f"CPPLOAD{i:018d}",
