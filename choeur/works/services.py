@@ -408,7 +408,7 @@ def _entry_status(works: WorksInvoice) -> Status:
     return Status.MISE_A_DISPOSITION
 
 
-def enter_after_validation(*, invoice: Invoice) -> bool:
+def works_enter_after_validation(*, invoice: Invoice) -> bool:
     """A subcontractor's or co-contractor's projet its validators accepted (or let pass): into
     the works circuit, to the MOE (or the MOA). False when the invoice is no works projet (the
     validator circuit then hands it to its recipient). In the caller's transaction."""

@@ -444,9 +444,9 @@ def _advance(*, invoice: Invoice, validation: InvoiceValidation) -> None:
         invoice.validation = validation
         _move(invoice=invoice, to=Status.A_VALIDER_2, actor=Actor.SYSTEM, user=None)
         return
-    from choeur.works.services import enter_after_validation
+    from choeur.works.services import works_enter_after_validation
 
-    if enter_after_validation(invoice=invoice):  # A10/A11, A13/A14: on to the MOE (or MOA)
+    if works_enter_after_validation(invoice=invoice):  # A10/A11, A13/A14: on to the MOE (or MOA)
         return
     _move(invoice=invoice, to=Status.MISE_A_DISPOSITION, actor=Actor.SYSTEM, user=None)
 
