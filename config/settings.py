@@ -454,6 +454,9 @@ PAYMENT_DELAY_DAYS = env_int("PAYMENT_DELAY_DAYS", 30)
 INVOICES_VALIDATION_PROFILE = env_str("INVOICES_VALIDATION_PROFILE") or "AUTO"
 INVOICES_INTEGRATION_MAX_ATTEMPTS = env_int("INVOICES_INTEGRATION_MAX_ATTEMPTS", 5)
 INVOICES_SWEEP_AFTER_SECONDS = env_int("INVOICES_SWEEP_AFTER_SECONDS", 120)
+# A flux's message queued this long ago and never started is lost, and sent again (above the
+# longest wait in the queue; docs/operator-guide.md « Délais du balayeur de flux »).
+INVOICES_QUEUED_LOST_AFTER_SECONDS = env_int("INVOICES_QUEUED_LOST_AFTER_SECONDS", 900)
 INVOICES_ARCHIVE_MAX_FILES = env_int("INVOICES_ARCHIVE_MAX_FILES", 1000)
 
 # --- INSEE API ----------------------------------------------------------------------------------
