@@ -1,11 +1,26 @@
 from django.contrib import admin
 
-from choeur.works.models import WorksContract, WorksDocument, WorksInvoice
+from choeur.works.models import WorksContract, WorksContractMember, WorksDocument, WorksInvoice
+
+
+class WorksContractMemberInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Read-only: members are added through `contract_member_add` (checks, audit row)."""
+
+    model = WorksContractMember
+    fk_name = "contract"
+    extra = 0
+    can_delete = False
+    readonly_fields = ("structure", "kind", "under", "created_at")
+
+    def has_add_permission(self, request: object, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(WorksContract)
 class WorksContractAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Read-only: a fiche is recorded through `contract_create` (its checks, its audit row)."""
+
+    inlines = (WorksContractMemberInline,)
 
     list_display = ("label", "engagement", "supplier", "moe", "moa", "created_at")
     search_fields = ("label", "contract_number", "engagement__number", "supplier__identifier")

@@ -118,3 +118,12 @@ def test_payer_adds_a_subcontractor_to_the_fiche(works) -> None:  # type: ignore
         == 400
     )
     assert _client(works.outsider).get(url).status_code == 404
+
+
+def test_admin_shows_the_fiche_members_read_only(works, subcontracting) -> None:  # type: ignore[no-untyped-def]
+    from tests.lifecycle import factories as f
+
+    admin = f.user("admin@choeur.test", is_staff=True, is_superuser=True)
+    page = _client(admin).get(f"/admin/works/workscontract/{works.contract.pk}/change/")
+    assert page.status_code == 200
+    assert "ÉLECTRICITÉ PETIT" in page.content.decode()
