@@ -561,4 +561,7 @@ FORMAT_MODULE_PATH = ["config.formats"]
 SILENCED_SYSTEM_CHECKS = [
     # The reference locks the account (the login), not the address: offices share one public IP.
     "axes.W006",
+    # The invoice's status indexes carry INCLUDE columns for PostgreSQL's index-only scans;
+    # SQLite builds the same indexes without them (migration invoices/0009), as intended.
+    "models.W040",
 ]
