@@ -35,12 +35,15 @@ def rule_ids(report: object) -> set[str]:
 
 
 def test_auto_applies_the_french_rules_to_a_french_vat_registered_seller() -> None:
-    report = validate(Sample(SELLER, BUYER).cii(), profile="auto")
+    report = validate(Sample(SELLER, BUYER, reform=False).cii(), profile="auto")
     assert report.profile == "BR-FR"
     assert "br-fr" in report.engines_run
-    # The sample lacks the reform's mentions: the French rules say so, in French.
+    # Written as before the reform, without its mentions: the French rules say so, in French.
     assert {"BR-FR-05_BT-22_PMT", "BR-FR-12_BT-49"} <= rule_ids(report)
     assert not report.is_valid
+    # Written as the reform asks, it passes them.
+    reform = validate(Sample(SELLER, BUYER).cii(), profile="auto")
+    assert (reform.profile, rule_ids(reform), reform.is_valid) == ("BR-FR", set(), True)
 
 
 def test_auto_keeps_en16931_for_a_foreign_seller_or_one_without_french_vat() -> None:
