@@ -249,3 +249,15 @@ def test_referentials(prime_account: Any) -> None:
     ).json()["listeMotifRefusFactureAValider"]
     assert "ERREUR_VALIDEUR" in {m["codeMotif"] for m in motifs}
     assert all(m["libelleMotif"] for m in motifs)
+    # a subcontractor's works projet is validated by the titulaire first: the same reasons
+    works = prime_account.post(
+        "/cpro/transverses/v1/recuperer/motifs/refus/Facture/AValider",
+        {"codeCadreFacturationAValider": "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT"},
+    ).json()["listeMotifRefusFactureAValider"]
+    assert works == motifs
+    # an invoice no validator sees has none
+    none = prime_account.post(
+        "/cpro/transverses/v1/recuperer/motifs/refus/Facture/AValider",
+        {"codeCadreFacturationAValider": "A1_FACTURE_FOURNISSEUR"},
+    ).json()
+    assert not none.get("listeMotifRefusFactureAValider")

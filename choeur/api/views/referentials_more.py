@@ -22,7 +22,11 @@ from choeur.api.views.base import CproView
 from choeur.api.views.transverses import TYPES_DP
 from choeur.claims.enums import CLAIM_STATUSES
 from choeur.invoices.enums import AttachmentKind, CadreFacturation
-from choeur.invoices.services.validation_circuit import ValidatorRefusalReason
+from choeur.invoices.services.validation_circuit import (
+    CADRES_A_VALIDER,
+    WORKS_VALIDATED_CADRES,
+    ValidatorRefusalReason,
+)
 from choeur.lifecycle.transitions import Status
 from choeur.structures.enums import IdentifierType
 
@@ -138,12 +142,6 @@ TYPES_PJ = [
     ),
 ]
 
-# Cadres whose invoices a validator (the prime or co-contractor) accepts or refuses (C.3).
-CADRES_A_VALIDER = {
-    CadreFacturation.A9_FACTURE_SOUSTRAITANT.value,
-    CadreFacturation.A12_FACTURE_COTRAITANT.value,
-}
-
 
 class RecupererPays(CproView):
     def post(self, request: Request) -> Response:
@@ -242,7 +240,8 @@ class RecupererTypesPj(CproView):
 
 
 class RecupererMotifsRefusFactureAValider(CproView):
-    """Why a validator refuses an invoice to validate (cadres A9, A12): the referential of the
+    """Why a validator refuses an invoice to validate (cadres A9, A12, and the works projets
+    A10, A11, A13, A14 that the titulaire or the mandataire validates first): the referential of the
     « Factures à valider » pages (`validation_circuit.ValidatorRefusalReason`)."""
 
     def post(self, request: Request) -> Response:
@@ -251,7 +250,7 @@ class RecupererMotifsRefusFactureAValider(CproView):
             cadre = CadreFacturation.from_code(str(code))
             if cadre is None:
                 raise ApiError(BAD_REQUEST, f"Cadre de facturation inconnu : « {code} ».")
-            if cadre.value not in CADRES_A_VALIDER:
+            if cadre.value not in CADRES_A_VALIDER | WORKS_VALIDATED_CADRES:
                 return no_result(listeMotifRefusFactureAValider=[])
         return ok(
             LIBELLE_OK,
