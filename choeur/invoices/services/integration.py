@@ -34,6 +34,7 @@ from choeur.core.models import AuditLog, StoredFile
 from choeur.core.tasks import send
 from choeur.einvoice.errors import EInvoiceError
 from choeur.einvoice.model import Invoice as Pivot
+from choeur.einvoice.readers import read_tree
 from choeur.einvoice.validation.report import EngineError
 from choeur.invoices.enums import (
     FLUX_FINAL_STATUSES,
@@ -482,7 +483,12 @@ def _prepare(run: FluxRun, position: int, member: Member) -> Prepared | Item:
         )
     pivot: Pivot | None = None
     try:
-        pivot = einvoice.read(member.data)
+        if report is not None and report.tree is not None:
+            # The tree validation judged is the one read: the document is parsed once.
+            pdf = member.data if report.syntax == "facturx" else None
+            pivot = read_tree(report.tree, pdf=pdf)
+        else:
+            pivot = einvoice.read(member.data)
     except EInvoiceError as exc:
         if not problems:
             problems.append(Problem("CHOEUR-LECTURE-01", exc.message_fr, member.name))
