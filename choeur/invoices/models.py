@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -101,6 +103,21 @@ class Flux(models.Model):
         return self.status in FLUX_FINAL_STATUSES
 
 
+def siren_of_supplier(invoice: Invoice) -> str:
+    """The SIREN of the invoice's supplier (the first 9 digits of its SIRET), "" without one."""
+    siret = invoice.supplier.siret if invoice.supplier_id is not None else None
+    return siret[:9] if siret else ""
+
+
+class InvoiceManager(models.Manager["Invoice"]):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Invoice]:
+        objs = list(objs)
+        for invoice in objs:
+            if not invoice.seller_siren:
+                invoice.seller_siren = siren_of_supplier(invoice)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Invoice(models.Model):
     """A demande de paiement integrated from a flux (identifiantFactureCPP = pk)."""
 
@@ -149,6 +166,12 @@ class Invoice(models.Model):
     issue_date = models.DateField(_("date de facture"))
     # The year of the invoice date: supplier + number + year is unique (no duplicate, ever).
     issue_year = models.PositiveSmallIntegerField(_("année de facture"))
+    # The reform's unicity key is number + seller's SIREN + year (REJ_UNI): the SIREN of the
+    # supplier's SIRET, written with the row (`save`, `InvoiceManager.bulk_create`), "" for a
+    # supplier without SIRET (and for the invoices of before the key that shared it).
+    seller_siren = models.CharField(
+        _("SIREN du vendeur"), max_length=9, blank=True, default="", editable=False
+    )
     due_date = models.DateField(_("date d'échéance"), null=True, blank=True)
     currency = models.CharField(_("devise"), max_length=3, default="EUR")
     tva_regime = models.CharField(
@@ -212,6 +235,8 @@ class Invoice(models.Model):
     rejection_processed_at = models.DateTimeField(_("rejet traité le"), null=True, blank=True)
     created_at = models.DateTimeField(_("date de dépôt"), auto_now_add=True, db_index=True)
 
+    objects = InvoiceManager()
+
     class Meta:
         verbose_name = _("facture")
         verbose_name_plural = _("factures")
@@ -221,6 +246,12 @@ class Invoice(models.Model):
                 fields=["supplier", "number", "issue_year"], name="invoice_no_duplicate"
             ),
             models.UniqueConstraint(fields=["flux", "flux_position"], name="invoice_flux_position"),
+            # The reform's key across the SIRETs of one SIREN: two deposits cannot both pass.
+            models.UniqueConstraint(
+                fields=["seller_siren", "number", "issue_year"],
+                condition=~Q(seller_siren=""),
+                name="invoice_reform_unicity",
+            ),
             models.CheckConstraint(
                 condition=~Q(status=InvoiceStatus.BROUILLON), name="invoice_not_draft"
             ),
@@ -268,6 +299,11 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} ({self.get_status_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding and not self.seller_siren:
+            self.seller_siren = siren_of_supplier(self)
+        super().save(*args, **kwargs)
 
 
 class InvoiceLine(models.Model):

@@ -16,7 +16,7 @@ from choeur.invoices import perms
 from choeur.invoices.enums import CadreFacturation
 from choeur.invoices.models import Invoice
 from choeur.invoices.services.rules import Problem, attachment_problems
-from choeur.structures.enums import Espace, IdentifierType
+from choeur.structures.enums import Espace
 from choeur.structures.models import EngagementJuridique, Service, Structure, StructureEspace
 
 SIRET_RE = re.compile(r"^[0-9]{14}$")
@@ -540,13 +540,12 @@ def check_unicity(pivot: Pivot, *, supplier: Structure) -> list[Problem]:
     if not SIREN_RE.match(siren) or not pivot.number:
         return []
     year = pivot.issue_date.year
-    # The SIRETs of the SIREN as an index range (« 123456789 » <= SIRET < « 123456789: »), then
-    # the invoices through the (supplier, number, year) unique index.
-    siblings = Structure.objects.filter(
-        identifier_type=IdentifierType.SIRET, identifier__gte=siren, identifier__lt=siren + ":"
-    ).exclude(pk=supplier.pk)
+    # Through the key's own unique index (invoice_reform_unicity), which also makes the
+    # database refuse the second of two concurrent deposits (the integration then says
+    # REJ_UNI again from here).
     other = (
-        Invoice.objects.filter(supplier__in=siblings, number=pivot.number, issue_year=year)
+        Invoice.objects.filter(seller_siren=siren, number=pivot.number, issue_year=year)
+        .exclude(supplier=supplier)
         .select_related("supplier")
         .first()
     )
