@@ -82,9 +82,11 @@ def test_deposit_stores_the_original_before_answering_and_queues_integration(
         (Sample(SUPPLIER, "55566677700011"), "CHOEUR-DEST-02"),  # unknown recipient
         (Sample("39876543800013", PUBLIC_FREE_SIRET), "CHOEUR-FOURN-02"),  # not his structure
         (Sample(SUPPLIER, PUBLIC_FREE_SIRET, payable="999.00"), "BR-CO-16"),  # amounts
-        (Sample(SUPPLIER, PUBLIC_FREE_SIRET, cadre="A10"), "CHOEUR-CADRE-01"),  # no circuit
-        # a works cadre with no contract's engagement (choeur/works, tests/works)
+        (Sample(SUPPLIER, PUBLIC_FREE_SIRET, cadre="A26"), "CHOEUR-CADRE-01"),  # no such cadre
+        # works cadres with no contract's engagement (choeur/works, tests/works), the
+        # titulaire's projet and a subcontractor's
         (Sample(SUPPLIER, PUBLIC_FREE_SIRET, cadre="A4"), "CHOEUR-TRAVAUX-02"),
+        (Sample(SUPPLIER, PUBLIC_FREE_SIRET, cadre="A10"), "CHOEUR-TRAVAUX-02"),
     ],
 )
 def test_business_rules_reject_with_rule_id_and_french_message(world, sample, rule) -> None:  # type: ignore[no-untyped-def]
