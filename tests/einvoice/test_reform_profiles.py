@@ -119,3 +119,49 @@ def test_the_packaged_stylesheet_is_pinned_and_an_official_extended_ctc_fr_rule_
     assert len(packaged) > 20
     # The French extension's own rules in the package are rules of the FNFE's EXTENDED-CTC-FR.
     assert packaged <= official, sorted(packaged - official)
+
+
+def negative_price_ubl(specification: str) -> bytes:
+    # The UBL of the same idea: a negative net price (BT-146) times a negative quantity.
+    from dataclasses import replace
+
+    invoice = sample_invoice(1)
+    line = invoice.lines[0]
+    negative = replace(
+        line,
+        quantity=-line.quantity,
+        price=replace(line.price, net_price=-line.price.net_price),
+    )
+    data = write_ubl(replace(invoice, lines=[negative]))
+    cen_id = b"<cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>"
+    assert cen_id in data
+    return data.replace(
+        cen_id, f"<cbc:CustomizationID>{specification}</cbc:CustomizationID>".encode()
+    )
+
+
+def test_a_ubl_declaring_extended_ctc_fr_is_judged_by_the_ubl_version_of_the_profile() -> None:
+    cen = validate(negative_price_ubl("urn:cen.eu:en16931:2017"))
+    assert [f.rule_id for f in cen.errors] == ["BR-27"]
+    extended = validate(negative_price_ubl(pipeline.EXTENDED_CTC_FR_ID))
+    assert extended.engines_run == ("xsd", "extended-ctc-fr")
+    assert (extended.rules_engine, extended.findings) == ("reference", ())
+    # ...which still refuses what it forbids: the amount due must add up (BR-CO-16).
+    broken = negative_price_ubl(pipeline.EXTENDED_CTC_FR_ID).replace(
+        b'<cbc:PayableAmount currencyID="EUR">', b'<cbc:PayableAmount currencyID="EUR">9', 1
+    )
+    assert [f.rule_id for f in validate(broken).errors] == ["BR-CO-16"]
+    # The French rules follow, as for CII.
+    french = validate(negative_price_ubl(pipeline.EXTENDED_CTC_FR_ID), profile="auto")
+    assert french.engines_run == ("xsd", "extended-ctc-fr", "br-fr", "choeur")
+
+
+def test_the_packaged_ubl_stylesheet_is_pinned_and_shares_the_profiles_rules() -> None:
+    # The shared official selection has no EXTENDED-CTC-FR-UBL.sch to compare with (only the
+    # CII one): what can be checked is the pin and the rules both syntaxes' versions share.
+    data = engines.artefact_bytes(engines.UBL_EXTENDED_CTC_FR_XSLT)  # sha256 checked
+    assert engines.PINNED_SHA256[engines.UBL_EXTENDED_CTC_FR_XSLT]
+    packaged = set(re.findall(rb"\[(BR-FREXT-[A-Za-z0-9-]+)\]", data))
+    official_cii = set(re.findall(rb"\[(BR-FREXT-[A-Za-z0-9-]+)\]", OFFICIAL_EXTENDED.read_bytes()))
+    shared = {b"BR-FREXT-CO-10", b"BR-FREXT-CO-15", b"BR-FREXT-S-01", b"BR-FREXT-CL-24"}
+    assert shared <= packaged & official_cii

