@@ -15,9 +15,19 @@ from choeur.claims.enums import ClaimKind, MissionNature, TicProduct
 
 class Claim(models.Model):
     kind = models.CharField(_("type de demande"), max_length=30, choices=ClaimKind.choices)
-    # The deposit (Flux -> Invoice, position 0): the same as a saisie's.
-    flux = models.OneToOneField(
-        "invoices.Flux", verbose_name=_("flux"), on_delete=models.PROTECT, related_name="claim"
+    # The deposit: a saisie's flux (its invoice at position 0), or the flux of an A3/A21
+    # invoice sent through the API or a flux file (`claim_for_invoice`, at integration).
+    flux = models.ForeignKey(
+        "invoices.Flux", verbose_name=_("flux"), on_delete=models.PROTECT, related_name="claims"
+    )
+    # The request's invoice, set when integration creates it: one claim per invoice.
+    invoice = models.OneToOneField(
+        "invoices.Invoice",
+        verbose_name=_("facture"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claim",
     )
     supplier = models.ForeignKey(
         "structures.Structure",
@@ -69,10 +79,6 @@ class Claim(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind=ClaimKind.DEMANDE_REMBOURSEMENT) | Q(campaign_year__isnull=False),
                 name="claim_tic_has_campaign",
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind=ClaimKind.MEMOIRE_JUSTICE) | ~Q(mission_nature=""),
-                name="claim_memoire_has_mission",
             ),
         ]
         indexes = [

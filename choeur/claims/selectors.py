@@ -41,7 +41,7 @@ def claims_sent(user: Any, kind: str) -> QuerySet[Claim]:
     ids = [s.pk for s in perms.depositor_structures(user, kind)]
     return (
         Claim.objects.filter(kind=kind, supplier_id__in=ids)
-        .select_related("flux", "supplier", "recipient")
+        .select_related("flux", "invoice", "supplier", "recipient")
         .prefetch_related("flux__invoices")
     )
 
@@ -51,9 +51,15 @@ def claims_received(user: Any, kind: str) -> QuerySet[Claim]:
     « Factures reçues » lets him see (its services)."""
     ids = [s.pk for s in perms.recipient_structures(user, kind)]
     visible = received_invoices(user).filter(cadre=CADRE_OF_KIND[kind], recipient_id__in=ids)
+    pks = visible.values("pk")
     return (
-        Claim.objects.filter(kind=kind, flux__invoices__in=visible.values("pk"))
-        .select_related("flux", "supplier", "recipient")
+        Claim.objects.filter(kind=kind)
+        .filter(
+            Q(invoice__in=pks)
+            # a saisie's claim whose invoice is not linked yet: the one of its flux
+            | Q(invoice__isnull=True, flux__invoices__flux_position=0, flux__invoices__in=pks)
+        )
+        .select_related("flux", "invoice", "supplier", "recipient")
         .prefetch_related("flux__invoices")
         .distinct()
     )
@@ -75,8 +81,10 @@ def claim_get_for_recipient(*, user: Any, kind: str, claim_id: int) -> tuple[Cla
 
 
 def invoice_of(claim: Claim) -> Invoice | None:
-    """The invoice the claim's flux integrated (none while integrating, or when rejected)."""
-    invoices = list(claim.flux.invoices.all())
+    """The claim's invoice (none while its flux is integrating, or when it was rejected)."""
+    if claim.invoice_id is not None:
+        return claim.invoice
+    invoices = [i for i in claim.flux.invoices.all() if i.flux_position == 0]
     return invoices[0] if invoices else None
 
 

@@ -20,7 +20,14 @@ from django.utils import timezone
 
 import choeur.einvoice as einvoice
 from choeur.claims import perms
-from choeur.claims.enums import CADRE_OF_KIND, RECIPIENT_FLAG, ClaimKind, MissionNature, TicProduct
+from choeur.claims.enums import (
+    CADRE_OF_KIND,
+    KIND_OF_CADRE,
+    RECIPIENT_FLAG,
+    ClaimKind,
+    MissionNature,
+    TicProduct,
+)
 from choeur.claims.models import Claim, TicQuantity
 from choeur.claims.rates import rate_for
 from choeur.core.audit import audit_log_write
@@ -29,10 +36,15 @@ from choeur.einvoice.model import Invoice as Pivot
 from choeur.einvoice.totals import line_net_amount
 from choeur.invoices.enums import InvoiceStatus, ModeDepot, TvaRegime
 from choeur.invoices.models import Invoice
-from choeur.invoices.services.checks import check_amounts, check_recipient_data, check_unicity
+from choeur.invoices.services.checks import (
+    Routing,
+    check_amounts,
+    check_recipient_data,
+    check_unicity,
+)
 from choeur.invoices.services.deposit import DepositRefused, Upload, flux_deposit
 from choeur.invoices.services.drafts import Saisie, SaisieLine, build_pivot
-from choeur.invoices.services.rules import attachment_problems
+from choeur.invoices.services.rules import Problem, attachment_problems
 from choeur.structures.models import BankAccount, Structure
 
 ZERO = Decimal("0.00")
@@ -253,16 +265,9 @@ def claim_check(
             ]
         )
     recipient = saisie.recipient
-    if not (
-        recipient.is_public and recipient.is_active and getattr(recipient, RECIPIENT_FLAG[kind])
-    ):
-        problems.append(
-            ClaimProblem(
-                f"{recipient.raison_sociale} ({recipient.identifier}) ne reçoit pas de {plural} : "
-                "choisissez une des structures proposées.",
-                "recipient",
-            )
-        )
+    refused = recipient_problem(recipient, kind)
+    if refused is not None:
+        problems.append(ClaimProblem(refused.message, "recipient"))
     else:
         outcome = check_recipient_data(
             recipient_ids=[recipient.identifier],
@@ -314,6 +319,100 @@ def claim_check(
     return pivot
 
 
+def recipient_problem(recipient: Structure, kind: str) -> Problem | None:
+    """Whether `recipient` receives requests of `kind` (a public, active structure flagged
+    for it): the one check of every way in, the forms (`claim_check`) and an A3/A21 invoice
+    sent through the API or a flux file (`routing_problems`, from the invoices' routing)."""
+    if recipient.is_public and recipient.is_active and getattr(recipient, RECIPIENT_FLAG[kind]):
+        return None
+    return Problem(
+        "CHOEUR-DEST-06",
+        f"La structure {recipient.identifier} ({recipient.raison_sociale}) ne reçoit pas de "
+        f"{KIND_WORDS[kind][1]} : choisissez un destinataire qui en reçoit "
+        f"({RECIPIENT_HINT[kind]}).",
+        "Acheteur",
+        "BT-47",
+    )
+
+
+def routing_problems(*, routing: Routing) -> list[Problem]:
+    """What an A3 or A21 invoice needs beyond every invoice's checks: a recipient flagged for
+    its kind. Called by the invoices' routing checks (`check_routing`), for every way in."""
+    kind = KIND_OF_CADRE.get(routing.cadre)
+    if kind is None:
+        return []
+    problem = recipient_problem(routing.recipient, kind)
+    return [problem] if problem is not None else []
+
+
+def campaign_of(pivot: Pivot) -> int:
+    """The campaign (year of consumption) of a TIC refund sent as an invoice: the year its
+    invoicing period (BG-14) ends in, otherwise the year before its date (the last closed
+    campaign, as the form offers)."""
+    period = pivot.invoicing_period
+    if period is not None and (period.end or period.start) is not None:
+        day = period.end or period.start
+        assert day is not None
+        return day.year
+    return pivot.issue_date.year - 1
+
+
+def claim_for_invoice(*, invoice: Invoice, pivot: Pivot) -> Claim | None:
+    """The Claim of an A3 or A21 invoice, at its integration (in its transaction): the one a
+    saisie made for its flux, now linked to the invoice, or one filled from what the invoice
+    carries when it came through the API or a flux file. One per invoice, whatever the runs of
+    the integration (None for any other cadre)."""
+    kind = KIND_OF_CADRE.get(invoice.cadre)
+    if kind is None:
+        return None
+    existing = Claim.objects.filter(invoice=invoice).first()
+    if existing is not None:
+        return existing
+    if invoice.flux_position == 0:
+        saisie = (
+            Claim.objects.select_for_update()
+            .filter(flux_id=invoice.flux_id, invoice__isnull=True, kind=kind)
+            .first()
+        )
+        if saisie is not None:  # deposited by the form: its Claim has everything
+            saisie.invoice = invoice
+            saisie.save(update_fields=["invoice"])
+            return saisie
+    fields: dict[str, Any] = {}
+    if kind == ClaimKind.DEMANDE_REMBOURSEMENT:
+        fields = {"exploitation_name": pivot.seller.name[:255], "campaign_year": campaign_of(pivot)}
+    # A mémoire's procedure number, réquisition, prescripteur and mission have no place of
+    # their own in an EN 16931 invoice (the reference material names none): left empty.
+    depositor = invoice.flux.depositor
+    claim = Claim.objects.create(
+        kind=kind,
+        flux_id=invoice.flux_id,
+        invoice=invoice,
+        supplier_id=invoice.supplier_id,
+        recipient_id=invoice.recipient_id,
+        number=invoice.number,
+        created_by=depositor,
+        **fields,
+    )
+    audit_log_write(
+        actor=depositor,
+        action="claim.deposit",
+        obj=claim,
+        after={
+            "kind": kind,
+            "number": claim.number,
+            "flux": invoice.flux.numero,
+            "recipient": invoice.recipient.identifier,
+            "amount": str(invoice.amount_due),
+        },
+    )
+    return claim
+
+
+RECIPIENT_HINT: dict[str, str] = {
+    ClaimKind.MEMOIRE_JUSTICE: "une juridiction",
+    ClaimKind.DEMANDE_REMBOURSEMENT: "le service qui rembourse la TIC aux exploitants",
+}
 ESPACE_LABEL: dict[str, str] = {
     ClaimKind.MEMOIRE_JUSTICE: "Mémoires de frais de justice",
     ClaimKind.DEMANDE_REMBOURSEMENT: "Demandes de remboursement TIC",
@@ -364,6 +463,10 @@ def _deposit(
             created_by=user if getattr(user, "is_authenticated", False) else None,
             **fields,
         )
+        made = Invoice.objects.filter(flux=flux, flux_position=0).first()
+        if made is not None and not Claim.objects.filter(invoice=made).exists():
+            claim.invoice = made  # integrated before this row existed
+            claim.save(update_fields=["invoice"])
         for line in refund or []:
             TicQuantity.objects.create(
                 claim=claim,

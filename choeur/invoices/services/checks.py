@@ -78,6 +78,10 @@ def check_routing(*, pivot: Pivot, flux_supplier: Structure, depositor: Any) -> 
         from choeur.works.services import deposit_problems
 
         out.problems += deposit_problems(routing=out.routing, pivot=pivot)
+        # A mémoire (A3) or a TIC refund (A21) goes to a recipient flagged for its kind.
+        from choeur.claims.services import routing_problems
+
+        out.problems += routing_problems(routing=out.routing)
         if out.problems:
             out.routing = None
     return out
