@@ -18,6 +18,7 @@ from choeur.invoices.services.checks import UNICITY_RULE, seller_siren
 from choeur.invoices.services.deposit import Upload, flux_deposit
 from choeur.invoices.services.integration import flux_integrate
 from choeur.lifecycle.reform_codes import reasons_for
+from choeur.structures.enums import IdentifierType
 from tests.invoices.factories import PUBLIC_FREE_SIRET, StructureFactory, member
 from tests.invoices.samples import Sample
 
@@ -109,3 +110,142 @@ def test_the_api_channel_applies_it_too(world: Any) -> None:
     flux.refresh_from_db()
     assert flux.status == FluxStatus.IN_REJETE
     assert [e["rule_id"] for e in errors(flux)] == ["REJ_UNI"]
+
+
+def test_the_key_is_a_database_constraint_across_the_etablissements(
+    world: Any, sibling: tuple[Any, Any]
+) -> None:
+    # The key is kept on the invoice (the SIREN of its supplier's SIRET) and unique: no
+    # query may be trusted to see a deposit that commits at the same moment.
+    from django.db import IntegrityError, transaction
+
+    deposit(world.user, world.supplier, Sample(SUPPLIER, PUBLIC_FREE_SIRET).cii())
+    first = Invoice.objects.get()
+    assert (first.seller_siren, first.number, first.issue_year) == (
+        "842119430",
+        "FA-2026-001",
+        2026,
+    )
+    structure, _user = sibling
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Invoice.objects.bulk_create([_copy(first, supplier=structure)])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _copy(first, supplier=structure).save()
+    # Another number is another key; a supplier without SIRET has no SIREN: no key at all.
+    other = _copy(first, supplier=structure, number="FA-2026-002")
+    other.save()
+    assert other.seller_siren == "842119430"
+    foreign = StructureFactory(
+        identifier_type=IdentifierType.HORS_UE, identifier="CH-123", raison_sociale="SA SUISSE"
+    )
+    [abroad] = Invoice.objects.bulk_create([_copy(first, supplier=foreign, flux_position=7)])
+    abroad.refresh_from_db()
+    assert abroad.seller_siren == ""
+
+
+def test_the_migration_fills_the_key_of_the_invoices_already_there(
+    world: Any, sibling: tuple[Any, Any]
+) -> None:
+    # Invoices of before the key: two établissements of one SIREN may already share a number.
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "choeur.invoices.migrations.0010_invoice_reform_unicity_key"
+    )
+    deposit(world.user, world.supplier, Sample(SUPPLIER, PUBLIC_FREE_SIRET).cii())
+    first = Invoice.objects.get()
+    structure, _user = sibling
+    Invoice.objects.filter(pk=first.pk).update(seller_siren="")
+    later = _copy(first, supplier=structure)
+    later.save()
+    Invoice.objects.filter(pk=later.pk).update(seller_siren="")
+    migration.fill_seller_siren(apps, None)
+    keys = dict(Invoice.objects.values_list("pk", "seller_siren"))
+    assert keys == {first.pk: "842119430", later.pk: ""}  # the earlier one holds the key
+
+
+def _copy(invoice: Invoice, **changes: Any) -> Invoice:
+    fields = {
+        f.attname: getattr(invoice, f.attname)
+        for f in Invoice._meta.concrete_fields
+        if f.attname not in {"id", "seller_siren", "flux_position", "supplier_id"}
+    }
+    fields["flux_position"] = invoice.flux_position + 1
+    return Invoice(**{**fields, **changes})
+
+
+def test_a_deposit_that_passed_the_check_meanwhile_is_still_rej_uni(
+    world: Any, sibling: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The window of two concurrent deposits: the second's check ran before the first was
+    # written (it sees nothing); the database refuses its row, and the reason is still REJ_UNI.
+    from choeur.invoices.services import integration
+
+    deposit(world.user, world.supplier, Sample(SUPPLIER, PUBLIC_FREE_SIRET).cii())
+    real = integration.check_unicity
+    calls: list[int] = []
+
+    def too_early(pivot: Any, *, supplier: Any) -> list[Any]:
+        calls.append(1)
+        return [] if len(calls) == 1 else real(pivot, supplier=supplier)
+
+    monkeypatch.setattr(integration, "check_unicity", too_early)
+    structure, user = sibling
+    second = deposit(user, structure, Sample(SIBLING, PUBLIC_FREE_SIRET, price="80.00").cii())
+    assert second.status == FluxStatus.IN_REJETE
+    assert [e["rule_id"] for e in errors(second)] == ["REJ_UNI"]
+    assert Invoice.objects.count() == 1 and len(calls) == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_etablissements_depositing_one_number_at_once_on_postgresql(
+    world: Any, sibling: tuple[Any, Any]
+) -> None:
+    # Both flux are integrated at the same moment: whichever commits first wins, the other is
+    # REJ_UNI (by the check or, in the window, by the constraint), never both integrated.
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("DATABASE_URL ne désigne pas PostgreSQL")
+    structure, user = sibling
+    flows = [
+        flux_deposit(
+            user=world.user,
+            supplier=world.supplier,
+            upload=Upload("a.xml", Sample(SUPPLIER, PUBLIC_FREE_SIRET).cii()),
+        ),
+        flux_deposit(
+            user=user,
+            supplier=structure,
+            upload=Upload("b.xml", Sample(SIBLING, PUBLIC_FREE_SIRET, price="80.00").cii()),
+        ),
+    ]
+    barrier = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def integrate(flux_id: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            flux_integrate(flux_id=flux_id)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=integrate, args=(f.pk,)) for f in flows]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == []
+    for flux in flows:
+        flux.refresh_from_db()
+    assert sorted(f.status for f in flows) == sorted([FluxStatus.IN_INTEGRE, FluxStatus.IN_REJETE])
+    [rejected] = [f for f in flows if f.status == FluxStatus.IN_REJETE]
+    assert [e["rule_id"] for e in errors(rejected)] == ["REJ_UNI"]
+    assert Invoice.objects.filter(number="FA-2026-001").count() == 1
