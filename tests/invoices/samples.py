@@ -115,10 +115,14 @@ class Sample:
     # the deposit judges it by the EN 16931 rules). False: an invoice of before the reform.
     reform: bool = True
 
-    def _bt23(self) -> str:
+    def _cadre_code(self) -> str:
         code = self.cadre
         if self.reform:
             code = {"": "S1", "A1": "S1", "A2": "S2"}.get(code.split("_", 1)[0], code)
+        return code
+
+    def _bt23(self) -> str:
+        code = self._cadre_code()
         if not code:
             return ""
         return (
@@ -133,7 +137,7 @@ class Sample:
         tax = (line_total * Decimal("0.20")).quantize(Decimal("0.01"))
         grand = line_total + tax
         siret, reform = self.seller_siret, self.reform and len(self.seller_siret) == 14
-        paid = self.reform and self._bt23().find(">S2<") > 0
+        paid = self.reform and self._cadre_code() == "S2"
         return CII_TEMPLATE.format(
             bt23=self._bt23(),
             mentions=REFORM_MENTIONS if self.reform else "",
