@@ -934,9 +934,13 @@ def _notify(flux: Flux, *, integrated: int, total: int) -> None:
         )
     # Reference C.9: the recipient entity gets an email when a supplier deposits.
     received: dict[str, int] = {}
-    from choeur.invoices.services.validation_circuit import CIRCUIT_STATUSES  # A9/A12: not yet
+    # An invoice held in a validator or works circuit (A9/A12, A4-A14...) is not the
+    # recipient's yet: he hears of it when it reaches him (MISE_A_DISPOSITION, later).
+    from choeur.lifecycle.transitions import HELD_FROM_RECIPIENT
 
-    arrived = Invoice.objects.filter(flux=flux).exclude(status__in=CIRCUIT_STATUSES)
+    arrived = Invoice.objects.filter(flux=flux).exclude(
+        status__in=[s.value for s in HELD_FROM_RECIPIENT]
+    )
     for email in arrived.values_list("recipient__email", flat=True):
         if email:
             received[email] = received.get(email, 0) + 1
