@@ -8,22 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from choeur.claims.models import Claim
 from tests.claims.conftest import build_claims_world
+from tests.e2e.session import log_in_as
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _as(page: Any, live_server: Any, user: Any) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def test_memoire_deposited_by_the_expert_processed_by_the_juridiction(
@@ -34,7 +25,7 @@ def test_memoire_deposited_by_the_expert_processed_by_the_juridiction(
     requisition = tmp_path / "requisition.pdf"
     requisition.write_bytes(b"%PDF-1.4\n% requisition\n%%EOF\n")
 
-    _as(page, live_server, world.expert_user)
+    log_in_as(page, live_server, world.expert_user)
     page.goto(f"{live_server.url}/factures/")
     page.get_by_role("link", name="Mémoires de frais de justice").first.click()
     page.get_by_role("link", name="Déposer un mémoire").click()
@@ -60,7 +51,7 @@ def test_memoire_deposited_by_the_expert_processed_by_the_juridiction(
     check_accessibility(page)
     claim = Claim.objects.get(number="MEM-E2E-001")
 
-    _as(page, live_server, world.greffe)
+    log_in_as(page, live_server, world.greffe)
     page.goto(f"{live_server.url}/memoires-justice/recus/")
     check_accessibility(page)
     page.get_by_role("link", name="MEM-E2E-001").click()
@@ -74,13 +65,13 @@ def test_memoire_deposited_by_the_expert_processed_by_the_juridiction(
     expect(page.locator("#claim-status")).to_have_text("Mise en paiement")
     expect(page.locator("#claim-history")).to_contain_text("Service fait")
 
-    _as(page, live_server, world.expert_user)
+    log_in_as(page, live_server, world.expert_user)
     page.goto(f"{live_server.url}/memoires-justice/")
     expect(page.locator("#claims-list tbody tr", has_text="MEM-E2E-001")).to_contain_text(
         "Mise en paiement"
     )
 
-    _as(page, live_server, world.outsider)
+    log_in_as(page, live_server, world.outsider)
     response = page.goto(f"{live_server.url}/memoires-justice/recus/{claim.pk}/")
     assert response is not None and response.status == 404
 
@@ -93,7 +84,7 @@ def test_tic_request_deposited_by_the_farmer_paid_by_the_service(
     proof = tmp_path / "factures-gnr.pdf"
     proof.write_bytes(b"%PDF-1.4\n% factures GNR\n%%EOF\n")
 
-    _as(page, live_server, world.farmer_user)
+    log_in_as(page, live_server, world.farmer_user)
     page.goto(f"{live_server.url}/remboursements-tic/")
     page.get_by_role("link", name="Déposer une demande de remboursement").click()
     check_accessibility(page)
@@ -108,7 +99,7 @@ def test_tic_request_deposited_by_the_farmer_paid_by_the_service(
     expect(page.locator("#claim-refund")).to_contain_text("748,00")  # 50 hl x 14,96 €
     check_accessibility(page)
 
-    _as(page, live_server, world.tic_agent)
+    log_in_as(page, live_server, world.tic_agent)
     page.goto(f"{live_server.url}/remboursements-tic/recus/")
     page.get_by_role("link", name="TIC-2025-01").click()
     expect(page.locator("#claim-data")).to_contain_text("045123456")
@@ -116,7 +107,7 @@ def test_tic_request_deposited_by_the_farmer_paid_by_the_service(
     page.get_by_role("button", name="Confirmer : Mise en paiement").click()
     expect(page.locator("#claim-status")).to_have_text("Mise en paiement")
 
-    _as(page, live_server, world.farmer_user)
+    log_in_as(page, live_server, world.farmer_user)
     page.goto(f"{live_server.url}/remboursements-tic/")
     expect(page.locator("#claims-list tbody tr", has_text="TIC-2025-01")).to_contain_text(
         "Mise en paiement"

@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from choeur.accounts.captcha import QUESTIONS
@@ -19,6 +18,7 @@ from choeur.invoices.models import InvoiceLine, InvoiceStatusChange
 from choeur.invoices.services.deposit import Upload, flux_deposit
 from choeur.invoices.services.integration import flux_integrate
 from choeur.structures.enums import Espace, Role
+from tests.e2e.session import log_in_as
 from tests.invoices.factories import PUBLIC_FREE_SIRET, StructureFactory, member, public_recipient
 from tests.invoices.samples import Sample
 from tests.lifecycle import factories as lf
@@ -39,15 +39,6 @@ OVERFLOWING_TABLES = """() => [...document.querySelectorAll('main .fr-table__con
 VISIBLE_TITLES = """() => [...document.querySelectorAll('main h1, main h2, main h3, main caption')]
   .filter((e) => e.getBoundingClientRect().height > 2)
   .map((e) => e.textContent.trim())"""
-
-
-def _as(page: Any, live_server: Any, user: Any) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def _text(locator: Any) -> str:
@@ -115,7 +106,7 @@ def test_the_suppliers_invoice_page_reads_as_french_and_fits(
 ) -> None:
     user, _agent, invoice = _supplier_with_invoice()
     page = browser_page
-    _as(page, live_server, user)
+    log_in_as(page, live_server, user)
     page.goto(f"{live_server.url}/factures/{invoice.pk}/")
 
     downloads = page.locator("#downloads")
@@ -148,7 +139,7 @@ def test_the_recipients_invoice_page_reads_as_french_and_fits(
 ) -> None:
     _user, agent, invoice = _supplier_with_invoice()
     page = browser_page
-    _as(page, live_server, agent)
+    log_in_as(page, live_server, agent)
     page.goto(f"{live_server.url}/factures-recues/{invoice.pk}/")
 
     for label in ("PDF", "XML", "Tout (zip)"):
@@ -177,7 +168,7 @@ def test_the_flux_page_shows_labels_and_one_heading(
     flux = flux_deposit(user=user, supplier=supplier, upload=Upload("f.xml", sample.cii()))
     flux_integrate(flux_id=flux.pk)
     page = browser_page
-    _as(page, live_server, user)
+    log_in_as(page, live_server, user)
     page.goto(f"{live_server.url}/factures/flux/{flux.pk}/")
     expect(page.locator("#flux-status")).to_have_text("Intégré")
     expect(page.locator("#flux-status span")).to_have_attribute("title", "IN_INTEGRE")
@@ -199,7 +190,7 @@ def test_the_status_filter_is_grouped_and_filters(
         status=InvoiceStatus.SUSPENDUE,
     )
     page = browser_page
-    _as(page, live_server, user)
+    log_in_as(page, live_server, user)
     page.goto(f"{live_server.url}/factures/")
     status = page.get_by_label("Statut")
     expect(status.locator("optgroup")).to_have_count(3)
@@ -226,7 +217,7 @@ def test_my_space_guides_the_first_invoice(
     supplier = StructureFactory()
     user = member(supplier)
     page = browser_page
-    _as(page, live_server, user)
+    log_in_as(page, live_server, user)
     page.goto(f"{live_server.url}/mon-espace/")
     guide = page.locator("#premiere-facture")
     expect(guide.get_by_role("heading", name="Votre première facture")).to_be_visible()

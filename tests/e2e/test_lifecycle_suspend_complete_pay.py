@@ -9,23 +9,14 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from choeur.structures.enums import Espace, Role
 from choeur.structures.models import Service
+from tests.e2e.session import log_in_as
 from tests.lifecycle import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _as(page: Any, live_server: Any, user: Any) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def _history(page: Any, status_selector: str) -> list[tuple[str, str]]:
@@ -63,7 +54,7 @@ def test_suspend_complete_then_pay(
     page = browser_page
 
     # The recipient suspends the invoice: the reason says what is missing.
-    _as(page, live_server, agent)
+    log_in_as(page, live_server, agent)
     page.goto(f"{live_server.url}/factures-recues/")
     check_accessibility(page)
     page.get_by_role("link", name=invoice.number).click()
@@ -84,7 +75,7 @@ def test_suspend_complete_then_pay(
     assert link is not None
 
     # The supplier follows the link and completes the invoice with an attachment.
-    _as(page, live_server, supplier_user)
+    log_in_as(page, live_server, supplier_user)
     page.goto(live_server.url + urlparse(link.group(0)).path)
     page.get_by_role("link", name="Compléter").click()
     proof = tmp_path / "bon-de-livraison.pdf"
@@ -97,7 +88,7 @@ def test_suspend_complete_then_pay(
     assert invoice.status == "COMPLETEE"
 
     # The recipient sees the attachment, marks the service done, then the payment.
-    _as(page, live_server, agent)
+    log_in_as(page, live_server, agent)
     page.goto(f"{live_server.url}/factures-recues/{invoice.pk}/")
     expect(page.get_by_role("link", name="bon-de-livraison.pdf")).to_have_count(1)
     page.get_by_role("link", name="Service fait").click()
@@ -110,7 +101,7 @@ def test_suspend_complete_then_pay(
     check_accessibility(page)
     recipient_history = _history(page, "td:nth-child(2) strong")
 
-    _as(page, live_server, supplier_user)
+    log_in_as(page, live_server, supplier_user)
     page.goto(f"{live_server.url}/factures/{invoice.pk}/")
     screenshot(page, "lifecycle-supplier-history")
     supplier_history = _history(page, "td:nth-child(2)")
@@ -126,7 +117,7 @@ def test_suspend_complete_then_pay(
     assert supplier_history == expected
 
     # The synthèse page is accessible too.
-    _as(page, live_server, agent)
+    log_in_as(page, live_server, agent)
     page.goto(f"{live_server.url}/factures-recues/synthese/")
     screenshot(page, "lifecycle-synthese")
     check_accessibility(page)

@@ -12,25 +12,16 @@ import time
 from typing import Any
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from choeur.notifications.tasks import digest_send_task
 from choeur.structures.enums import Espace, Role
 from choeur.structures.models import Service
+from tests.e2e.session import log_in_as
 from tests.lifecycle import factories as f
 from tests.notifications.conftest import enable_unread_count
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _as(page: Any, live_server: Any, user: Any) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def _world() -> tuple[Any, Any, Any]:
@@ -51,7 +42,7 @@ def _world() -> tuple[Any, Any, Any]:
 
 
 def _suspend(page: Any, live_server: Any, agent: Any, invoice: Any, reason: str) -> None:
-    _as(page, live_server, agent)
+    log_in_as(page, live_server, agent)
     page.goto(f"{live_server.url}/factures-recues/{invoice.pk}/")
     page.get_by_role("link", name="Suspendre").click()
     page.get_by_label("Motif de la suspension").fill(reason)
@@ -77,7 +68,7 @@ def test_supplier_sees_the_count_the_notification_and_gets_the_email(
     assert "Le bon de livraison signé manque." in smtp_sink.body(message)
     assert re.search(rf"https?://\S+/factures/{invoice.pk}/", smtp_sink.body(message))
 
-    _as(page, live_server, supplier_user)
+    log_in_as(page, live_server, supplier_user)
     page.goto(f"{live_server.url}/")
     header_link = page.locator("#header-notifications")
     expect(header_link).to_have_text("Notifications (1 non lue)")
@@ -116,7 +107,7 @@ def test_a_supplier_who_chose_the_digest_gets_one_digest_when_the_task_runs(
 
     # The supplier, gestionnaire principal, cannot turn invoicing emails off, but may choose
     # one summary per day.
-    _as(page, live_server, supplier_user)
+    log_in_as(page, live_server, supplier_user)
     page.goto(f"{live_server.url}/notifications/")
     page.get_by_role("link", name="Mes notifications").click()
     group = page.get_by_role("group", name=re.compile(r"^Changements de statut"))
@@ -132,7 +123,7 @@ def test_a_supplier_who_chose_the_digest_gets_one_digest_when_the_task_runs(
     assert [m for m in smtp_sink.messages if m["To"] == "fournisseur@dupont.test"] == []
 
     # Still in his list at once.
-    _as(page, live_server, supplier_user)
+    log_in_as(page, live_server, supplier_user)
     page.goto(f"{live_server.url}/notifications/")
     expect(page.locator("#header-notifications")).to_have_text("Notifications (1 non lue)")
 

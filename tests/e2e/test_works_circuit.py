@@ -8,23 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from choeur.invoices.models import Invoice
+from tests.e2e.session import log_in_as
 from tests.invoices.samples import Sample
 from tests.works.conftest import EJ, PAYER_SIRET, SUPPLIER_SIRET, build_works_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _as(page: Any, live_server: Any, user: Any) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def test_projet_de_decompte_mensuel_to_mise_en_paiement(
@@ -49,7 +40,7 @@ def test_projet_de_decompte_mensuel_to_mise_en_paiement(
     )
 
     # The titulaire deposits its projet de décompte mensuel (cadre A4, the contract's EJ).
-    _as(page, live_server, works.supplier_user)
+    log_in_as(page, live_server, works.supplier_user)
     page.goto(f"{live_server.url}/factures/deposer-flux/")
     page.get_by_label("Fichier").set_input_files(str(projet))
     page.get_by_role("button", name="Déposer").click()
@@ -61,7 +52,7 @@ def test_projet_de_decompte_mensuel_to_mise_en_paiement(
     invoice = Invoice.objects.get(number="PDM-2026-07")
 
     # The maîtrise d'œuvre takes it into account and issues its état d'acompte.
-    _as(page, live_server, works.moe_user)
+    log_in_as(page, live_server, works.moe_user)
     page.goto(f"{live_server.url}/travaux/")
     page.get_by_role("link", name="PDM-2026-07").click()
     expect(page.locator("#statut-courant")).to_have_text("Mise à disposition de la MOE")
@@ -83,7 +74,7 @@ def test_projet_de_decompte_mensuel_to_mise_en_paiement(
     expect(page.locator("#documents")).to_contain_text("EA-2026-07")
 
     # The maîtrise d'ouvrage validates it and transmits it to the paying service.
-    _as(page, live_server, works.moa_user)
+    log_in_as(page, live_server, works.moa_user)
     page.goto(f"{live_server.url}/travaux/{invoice.pk}/")
     page.get_by_role("link", name="Prendre en compte").click()
     page.get_by_role("button", name="Confirmer : Prendre en compte").click()
@@ -96,14 +87,14 @@ def test_projet_de_decompte_mensuel_to_mise_en_paiement(
     expect(page.locator("#statut-courant")).to_have_text("Mise à disposition")
 
     # The paying service processes it as any received invoice, up to the payment.
-    _as(page, live_server, works.payer_user)
+    log_in_as(page, live_server, works.payer_user)
     page.goto(f"{live_server.url}/factures-recues/{invoice.pk}/")
     page.get_by_role("link", name="Mise en paiement").click()
     page.get_by_role("button", name="Confirmer : Mise en paiement").click()
     expect(page.locator("#statut-courant")).to_have_text("Mise en paiement")
 
     # The titulaire sees the whole way in its « Factures de travaux ».
-    _as(page, live_server, works.supplier_user)
+    log_in_as(page, live_server, works.supplier_user)
     page.goto(f"{live_server.url}/travaux/{invoice.pk}/")
     expect(page.locator("#statut-courant")).to_have_text("Mise en paiement")
     history = page.locator("#history tbody")
@@ -118,6 +109,6 @@ def test_projet_de_decompte_mensuel_to_mise_en_paiement(
     expect(page.locator("#documents")).to_contain_text("EAV-2026-07")
     screenshot(page, "works-circuit-paid")
     # someone outside the contract: the page does not exist
-    _as(page, live_server, works.outsider)
+    log_in_as(page, live_server, works.outsider)
     response = page.goto(f"{live_server.url}/travaux/{invoice.pk}/")
     assert response is not None and response.status == 404

@@ -8,23 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from choeur.invoices.models import Invoice
+from tests.e2e.session import log_in_as
 from tests.invoices.samples import Sample
 from tests.works.conftest import EJ, PAYER_SIRET, SUB_SIRET, add_subcontracting, build_works_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _as(page: Any, live_server: Any, user: Any) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def test_subcontractor_projet_accepted_by_the_titulaire_then_moe_moa_payer(
@@ -51,7 +42,7 @@ def test_subcontractor_projet_accepted_by_the_titulaire_then_moe_moa_payer(
     )
 
     # The subcontractor deposits its projet de décompte mensuel (A10, the contract's EJ).
-    _as(page, live_server, sub.sub_user)
+    log_in_as(page, live_server, sub.sub_user)
     page.goto(f"{live_server.url}/factures/deposer-flux/")
     page.get_by_label("Fichier").set_input_files(str(projet))
     page.get_by_role("button", name="Déposer").click()
@@ -61,15 +52,15 @@ def test_subcontractor_projet_accepted_by_the_titulaire_then_moe_moa_payer(
     expect(page.locator("#statut-courant")).to_have_text("À valider (1)")
 
     # Neither the MOE nor the paying service sees it yet.
-    _as(page, live_server, works.moe_user)
+    log_in_as(page, live_server, works.moe_user)
     page.goto(f"{live_server.url}/travaux/?role=MOE")
     expect(page.locator("main")).not_to_contain_text("ST-2026-07")
-    _as(page, live_server, works.payer_user)
+    log_in_as(page, live_server, works.payer_user)
     response = page.goto(f"{live_server.url}/factures-recues/{invoice.pk}/")
     assert response is not None and response.status == 404
 
     # The titulaire accepts it in « Factures à valider ».
-    _as(page, live_server, sub.prime_validator)
+    log_in_as(page, live_server, sub.prime_validator)
     page.goto(f"{live_server.url}/factures-a-valider/")
     page.get_by_role("link", name="ST-2026-07").click()
     expect(page.locator("#statut-courant")).to_have_text("À valider (1)")
@@ -80,7 +71,7 @@ def test_subcontractor_projet_accepted_by_the_titulaire_then_moe_moa_payer(
     expect(page.locator("#statut-courant")).to_have_text("Mise à disposition de la MOE")
 
     # The maîtrise d'œuvre: prise en compte, état d'acompte, to the MOA.
-    _as(page, live_server, works.moe_user)
+    log_in_as(page, live_server, works.moe_user)
     page.goto(f"{live_server.url}/travaux/?role=MOE")
     page.get_by_role("link", name="ST-2026-07").click()
     expect(page.locator("#statut-courant")).to_have_text("Mise à disposition de la MOE")
@@ -98,7 +89,7 @@ def test_subcontractor_projet_accepted_by_the_titulaire_then_moe_moa_payer(
     expect(page.locator("#statut-courant")).to_have_text("Transmise à la MOA")
 
     # The maîtrise d'ouvrage validates and transmits to the paying service.
-    _as(page, live_server, works.moa_user)
+    log_in_as(page, live_server, works.moa_user)
     page.goto(f"{live_server.url}/travaux/{invoice.pk}/")
     page.get_by_role("link", name="Prendre en compte").click()
     page.get_by_role("button", name="Confirmer : Prendre en compte").click()
@@ -111,7 +102,7 @@ def test_subcontractor_projet_accepted_by_the_titulaire_then_moe_moa_payer(
     expect(page.locator("#statut-courant")).to_have_text("Mise à disposition")
 
     # Now the paying service has it in « Factures reçues », with its history.
-    _as(page, live_server, works.payer_user)
+    log_in_as(page, live_server, works.payer_user)
     page.goto(f"{live_server.url}/factures-recues/")
     page.get_by_role("link", name="ST-2026-07").click()
     expect(page.locator("#statut-courant")).to_have_text("Mise à disposition")
@@ -136,7 +127,7 @@ def test_fiche_gets_a_subcontractor_and_the_titulaire_completes_with_a_document(
     page = browser_page
 
     # The paying service adds the subcontractor to the fiche identité du marché.
-    _as(page, live_server, works.payer_user)
+    log_in_as(page, live_server, works.payer_user)
     page.goto(f"{live_server.url}/travaux/marches/")
     page.locator("#contracts").get_by_role("link", name="Ajouter").click()
     check_accessibility(page)
@@ -156,7 +147,7 @@ def test_fiche_gets_a_subcontractor_and_the_titulaire_completes_with_a_document(
         to_status="A_COMPLETER",
         reason="Joindre le métré du lot 2.",
     )
-    _as(page, live_server, works.supplier_user)
+    log_in_as(page, live_server, works.supplier_user)
     page.goto(f"{live_server.url}/travaux/{invoice.pk}/")
     page.get_by_role("link", name="Compléter").click()
     check_accessibility(page)
@@ -173,7 +164,7 @@ def test_fiche_gets_a_subcontractor_and_the_titulaire_completes_with_a_document(
     expect(page.locator("#statut-courant")).to_have_text("À valider par la MOE")
 
     # The MOE finds it on the invoice's page.
-    _as(page, live_server, works.moe_user)
+    log_in_as(page, live_server, works.moe_user)
     page.goto(f"{live_server.url}/travaux/{invoice.pk}/")
     expect(page.locator("#pieces-jointes")).to_contain_text("metre-lot2.pdf")
     expect(page.locator("#pieces-jointes")).to_contain_text("complément du titulaire")
