@@ -436,6 +436,16 @@ def test_the_reform_completion_fills_what_the_french_rules_ask_and_nothing_else(
     assert [n.subject_code for n in own.notes] == ["AAB", "PMT", "PMD"]
     a9 = replace(bare, process_control=ProcessControl(business_process_type="A9"))
     assert for_the_reform(a9, nature="S").process_control.business_process_type == "A9"
+    # Chorus Pro's A2, an invoice already paid, is the reform's B2/S2/M2: nothing left to pay.
+    a2 = replace(bare, process_control=ProcessControl(business_process_type="A2"))
+    paid = for_the_reform(a2, nature="B")
+    assert paid.process_control.business_process_type == "B2"
+    assert (paid.totals.prepaid_amount, paid.totals.payable_amount) == (D("132.00"), ZERO)
+    assert findings(einvoice.write_cii(paid)) == findings(einvoice.write_ubl(paid)) == []
+    assert {r for r, _, _ in findings(einvoice.write_cii(replace(paid, totals=a2.totals)))} == {
+        "BR-FR-CO-09_BT-23-1",
+        "BR-FR-CO-09_BT-23-2",
+    }
     # A foreign seller's invoice is not touched.
     foreign = replace(bare, seller=replace(bare.seller, vat_id="BE0123456749"))
     assert for_the_reform(foreign, nature="S") is foreign

@@ -526,7 +526,12 @@ def _create_one(run: FluxRun, p: Prepared) -> Item:
         again = Invoice.objects.filter(flux=flux, flux_position=p.position).first()
         if again is not None:  # a concurrent run integrated it first
             return _item_integrated(p.position, p.member.name, again)
-        dup = _duplicate(p.routing, p.pivot) or _duplicate_problem(p.pivot.number, rejected=False)
+        # the same supplier's number, or the reform's key taken by another SIRET meanwhile
+        dup = (
+            _duplicate(p.routing, p.pivot)
+            or next(iter(check_unicity(p.pivot, supplier=p.routing.supplier)), None)
+            or _duplicate_problem(p.pivot.number, rejected=False)
+        )
         return _item_rejected(p.position, p.member.name, p.pivot.number, [dup], p.warnings)
     item = _item_integrated(p.position, p.member.name, invoice)
     item.warnings = p.warnings
