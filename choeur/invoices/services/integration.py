@@ -847,6 +847,10 @@ def _create_invoice(
         from choeur.invoices.services.validation_circuit import route_after_deposit
 
         route_after_deposit(invoice=invoice)  # MISE_A_DISPOSITION, or A9/A12 to their validator
+        # A mémoire (A3) or a TIC refund (A21): its Claim, for its espaces (one per invoice).
+        from choeur.claims.services import claim_for_invoice
+
+        claim_for_invoice(invoice=invoice, pivot=pivot)
     return invoice
 
 
