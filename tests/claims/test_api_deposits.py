@@ -1,19 +1,24 @@
-"""A mémoire (A3) or a TIC refund (A21) sent as an invoice through the API (`soumettre`): its
-Claim is made at integration, once, so that it appears in both espaces; a recipient not flagged
-for the kind refuses it with its finding; outsiders are answered 404."""
+"""A mémoire (A3) or a TIC refund (A21) sent as an invoice through the API (`soumettre`) or a
+flux file: its Claim is made at integration, once per invoice, so that it appears in both
+espaces; a recipient not flagged for the kind refuses it with its finding; outsiders: 404."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from typing import Any
 
 import pytest
 from django.test import Client
 
+import choeur.einvoice as einvoice
 from choeur.claims.models import Claim
-from choeur.claims.services import claim_for_invoice
+from choeur.claims.services import claim_for_invoice, memoire_saisie
 from choeur.einvoice import read as read_pivot
-from choeur.invoices.enums import FluxStatus, InvoiceStatus
+from choeur.invoices.enums import FluxStatus, InvoiceStatus, ModeDepot
 from choeur.invoices.models import Flux, Invoice
+from choeur.invoices.services.deposit import Upload, flux_deposit
+from choeur.invoices.services.drafts import build_pivot
 from choeur.invoices.services.integration import flux_integrate
 from choeur.structures.models import Structure
 from choeur.structures.services.technical import technical_account_create
@@ -241,3 +246,28 @@ def test_a_recipient_not_flagged_for_the_kind_refuses_it(
     assert not Claim.objects.exists()
     listed = _page(world.expert_user, "/memoires-justice/").content.decode()
     assert "MEM-API-9" not in listed
+
+
+def test_two_memoires_in_one_flux_file_get_one_claim_each(world: ClaimsWorld) -> None:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        for number in ("MEM-LOT-1", "MEM-LOT-2"):
+            pivot = build_pivot(
+                supplier=world.expert, saisie=memoire_saisie(world.memoire_input(number=number))
+            )
+            zf.writestr(f"{number}.xml", einvoice.write_ubl(pivot))
+    flux = flux_deposit(
+        user=world.expert_user,
+        supplier=world.expert,
+        upload=Upload("lot.zip", archive.getvalue(), "application/zip"),
+        mode_depot=ModeDepot.EDI_XML_STRUCT,
+    )
+    flux_integrate(flux_id=flux.pk)
+    flux_integrate(flux_id=flux.pk)
+    claims = list(Claim.objects.filter(flux=flux).order_by("number"))
+    assert [(c.number, c.invoice.flux_position if c.invoice else None) for c in claims] == [
+        ("MEM-LOT-1", 0),
+        ("MEM-LOT-2", 1),
+    ]
+    received = _page(world.greffe, "/memoires-justice/recus/").content.decode()
+    assert "MEM-LOT-1" in received and "MEM-LOT-2" in received
