@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from choeur.api.models import UploadedPiece
+from choeur.einvoice import read
 from choeur.invoices.models import Attachment, Flux, Invoice, InvoiceDraft
 from tests.api.conftest import RECIPIENT_SIRET, other_supplier_account
 
@@ -404,3 +405,38 @@ def test_group_download_with_the_complementary_pieces_and_its_size_limit(
         [annex_name] = [n for n in names if n.endswith("annexe.txt")]
         assert archive.read(annex_name) == b"Planning du chantier"
     assert RecipientProcessing.objects.get(invoice_id=invoice_id).downloaded_at is not None
+
+
+def test_an_avoir_takes_the_date_of_the_invoice_it_corrects(
+    api_account: Any, recipient_account: Any
+) -> None:
+    """soumettre has no field for BT-26; the reform's rules ask for it on an avoir of a French
+    supplier (BR-FR-CO-05): the date of the supplier's own invoice with that number is taken."""
+    first = api_account.post(
+        S, payload(numeroFactureSaisi="API-2026-010", dateFacture="2026-10-05")
+    )
+    assert first.status_code == 200, first.content.decode()
+    references = dict(payload()["references"], typeFacture="AVOIR")
+    avoir = api_account.post(
+        S,
+        payload(
+            numeroFactureSaisi="AV-2026-001",
+            references=dict(references, numeroFactureOrigine="API-2026-010"),
+        ),
+    )
+    assert avoir.status_code == 200, avoir.content
+    assert avoir.json()["statutFacture"] == "MISE_A_DISPOSITION", avoir.content
+    invoice = Invoice.objects.get(pk=avoir.json()["identifiantFactureCPP"])
+    pivot = read(invoice.flux.original.read())
+    assert [(p.number, str(p.issue_date)) for p in pivot.preceding_invoices] == [
+        ("API-2026-010", "2026-10-05")
+    ]
+    unknown = api_account.post(
+        S,
+        payload(
+            numeroFactureSaisi="AV-2026-002",
+            references=dict(references, numeroFactureOrigine="INCONNUE-1"),
+        ),
+    )
+    # an invoice the platform does not know: no date to give, the French rule says why
+    assert "BR-FR-CO-05" in unknown.content.decode(), unknown.content

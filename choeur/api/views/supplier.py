@@ -8,6 +8,7 @@ in one transaction: a refused request leaves nothing behind.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -315,6 +316,7 @@ def _saisie(request: Request, data: dict[str, Any], supplier: Structure) -> Sais
     currency = _text(references, "deviseFacture", 3).upper() or "EUR"
     if not re.fullmatch(r"[A-Z]{3}", currency):
         raise ApiError(BAD_REQUEST, f"Devise « {currency} » illisible : un code ISO 4217 (EUR).")
+    preceding_number = _text(references, "numeroFactureOrigine", 100)
     return Saisie(
         recipient=recipient,
         number=number,
@@ -330,7 +332,22 @@ def _saisie(request: Request, data: dict[str, Any], supplier: Structure) -> Sais
         exemption_reason=_text(references, "motifExonerationTva", 200),
         bank_account=bank,
         comment=_text(data, "commentaire", 2000),
-        preceding_number=_text(references, "numeroFactureOrigine", 100),
+        preceding_number=preceding_number,
+        preceding_date=_preceding_date(supplier, preceding_number),
+    )
+
+
+def _preceding_date(supplier: Structure, number: str) -> dt.date | None:
+    """BT-26 of an avoir: the date of the invoice it corrects, when the supplier deposited that
+    invoice here. The API's payload has no field for it, and the reform's rules ask for it
+    (BR-FR-CO-05): without it a French supplier's avoir is refused."""
+    if not number:
+        return None
+    return (
+        Invoice.objects.filter(supplier=supplier, number=number)
+        .order_by("-issue_date")
+        .values_list("issue_date", flat=True)
+        .first()
     )
 
 
