@@ -29,11 +29,9 @@ from choeur.claims.services import (
 )
 from choeur.invoices.services.deposit import Upload
 from choeur.invoices.services.drafts import SaisieLine
-from choeur.lifecycle.forms import ActionForm
 from choeur.lifecycle.selectors import attachments_of, history_of, status_label
-from choeur.lifecycle.services import ActionRefused, invoice_apply_action
 from choeur.lifecycle.transitions import LABELS, Actor, targets_for
-from choeur.lifecycle.views import ACTIONS, SLUG_BY_STATUS
+from choeur.lifecycle.views import ACTIONS, SLUG_BY_STATUS, recipient_action
 from choeur.structures.enums import AccessMode
 
 PAGE_SIZE = 25
@@ -381,35 +379,14 @@ def received_action(request: HttpRequest, slug: str, claim_id: int, action: str)
     ):
         raise Http404
     to_status, label = ACTIONS[action]
-    form = ActionForm(
-        request.POST or None, to_status=to_status, initial={"expected_status": invoice.status}
-    )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            invoice_apply_action(
-                invoice=invoice,
-                to_status=to_status,
-                actor_user=request.user,
-                actor_kind=Actor.RECIPIENT,
-                reason=data.get("reason", ""),
-                reason_code=data.get("reason_code", ""),
-                mandat_number=data.get("mandat_number", ""),
-                expected_status=data["expected_status"],
-            )
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-            status = 409 if refused.code == "STALE" else 400
-        else:
-            messages.success(
-                request,
-                f"{claim.get_kind_display()} n° {claim.number} : statut « "
-                f"{LABELS.get(to_status, to_status)} ».",
-            )
-            return redirect(context["urls"]["received_detail"], claim_id=claim.pk)
-    elif request.method == "POST":
-        status = 400
+    form, status, applied = recipient_action(request, invoice, to_status)
+    if applied:
+        messages.success(
+            request,
+            f"{claim.get_kind_display()} n° {claim.number} : statut « "
+            f"{LABELS.get(to_status, to_status)} ».",
+        )
+        return redirect(context["urls"]["received_detail"], claim_id=claim.pk)
     return render(
         request,
         "claims/action.html",

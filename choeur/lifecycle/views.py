@@ -311,6 +311,37 @@ def attachment_download(request: HttpRequest, invoice_id: int, attachment_id: in
     return _file_response(attachment.file, filename=attachment.name)
 
 
+def recipient_action(
+    request: HttpRequest, invoice: Invoice, to_status: Status
+) -> tuple[ActionForm, int, bool]:
+    """The recipient's action form on an invoice (« Factures reçues », the claims' espaces),
+    applied on a valid POST: (form, HTTP status of the page, whether the action was applied).
+    A refused action is a form error: 409 when the invoice moved meanwhile, 400 otherwise."""
+    form = ActionForm(
+        request.POST or None, to_status=to_status, initial={"expected_status": invoice.status}
+    )
+    if request.method != "POST":
+        return form, 200, False
+    if not form.is_valid():
+        return form, 400, False
+    data = form.cleaned_data
+    try:
+        invoice_apply_action(
+            invoice=invoice,
+            to_status=to_status,
+            actor_user=request.user,
+            actor_kind=Actor.RECIPIENT,
+            reason=data.get("reason", ""),
+            reason_code=data.get("reason_code", ""),
+            mandat_number=data.get("mandat_number", ""),
+            expected_status=data["expected_status"],
+        )
+    except ActionRefused as refused:
+        form.add_error(None, refused.message)
+        return form, 409 if refused.code == "STALE" else 400, False
+    return form, 200, True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def invoice_action(request: HttpRequest, invoice_id: int, action: str) -> HttpResponse:
@@ -318,40 +349,19 @@ def invoice_action(request: HttpRequest, invoice_id: int, action: str) -> HttpRe
     if action not in ACTIONS:
         raise Http404
     to_status, label = ACTIONS[action]
-    form = ActionForm(
-        request.POST or None, to_status=to_status, initial={"expected_status": invoice.status}
-    )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            invoice_apply_action(
-                invoice=invoice,
-                to_status=to_status,
-                actor_user=request.user,
-                actor_kind=Actor.RECIPIENT,
-                reason=data.get("reason", ""),
-                reason_code=data.get("reason_code", ""),
-                mandat_number=data.get("mandat_number", ""),
-                expected_status=data["expected_status"],
+    form, status, applied = recipient_action(request, invoice, to_status)
+    if applied:
+        if invoice.status != to_status:  # a late update: recorded, status unchanged
+            messages.info(
+                request,
+                f"Statut « {LABELS[to_status]} » consigné dans l'historique ; la facture "
+                "reste à son statut actuel, plus avancé.",
             )
-        except ActionRefused as refused:
-            form.add_error(None, refused.message)
-            status = 409 if refused.code == "STALE" else 400
         else:
-            if invoice.status != to_status:  # a late update: recorded, status unchanged
-                messages.info(
-                    request,
-                    f"Statut « {LABELS[to_status]} » consigné dans l'historique ; la facture "
-                    "reste à son statut actuel, plus avancé.",
-                )
-            else:
-                messages.success(
-                    request, f"La facture {invoice.number} est maintenant « {LABELS[to_status]} »."
-                )
-            return redirect("lifecycle:detail", invoice_id=invoice.pk)
-    elif request.method == "POST":
-        status = 400
+            messages.success(
+                request, f"La facture {invoice.number} est maintenant « {LABELS[to_status]} »."
+            )
+        return redirect("lifecycle:detail", invoice_id=invoice.pk)
     return render(
         request,
         "lifecycle/action.html",
