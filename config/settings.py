@@ -390,6 +390,7 @@ CELERY_TASK_ROUTES = {
     "structures.technical_password_reminders": {"queue": f"{_QUEUE}.messages"},
     "core.files_collect_orphans": {"queue": f"{_QUEUE}.fond"},
     "accounts.registration_purge": {"queue": f"{_QUEUE}.fond"},
+    "notifications.invoices_received_digest": {"queue": f"{_QUEUE}.fond"},
 }
 # Keep each worker's database connection across tasks (Celery's Django fixup would otherwise close
 # it after every task: a new PostgreSQL session per invoice). config/celery.py closes it between
@@ -404,6 +405,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notifications-daily-digest": {
         "task": "notifications.digest_send",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # The recipients' « nouvelles factures reçues » emails: one per address per window.
+    "notifications.invoices_received_digest": {
+        "task": "notifications.invoices_received_digest",
+        "schedule": 60.0,
     },
     # The stored bytes of deposits rolled back (nothing references them), once a day.
     "core.files_collect_orphans": {
@@ -441,6 +447,11 @@ WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
 WEBHOOK_DISABLE_AFTER_HOURS = env_int("WEBHOOK_DISABLE_AFTER_HOURS", 72)
 
 # --- invoices ---------------------------------------------------------------------------------
+
+# The recipient's « nouvelle(s) facture(s) reçue(s) » email: one per address per this many
+# seconds, counting every flux's invoices since the last (the beat task, each minute, sends it);
+# 0 sends it at each flux's end, as before (docs/environment.md).
+INVOICES_RECEIVED_DIGEST_SECONDS = env_int("INVOICES_RECEIVED_DIGEST_SECONDS", 300)
 
 # Legal payment delay in days, highlighted in the recipient's « Synthèse » (30 for the State,
 # 50 for public hospitals).

@@ -43,6 +43,9 @@ def _test_environment(settings, tmp_path, monkeypatch, request) -> None:  # type
     # django-simple-captcha reads the setting once, at import: set its copy too ("PASSED" passes).
     monkeypatch.setattr("captcha.conf.settings.CAPTCHA_TEST_MODE", True)
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # A flux's end emails the recipient at once, as the tests of flux expect; the digest window
+    # (one email per address per 300 s in production) has its own tests (tests/notifications/).
+    settings.INVOICES_RECEIVED_DIGEST_SECONDS = 0
     # Rate-limit counters and lockout-mail markers live in the cache: none leaks between tests.
     from django.core.cache import cache
 

@@ -111,5 +111,27 @@ class NotificationPreference(models.Model):
         return f"{self.user} — {self.kind} : {self.choice}"
 
 
+class ReceivedInvoices(models.Model):
+    """« N invoices arrived for this address »: written by a flux's end, in its transaction,
+    and kept until the recipient's digest email is queued (INVOICES_RECEIVED_DIGEST_SECONDS):
+    a supplier's 500 single-invoice flux make one email, not 500, and none is lost if a
+    worker dies before sending (docs/notifications.md)."""
+
+    email = models.CharField(_("adresse"), max_length=254)
+    supplier = models.CharField(_("fournisseur"), max_length=255)
+    count = models.PositiveIntegerField(_("factures"))
+    created_at = models.DateTimeField(_("arrivées le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("factures reçues à annoncer")
+        verbose_name_plural = _("factures reçues à annoncer")
+        indexes = [
+            models.Index(fields=["email", "created_at"], name="received_invoices_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} : {self.count} ({self.supplier})"
+
+
 # The webhooks' models, in their own module (issue 14), registered with this app's models.
 from choeur.notifications.webhook_models import WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

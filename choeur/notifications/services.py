@@ -25,6 +25,7 @@ from choeur.notifications.models import (
     NotificationPreference,
     OutboxEmail,
     OutboxStatus,
+    ReceivedInvoices,
 )
 from choeur.notifications.perms import effective_choice, kind_rule, managed_user_ids
 
@@ -284,6 +285,106 @@ def _digest_send_one(*, user_id: int, now: dt.datetime) -> int:
                 "count": count,
                 "list_url": _absolute(reverse("notifications:list")),
                 "preferences_url": _absolute(reverse("notifications:preferences")),
+            },
+        )
+        return 1
+
+
+# --- « nouvelles factures reçues »: the recipient's email, one per address per window -----------
+
+RECEIVED_TEMPLATE = "invoices/emails/invoices_received"
+RECEIVED_DIGEST_TEMPLATE = "notifications/emails/invoices_received_digest"
+
+
+def received_digest_window() -> dt.timedelta:
+    return dt.timedelta(seconds=max(0, int(settings.INVOICES_RECEIVED_DIGEST_SECONDS)))
+
+
+def invoices_received_record(*, supplier: str, counts: dict[str, int]) -> None:
+    """Tell each address that `counts[address]` invoices of `supplier` arrived for it, in the
+    caller's transaction (a flux's end). With INVOICES_RECEIVED_DIGEST_SECONDS at 0 the email is
+    rendered and queued at once, as before; otherwise one cheap row per address, and the
+    periodic `invoices_received_digest_send` sends one email for all the rows of a window."""
+    counts = {email: count for email, count in counts.items() if email and count > 0}
+    if not counts:
+        return
+    if not received_digest_window():
+        for email, count in counts.items():
+            email_queue(
+                to=email,
+                subject=_received_subject(count, supplier),
+                template=RECEIVED_TEMPLATE,
+                context={"count": count, "supplier": supplier},
+            )
+        return
+    now = timezone.now()
+    ReceivedInvoices.objects.bulk_create(
+        ReceivedInvoices(email=email, supplier=supplier[:255], count=count, created_at=now)
+        for email, count in counts.items()
+    )
+
+
+def _received_subject(count: int, supplier: str) -> str:
+    return (
+        f"{count} nouvelle facture reçue de {supplier}"
+        if count == 1
+        else f"{count} nouvelles factures reçues de {supplier}"
+    )
+
+
+def invoices_received_digest_send(*, now: dt.datetime | None = None) -> int:
+    """Queue one email to each address whose oldest waiting row is at least one window old,
+    listing every invoice counted for it since its last email, and delete those rows in the
+    same transaction: run twice (or by two workers at once), it sends nothing the second time;
+    a worker dying before the commit leaves the rows for the next run. Returns how many emails
+    were queued."""
+    now = now or timezone.now()
+    cutoff = now - received_digest_window()
+    due = (
+        ReceivedInvoices.objects.filter(created_at__lte=cutoff)
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    return sum(_received_digest_send_one(email=email, now=now) for email in list(due[:1000]))
+
+
+def _received_digest_send_one(*, email: str, now: dt.datetime) -> int:
+    with transaction.atomic():
+        rows = list(
+            ReceivedInvoices.objects.select_for_update(skip_locked=True)
+            .filter(email=email, created_at__lte=now)
+            .order_by("created_at", "pk")
+        )
+        if not rows or rows[0].created_at > now - received_digest_window():
+            return 0  # another run took them, or the window is not over
+        deleted, _ = ReceivedInvoices.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        if deleted != len(rows):
+            # A concurrent run deleted some first (a database without row locks): its email
+            # covers them; give this run's back (nothing sent twice, nothing lost).
+            transaction.set_rollback(True)
+            return 0
+        by_supplier: dict[str, int] = {}
+        for row in rows:
+            by_supplier[row.supplier] = by_supplier.get(row.supplier, 0) + row.count
+        count = sum(by_supplier.values())
+        suppliers = sorted(by_supplier.items(), key=lambda item: (-item[1], item[0]))
+        if len(suppliers) == 1:
+            subject = _received_subject(count, suppliers[0][0])
+        else:
+            subject = ngettext(
+                "%(count)d nouvelle facture reçue de %(suppliers)d fournisseurs",
+                "%(count)d nouvelles factures reçues de %(suppliers)d fournisseurs",
+                count,
+            ) % {"count": count, "suppliers": len(suppliers)}
+        email_queue(
+            to=email,
+            subject=subject,
+            template=RECEIVED_DIGEST_TEMPLATE,
+            context={
+                "count": count,
+                "suppliers": [{"name": name, "count": n} for name, n in suppliers],
+                "received_url": _absolute(reverse("lifecycle:list")),
             },
         )
         return 1

@@ -2,7 +2,12 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from choeur.notifications.services import digest_send_all, outbox_flush, outbox_send_one
+from choeur.notifications.services import (
+    digest_send_all,
+    invoices_received_digest_send,
+    outbox_flush,
+    outbox_send_one,
+)
 
 
 @shared_task(name="notifications.outbox_send")
@@ -18,6 +23,11 @@ def outbox_flush_task() -> int:
 @shared_task(name="notifications.digest_send")
 def digest_send_task() -> int:
     return digest_send_all()
+
+
+@shared_task(name="notifications.invoices_received_digest")
+def invoices_received_digest_task() -> int:
+    return invoices_received_digest_send()
 
 
 @shared_task(name="notifications.webhook_deliver")

@@ -919,7 +919,7 @@ def _finish(flux: Flux, *, items: list[Item], errors: list[Problem]) -> Flux:
 
 def _notify(flux: Flux, *, integrated: int, total: int) -> None:
     from choeur.notifications.enums import NotificationKind
-    from choeur.notifications.services import email_queue, notify
+    from choeur.notifications.services import notify
 
     user = flux.depositor
     if user is not None and not user.is_technical:
@@ -941,11 +941,14 @@ def _notify(flux: Flux, *, integrated: int, total: int) -> None:
             },
             url=f"/factures/flux/{flux.pk}/",
         )
-    # Reference C.9: the recipient entity gets an email when a supplier deposits.
+    # Reference C.9: the recipient entity gets an email when a supplier deposits: counted
+    # here, in the flux's transaction, and sent as one email per address per window
+    # (INVOICES_RECEIVED_DIGEST_SECONDS; 0: at once, rendered here).
     received: dict[str, int] = {}
     # An invoice held in a validator or works circuit (A9/A12, A4-A14...) is not the
     # recipient's yet: he hears of it when it reaches him (MISE_A_DISPOSITION, later).
     from choeur.lifecycle.transitions import HELD_FROM_RECIPIENT
+    from choeur.notifications.services import invoices_received_record
 
     arrived = Invoice.objects.filter(flux=flux).exclude(
         status__in=[s.value for s in HELD_FROM_RECIPIENT]
@@ -953,17 +956,7 @@ def _notify(flux: Flux, *, integrated: int, total: int) -> None:
     for email in arrived.values_list("recipient__email", flat=True):
         if email:
             received[email] = received.get(email, 0) + 1
-    for email, count in received.items():
-        email_queue(
-            to=email,
-            subject=(
-                f"{count} nouvelle facture reçue de {flux.supplier.raison_sociale}"
-                if count == 1
-                else f"{count} nouvelles factures reçues de {flux.supplier.raison_sociale}"
-            ),
-            template="invoices/emails/invoices_received",
-            context={"count": count, "supplier": flux.supplier.raison_sociale},
-        )
+    invoices_received_record(supplier=flux.supplier.raison_sociale, counts=received)
 
 
 def flux_sweep(
