@@ -32,6 +32,26 @@ LOGINS = [
 ]
 
 
+def demo_manager(
+    email: str, password: str, names: tuple[str, str], structure: Structure, espaces: list[str]
+) -> User:
+    """A demo account managing `structure` (the other domains' demo data), or the one that
+    already has this email (loading the demo twice changes nothing)."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        return user
+    return services.manager_account_create(
+        email=email,
+        password=password,
+        first_name=names[0],
+        last_name=names[1],
+        structure=structure,
+        espaces=espaces,
+        security_question=SECURITY_QUESTION,
+        security_answer=SECURITY_ANSWER,
+    )
+
+
 def _structure(siret: str, *, kind: str) -> Structure:
     structure = Structure.objects.filter(
         identifier_type=IdentifierType.SIRET, identifier=siret

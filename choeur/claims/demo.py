@@ -11,7 +11,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from choeur.accounts import services as account_services
 from choeur.accounts.models import User
 from choeur.claims.enums import ClaimKind, MissionNature, TicProduct
 from choeur.claims.models import Claim
@@ -84,21 +83,9 @@ def _structure(siret: str, name: str, kind: str, city: str, **flags: Any) -> Str
 
 
 def _account(email: str, names: tuple[str, str], structure: Structure, espaces: list[str]) -> User:
-    user = User.objects.filter(email__iexact=email).first()
-    if user is not None:
-        return user
-    from choeur.accounts.demo import SECURITY_ANSWER, SECURITY_QUESTION
+    from choeur.accounts.demo import demo_manager
 
-    return account_services.manager_account_create(
-        email=email,
-        password=PASSWORDS[email],
-        first_name=names[0],
-        last_name=names[1],
-        structure=structure,
-        espaces=espaces,
-        security_question=SECURITY_QUESTION,
-        security_answer=SECURITY_ANSWER,
-    )
+    return demo_manager(email, PASSWORDS[email], names, structure, espaces)
 
 
 def _bank(structure: Structure, holder: str) -> BankAccount:
