@@ -1,6 +1,13 @@
+from typing import Any
+
 from django.contrib import admin
 
-from choeur.notifications.models import Notification, NotificationPreference, OutboxEmail
+from choeur.notifications.models import (
+    Notification,
+    NotificationPreference,
+    OutboxEmail,
+    ReceivedInvoices,
+)
 from choeur.notifications.webhook_models import WebhookDelivery, WebhookEndpoint
 
 
@@ -10,6 +17,19 @@ class OutboxEmailAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ["status", "template"]
     search_fields = ["subject", "to"]
     readonly_fields = [f.name for f in OutboxEmail._meta.fields]
+
+
+@admin.register(ReceivedInvoices)
+class ReceivedInvoicesAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The counts waiting for the recipients' « nouvelles factures reçues » email (read only:
+    the beat task sends and deletes them)."""
+
+    list_display = ["created_at", "email", "supplier", "count"]
+    search_fields = ["email", "supplier"]
+    readonly_fields = [f.name for f in ReceivedInvoices._meta.fields]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
 
 
 @admin.register(Notification)
