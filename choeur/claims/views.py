@@ -6,7 +6,6 @@ selectors (others' requests: 404) and call one service."""
 from __future__ import annotations
 
 import secrets
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -27,8 +26,8 @@ from choeur.claims.services import (
     memoire_deposit,
     tic_deposit,
 )
+from choeur.invoices.forms import saisie_lines
 from choeur.invoices.services.deposit import Upload
-from choeur.invoices.services.drafts import SaisieLine
 from choeur.lifecycle.selectors import attachments_of, history_of, status_label
 from choeur.lifecycle.transitions import LABELS, Actor, targets_for
 from choeur.lifecycle.views import ACTIONS, SLUG_BY_STATUS, recipient_action
@@ -233,18 +232,7 @@ def _submit(request: HttpRequest, form: Any, formset: Any, *, kind: str, today: 
     uploads = _uploads(c.get("attachments") or [])
     try:
         if kind == ClaimKind.MEMOIRE_JUSTICE:
-            lines = [
-                SaisieLine(
-                    designation=f.cleaned_data["designation"],
-                    quantity=f.cleaned_data["quantity"],
-                    unit=f.cleaned_data["unit"],
-                    unit_price=f.cleaned_data["unit_price"],
-                    vat_rate=Decimal(f.cleaned_data["vat_rate"]),
-                    discount=f.cleaned_data.get("discount") or Decimal("0"),
-                )
-                for f in formset.forms
-                if f.cleaned_data
-            ]
+            lines = saisie_lines(formset)
             return memoire_deposit(
                 user=request.user,
                 supplier=c["structure"],

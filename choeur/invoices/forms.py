@@ -23,6 +23,7 @@ from choeur.invoices.enums import (
     TvaRegime,
 )
 from choeur.invoices.services.deposit import FLUX_MAX_BYTES
+from choeur.invoices.services.drafts import SaisieLine
 from choeur.invoices.services.rules import attachment_problems
 from choeur.structures.models import BankAccount, Service, Structure
 
@@ -388,9 +389,28 @@ class BaseLineFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
 
     def clean(self) -> None:
         super().clean()
-        filled = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        if not filled and not any(f.errors for f in self.forms):
+        if not _filled(self) and not any(f.errors for f in self.forms):
             raise forms.ValidationError(_("Ajoutez au moins une ligne."))
+
+
+def _filled(formset: forms.BaseFormSet) -> list[forms.Form]:  # type: ignore[type-arg]
+    """The rows the user filled in and kept."""
+    return [f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+def saisie_lines(formset: forms.BaseFormSet) -> list[SaisieLine]:  # type: ignore[type-arg]
+    """The filled rows of a line formset (LineForm) as the saisie's lines, after is_valid()."""
+    return [
+        SaisieLine(
+            designation=f.cleaned_data["designation"],
+            quantity=f.cleaned_data["quantity"],
+            unit=f.cleaned_data["unit"],
+            unit_price=f.cleaned_data["unit_price"],
+            vat_rate=Decimal(f.cleaned_data["vat_rate"]),
+            discount=f.cleaned_data.get("discount") or Decimal("0"),
+        )
+        for f in _filled(formset)
+    ]
 
 
 LineFormSet = forms.formset_factory(

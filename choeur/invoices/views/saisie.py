@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from choeur.invoices import perms, selectors
 from choeur.invoices.enums import AttachmentKind, FluxStatus, TvaRegime
-from choeur.invoices.forms import LineFormSet, PdfUploadForm, SaisieForm
+from choeur.invoices.forms import LineFormSet, PdfUploadForm, SaisieForm, saisie_lines
 from choeur.invoices.models import Invoice, InvoiceDraft
 from choeur.invoices.services.checks import check_recipient_data
 from choeur.invoices.services.drafts import (
@@ -402,18 +402,7 @@ def _submit(
     recipient, _candidates = selectors.recipient_lookup(form.cleaned_data["recipient"])
     assert recipient is not None
     c = form.cleaned_data
-    lines = [
-        SaisieLine(
-            designation=f.cleaned_data["designation"],
-            quantity=f.cleaned_data["quantity"],
-            unit=f.cleaned_data["unit"],
-            unit_price=f.cleaned_data["unit_price"],
-            vat_rate=Decimal(f.cleaned_data["vat_rate"]),
-            discount=f.cleaned_data.get("discount") or Decimal("0"),
-        )
-        for f in formset.forms
-        if f.cleaned_data and not f.cleaned_data.get("DELETE")
-    ]
+    lines = saisie_lines(formset)
     saisie_data = Saisie(
         recipient=recipient,
         number=c["number"],
