@@ -12,6 +12,7 @@ build is current; `--force` rebuilds.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -19,12 +20,24 @@ import sys
 import sysconfig
 import tempfile
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)
 
-from choeur.einvoice.validation.native import _compiled  # noqa: E402
+
+def _load_compiled() -> ModuleType:
+    """`_compiled.py` alone: importing its package would import the engine (and lxml)."""
+    path = ROOT / "choeur/einvoice/validation/native/_compiled.py"
+    spec = importlib.util.spec_from_file_location("choeur_native_compiled", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_compiled = _load_compiled()
 
 
 def main(argv: list[str]) -> int:
