@@ -385,7 +385,7 @@ def _notify(*, invoice: Invoice, rule: Rule, before: str, reason: str) -> None:
     """Tell the supplier about a status change and the recipient's users about an invoice to
     process, through `notify`: in their « Notifications » list, and by email as each chose."""
     from choeur.notifications.enums import NotificationKind
-    from choeur.notifications.services import email_queue, notify
+    from choeur.notifications.services import notify
 
     context = {
         "number": invoice.number,
