@@ -57,3 +57,23 @@ def test_a_facturx_deposit_parses_its_embedded_xml_once(world, monkeypatch) -> N
     invoice = Invoice.objects.get()
     assert parsed == [invoice.xml.size]
     assert invoice.number == "FACTURX-1"
+
+
+def test_the_pivot_the_platform_rules_read_is_the_one_integrated(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With the French rules (a French seller, the default profile) the platform's own rules
+    read the pivot from the tree: the deposit takes that pivot rather than reading it again."""
+    data = Sample(SUPPLIER, PUBLIC_SIRET, service_code="SERVICE_DEST_SERV_OBL").cii()
+    flux = flux_deposit(user=world.user, supplier=world.supplier, upload=Upload("f.xml", data))
+    reads: list[object] = []
+    original: Callable[..., Any] = readers._read_tree
+
+    def counting(root: Any, syntax: Any) -> Any:
+        reads.append(root)
+        return original(root, syntax)
+
+    monkeypatch.setattr(readers, "_read_tree", counting)
+    flux_integrate(flux_id=flux.pk)
+    flux.refresh_from_db()
+    assert flux.status == FluxStatus.IN_INTEGRE, flux.report
+    assert len(reads) == 1
+    assert Invoice.objects.get().total_ttc is not None

@@ -463,12 +463,17 @@ def validate(data: bytes, *, profile: str | None = None, **options: Any) -> Repo
         findings += _official_findings(loaded, chosen["br-fr"], "br-fr", french=True)
         run.append("br-fr")
     is_cii = loaded.xml_syntax == "cii"
+    pivot = None
     if options.get("rules", chosen_profile == BR_FR):
         from choeur.einvoice.validation.rules import run_rules
 
-        findings += run_rules(
-            loaded.xml, xml_syntax="cii" if is_cii else "ubl", tree=loaded.tree.getroot()
+        pivot, found = run_rules(
+            loaded.xml,
+            xml_syntax="cii" if is_cii else "ubl",
+            tree=loaded.tree.getroot(),
+            pdf=data if loaded.syntax == "facturx" else None,
         )
+        findings += found
         run.append("choeur")
     return Report(
         syntax=loaded.syntax,
@@ -479,6 +484,7 @@ def validate(data: bytes, *, profile: str | None = None, **options: Any) -> Repo
         embedded_syntax=("cii" if is_cii else "ubl") if loaded.syntax == "facturx" else None,
         rules_engine=rules_engine,
         tree=loaded.tree.getroot(),
+        pivot=pivot,
     )
 
 

@@ -70,6 +70,9 @@ class Report:
     # The hardened tree that was judged (None when the bytes were refused): the deposit reads
     # the pivot from it (`readers.read_tree`) instead of parsing the bytes again.
     tree: Any = field(default=None, compare=False, repr=False)
+    # The pivot the platform's own rules read from that tree (None when they did not run): the
+    # deposit takes it rather than reading the tree a second time.
+    pivot: Any = field(default=None, compare=False, repr=False)
 
     @property
     def is_valid(self) -> bool:

@@ -84,18 +84,23 @@ def check(invoice: Invoice, *, xml_syntax: str | None = None) -> list[Finding]:
 
 
 def run_rules(
-    xml: bytes, *, xml_syntax: str | None = None, tree: etree._Element | None = None
-) -> list[Finding]:
-    """Read the (already validated) XML into the pivot and run the rules over it; `tree`: its
-    hardened tree, read as it is rather than parsed again."""
+    xml: bytes,
+    *,
+    xml_syntax: str | None = None,
+    tree: etree._Element | None = None,
+    pdf: bytes | None = None,
+) -> tuple[Invoice | None, list[Finding]]:
+    """Read the (already validated) XML into the pivot and run the rules over it: (the pivot,
+    None if unreadable; the findings). `tree`: its hardened tree, read as it is rather than
+    parsed again; `pdf`: the Factur-X it came from (the pivot then is what `read` gives)."""
     from choeur.einvoice import read
     from choeur.einvoice.errors import ReadError
     from choeur.einvoice.readers import read_tree
 
     try:
-        invoice = read(xml) if tree is None else read_tree(tree)
+        invoice = read(xml) if tree is None else read_tree(tree, pdf=pdf)
     except ReadError as exc:
-        return [
+        return None, [
             Finding(
                 rule_id="CHOEUR-READ-06",
                 severity=Severity.FATAL,
@@ -108,7 +113,7 @@ def run_rules(
                 engine="choeur",
             )
         ]
-    return check(invoice, xml_syntax=xml_syntax)
+    return invoice, check(invoice, xml_syntax=xml_syntax)
 
 
 # --- the rules ---------------------------------------------------------------------------------

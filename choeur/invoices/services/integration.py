@@ -483,7 +483,9 @@ def _prepare(run: FluxRun, position: int, member: Member) -> Prepared | Item:
         )
     pivot: Pivot | None = None
     try:
-        if report is not None and report.tree is not None:
+        if report is not None and report.pivot is not None:
+            pivot = report.pivot  # read by the platform's rules, from the tree judged
+        elif report is not None and report.tree is not None:
             # The tree validation judged is the one read: the document is parsed once.
             pdf = member.data if report.syntax == "facturx" else None
             pivot = read_tree(report.tree, pdf=pdf)
